@@ -1,0 +1,5 @@
+"""``python -m phantom_guard``: the same as the ``phantom-guard`` command."""
+
+from phantom_guard.cli import main
+
+main()

@@ -1,0 +1,68 @@
+"""The shipped popular-package lists, loaded lazily from package data (never at import time).
+
+Each list is ``name<TAB>score`` lines in popularity order under ``#`` header lines that record
+its source and date (see scripts/build_popular_lists.py). Line order is the rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from phantom_guard.model import Registry
+from phantom_guard.names import NormalizedName
+
+
+@dataclass(frozen=True, slots=True)
+class PopularList:
+    """One registry's popular names in comparable (lowercase, normalized) form, with ranks."""
+
+    registry: Registry
+    names: tuple[str, ...]
+    ranks: dict[str, int]
+
+    def rank(self, comparable: str) -> int | None:
+        """1-based popularity rank, or None if not on the list."""
+        return self.ranks.get(comparable)
+
+    def __contains__(self, comparable: object) -> bool:
+        return comparable in self.ranks
+
+
+@cache
+def popular_list(registry: Registry) -> PopularList:
+    """The popular list of `registry`, read once per process."""
+    text = (
+        resources.files("phantom_guard.detect")
+        .joinpath("data").joinpath("popular").joinpath(f"{registry.value}.txt")
+        .read_text(encoding="utf-8")
+    )
+    names: list[str] = []
+    ranks: dict[str, int] = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name = comparable_form(line.split("\t", 1)[0], registry)
+        if name not in ranks:
+            ranks[name] = len(names) + 1
+            names.append(name)
+    return PopularList(registry, tuple(names), ranks)
+
+
+def comparable_form(name: str, registry: Registry) -> str:
+    """The form names are compared in: what `names.normalize` gives, lowercased.
+
+    The lists are written normalized already; this keeps a hand-edited line from slipping by.
+    """
+    lowered = name.strip().lower()
+    if registry is Registry.PYPI:
+        return "-".join(filter(None, lowered.replace("_", "-").replace(".", "-").split("-")))
+    if registry is Registry.CRATES:
+        return lowered.replace("_", "-")
+    return lowered
+
+
+def is_popular(name: NormalizedName, registry: Registry) -> bool:
+    """Whether `name` is on its registry's popular list."""
+    return name.lower() in popular_list(registry)

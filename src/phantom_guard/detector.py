@@ -1,0 +1,318 @@
+"""The Detector: name check -> popular fast path -> cached fetch -> analysis -> `PackageRisk`.
+
+It owns the run's parts (settings, name analysis, cache, the one pooled HTTP client) and builds
+the network side only when a lookup actually needs it, so answers from the popular lists or the
+cache never import the HTTP client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from phantom_guard.detect.analysis import analyze
+from phantom_guard.detect.name_signals import NameAnalyzer
+from phantom_guard.detect.score import recommend, risk_score, signal
+from phantom_guard.errors import InputError, LookupFailed
+from phantom_guard.model import (
+    FailOn,
+    PackageRef,
+    PackageRisk,
+    Recommendation,
+    Registry,
+    Report,
+    Signal,
+    SignalKind,
+    Source,
+)
+from phantom_guard.names import NormalizedName, normalize, parse_purl, parse_registry
+from phantom_guard.runner import ProgressCallback, run_batch
+from phantom_guard.settings import Settings
+
+if TYPE_CHECKING:
+    from phantom_guard.cache import Store
+    from phantom_guard.cache.cached import CachedClient
+    from phantom_guard.registry import RegistryClient
+    from phantom_guard.registry._http import HttpClient
+
+
+@dataclass(slots=True)
+class _Target:
+    """One distinct (registry, normalized name) and every place it was declared."""
+
+    registry: Registry
+    name: str
+    normalized: NormalizedName
+    sources: list[Source] = field(default_factory=list)
+
+
+class Detector:
+    """Checks package names; use as ``async with Detector() as d: await d.validate("flask")``."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clients: Mapping[Registry, RegistryClient] | None = None,
+        store: Store | None = None,
+        clock: Callable[[], datetime] | None = None,
+        names: NameAnalyzer | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings.load()
+        self._given_clients = dict(clients or {})
+        self._store = store
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._names = names or NameAnalyzer(extra_patterns=self.settings.patterns)
+        self._http: HttpClient | None = None
+        self._cached: dict[Registry, CachedClient] = {}
+        self._allow = _NameSet(self.settings.allow)
+        self._ignore = _NameSet(self.settings.ignore)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Release the HTTP session and the cache."""
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+        if self._store is not None:
+            self._store.close()
+
+    async def validate(self, name: str, registry: Registry | str = Registry.PYPI) -> PackageRisk:
+        """The verdict on one name (a bare name of `registry`, or a Package URL)."""
+        report = await self.check([make_ref(name, registry)])
+        if report.input_errors:
+            raise InputError(report.input_errors[0])
+        return report.results[0]
+
+    async def validate_batch(
+        self,
+        names: Iterable[str],
+        registry: Registry | str = Registry.PYPI,
+        *,
+        on_progress: ProgressCallback | None = None,
+        fail_fast: bool = False,
+    ) -> list[PackageRisk]:
+        """One verdict per name, in input order (a repeated name repeats its verdict).
+
+        Every name is validated first: an invalid one raises `InvalidPackageName` before any
+        lookup is made.
+        """
+        refs = [make_ref(name, registry) for name in names]
+        keys = [_key(ref) for ref in refs]
+        report = await self.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+        by_key = {(r.registry, r.normalized_name): r for r in report.results}
+        return [by_key[key] for key in keys]
+
+    async def check(
+        self,
+        refs: Sequence[PackageRef],
+        *,
+        on_progress: ProgressCallback | None = None,
+        fail_fast: bool = False,
+    ) -> Report:
+        """Verdicts for declared dependencies: one per distinct (registry, normalized name).
+
+        Names in the ignore list are dropped; a name its registry forbids becomes an input
+        error of the report (exit 2) while the others are still checked.
+        """
+        targets: dict[tuple[Registry, NormalizedName], _Target] = {}
+        errors: list[str] = []
+        for ref in refs:
+            try:
+                normalized = normalize(ref.name, ref.registry)
+            except InputError as exc:
+                where = _where(ref.source)
+                errors.append(f"{where}{exc}")
+                continue
+            if self._ignore.contains(ref.registry, normalized):
+                continue
+            target = targets.setdefault(
+                (ref.registry, normalized), _Target(ref.registry, ref.name, normalized)
+            )
+            if ref.source is not None and ref.source not in target.sources:
+                target.sources.append(ref.source)
+        results = await run_batch(
+            list(targets.values()),
+            self._assess,
+            concurrency=self.settings.concurrency,
+            skipped=_not_checked,
+            on_progress=on_progress,
+            fail_fast=self.settings.fail_on if fail_fast else None,
+        )
+        return Report(tuple(results), input_errors=tuple(errors))
+
+    async def _assess(self, target: _Target) -> PackageRisk:
+        sources = tuple(target.sources)
+        base = {
+            "name": target.name,
+            "normalized_name": target.normalized,
+            "registry": target.registry,
+            "sources": sources,
+        }
+        if self._allow.contains(target.registry, target.normalized):
+            allowed = signal(SignalKind.ALLOWLISTED, "on the allow list in the configuration")
+            return PackageRisk(
+                **base,  # type: ignore[arg-type]
+                recommendation=Recommendation.SAFE,
+                risk_score=0.0,
+                exists=None,
+                signals=(allowed,),
+            )
+        findings = self._names.analyze(target.normalized, target.registry)
+        if findings.popular and not self.settings.verify_popular:
+            return PackageRisk(
+                **base,  # type: ignore[arg-type]
+                recommendation=Recommendation.SAFE,
+                risk_score=0.0,
+                exists=True,
+                signals=findings.signals,
+            )
+        try:
+            lookup = await self._client(target.registry).lookup(target.normalized)
+        except LookupFailed as exc:
+            return _error(base, str(exc), findings.signals)
+        recommendation, score, signals = analyze(lookup.metadata, findings.signals, self._clock())
+        return PackageRisk(
+            **base,  # type: ignore[arg-type]
+            recommendation=recommendation,
+            risk_score=score,
+            exists=lookup.metadata is not None,
+            signals=signals,
+            suggestion=findings.suggestion if recommendation is not Recommendation.SAFE else None,
+            cached=lookup.cached,
+        )
+
+    def _client(self, registry: Registry) -> CachedClient:
+        cached = self._cached.get(registry)
+        if cached is None:
+            from phantom_guard.cache import open_store
+            from phantom_guard.cache.cached import CachedClient
+
+            if self._store is None:
+                self._store = open_store(
+                    self.settings.resolved_cache_dir, enabled=self.settings.use_cache
+                )
+            client = self._given_clients.get(registry) or _DeferredClient(registry, self)
+            cached = CachedClient(client, self._store, offline=self.settings.offline)
+            self._cached[registry] = cached
+        return cached
+
+    def _network_client(self, registry: Registry) -> RegistryClient:
+        from phantom_guard.registry._http import HttpClient
+
+        if self._http is None:
+            self._http = HttpClient(timeout=self.settings.timeout)
+        match registry:
+            case Registry.PYPI:
+                from phantom_guard.registry.pypi import PyPIClient
+
+                return PyPIClient(self._http, self.settings.pypi_url)
+            case Registry.NPM:
+                from phantom_guard.registry.npm import NpmClient
+
+                return NpmClient(self._http, self.settings.npm_url, self.settings.npm_downloads_url)
+            case Registry.CRATES:
+                from phantom_guard.registry.crates import CratesClient
+
+                return CratesClient(self._http, self.settings.crates_url)
+
+
+class _DeferredClient:
+    """A registry client built on its first fetch, so cache hits never import aiohttp."""
+
+    def __init__(self, registry: Registry, detector: Detector) -> None:
+        self.registry = registry
+        self._detector = detector
+        self._client: RegistryClient | None = None
+
+    async def fetch(self, name: NormalizedName) -> object:
+        if self._client is None:
+            self._client = self._detector._network_client(self.registry)
+        return await self._client.fetch(name)
+
+
+class _NameSet:
+    """Allow/ignore entries: bare names match on every registry, Package URLs on theirs."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self._raw = tuple(entries)
+        self._cache: dict[Registry, frozenset[NormalizedName]] = {}
+
+    def contains(self, registry: Registry, name: NormalizedName) -> bool:
+        if not self._raw:
+            return False
+        names = self._cache.get(registry)
+        if names is None:
+            names = self._cache[registry] = frozenset(self._normalized(registry))
+        return name in names
+
+    def _normalized(self, registry: Registry) -> Iterable[NormalizedName]:
+        for entry in self._raw:
+            try:
+                if entry.startswith("pkg:"):
+                    entry_registry, entry_name = parse_purl(entry)
+                    if entry_registry is registry:
+                        yield normalize(entry_name, registry)
+                else:
+                    yield normalize(entry, registry)
+            except InputError:
+                continue  # a bare name another registry's rules forbid
+
+
+def make_ref(name: str, registry: Registry | str = Registry.PYPI) -> PackageRef:
+    """A `PackageRef` from a command-line style name: a bare name of `registry`, or a purl."""
+    if name.startswith("pkg:"):
+        purl_registry, purl_name = parse_purl(name)
+        return PackageRef(purl_name, purl_registry)
+    chosen = registry if isinstance(registry, Registry) else parse_registry(registry)
+    normalize(name, chosen)
+    return PackageRef(name, chosen)
+
+
+def _key(ref: PackageRef) -> tuple[Registry, NormalizedName]:
+    return ref.registry, normalize(ref.name, ref.registry)
+
+
+def _where(source: Source | None) -> str:
+    if source is None:
+        return ""
+    return f"{source.file}:{source.line}: " if source.line else f"{source.file}: "
+
+
+def _error(base: Mapping[str, object], reason: str, name_signals: tuple[Signal, ...]) -> PackageRisk:
+    failed = signal(SignalKind.LOOKUP_FAILED, f"could not verify: {reason}")
+    signals = (failed, *name_signals)
+    return PackageRisk(
+        **base,  # type: ignore[arg-type]
+        recommendation=Recommendation.ERROR,
+        risk_score=risk_score(name_signals),
+        exists=None,
+        signals=signals,
+        error=reason,
+    )
+
+
+def _not_checked(target: _Target) -> PackageRisk:
+    base = {
+        "name": target.name,
+        "normalized_name": target.normalized,
+        "registry": target.registry,
+        "sources": tuple(target.sources),
+    }
+    return _error(base, "not checked: --fail-fast stopped the run at an earlier finding", ())
+
+
+__all__ = ["Detector", "FailOn", "make_ref", "recommend"]

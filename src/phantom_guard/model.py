@@ -1,0 +1,224 @@
+"""The data that flows through phantom-guard: names in, risks out.
+
+Every class is a frozen, slotted dataclass whose invariants are checked at construction, so a
+`PackageRisk` that exists is a valid one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from phantom_guard.names import NormalizedName
+
+
+class Registry(StrEnum):
+    """A package registry phantom-guard can check."""
+
+    PYPI = "pypi"
+    NPM = "npm"
+    CRATES = "crates"
+
+    @property
+    def purl_type(self) -> str:
+        """The Package URL type of this registry (crates.io packages are ``pkg:cargo/…``)."""
+        return "cargo" if self is Registry.CRATES else self.value
+
+
+class Recommendation(StrEnum):
+    """The verdict on one package; ERROR means it could not be verified (never SAFE)."""
+
+    SAFE = "SAFE"
+    SUSPICIOUS = "SUSPICIOUS"
+    HIGH_RISK = "HIGH_RISK"
+    NOT_FOUND = "NOT_FOUND"
+    ERROR = "ERROR"
+
+    @property
+    def severity(self) -> int:
+        """Order used by ``--fail-on``: NOT_FOUND counts with HIGH_RISK; ERROR is apart."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    Recommendation.SAFE: 0,
+    Recommendation.ERROR: 0,
+    Recommendation.SUSPICIOUS: 1,
+    Recommendation.HIGH_RISK: 2,
+    Recommendation.NOT_FOUND: 2,
+}
+
+
+class FailOn(StrEnum):
+    """The lowest verdict that makes the exit code 1."""
+
+    SUSPICIOUS = "suspicious"
+    HIGH_RISK = "high_risk"
+
+    @property
+    def threshold(self) -> int:
+        """The `Recommendation.severity` at and above which a result is a finding."""
+        return 1 if self is FailOn.SUSPICIOUS else 2
+
+
+class SignalKind(StrEnum):
+    """Why a package looks risky (or trustworthy). Weights live in `detect.score`."""
+
+    NOT_FOUND = "NOT_FOUND"
+    LOOKUP_FAILED = "LOOKUP_FAILED"
+    POPULAR_PACKAGE = "POPULAR_PACKAGE"
+    ALLOWLISTED = "ALLOWLISTED"
+    SECURITY_HOLDING = "SECURITY_HOLDING"
+    UNPUBLISHED = "UNPUBLISHED"
+    NO_RELEASES = "NO_RELEASES"
+    ALL_YANKED = "ALL_YANKED"
+    DEPRECATED = "DEPRECATED"
+    RECENTLY_CREATED = "RECENTLY_CREATED"
+    FEW_RELEASES = "FEW_RELEASES"
+    RELEASE_BURST = "RELEASE_BURST"
+    NO_REPOSITORY = "NO_REPOSITORY"
+    NO_MAINTAINER = "NO_MAINTAINER"
+    NO_DESCRIPTION = "NO_DESCRIPTION"
+    SHORT_DESCRIPTION = "SHORT_DESCRIPTION"
+    LOW_DOWNLOADS = "LOW_DOWNLOADS"
+    PLACEHOLDER_SHAPE = "PLACEHOLDER_SHAPE"
+    ESTABLISHED = "ESTABLISHED"
+    WIDELY_USED = "WIDELY_USED"
+    TYPOSQUAT = "TYPOSQUAT"
+    HALLUCINATION_PATTERN = "HALLUCINATION_PATTERN"
+    BRAND_NAMESPACE = "BRAND_NAMESPACE"
+
+
+EvidenceValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One observation about a package, with its weight in the risk score (negative = trust)."""
+
+    kind: SignalKind
+    weight: float
+    message: str
+    evidence: Mapping[str, EvidenceValue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not -1.0 <= self.weight <= 1.0 or math.isnan(self.weight):
+            raise ValueError(f"signal weight must be in [-1, 1], got {self.weight}")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a dependency was declared: a file and, when known, a 1-based line."""
+
+    file: str
+    line: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.line is not None and self.line < 1:
+            raise ValueError(f"line numbers start at 1, got {self.line}")
+
+
+@dataclass(frozen=True, slots=True)
+class PackageRef:
+    """A package name as the user wrote it, its registry, and where it came from."""
+
+    name: str
+    registry: Registry
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PackageMetadata:
+    """What a registry says about an existing package, reduced to what the analysis needs.
+
+    A field is ``None`` when the registry did not say; the analysis treats unknown as neutral.
+    `monthly_downloads` is normalized to a 30-day figure where the registry gives a count.
+    """
+
+    name: str
+    registry: Registry
+    latest_version: str | None = None
+    created: datetime | None = None
+    latest_release: datetime | None = None
+    release_count: int | None = None
+    release_times: tuple[datetime, ...] = ()
+    repository: str | None = None
+    homepage: str | None = None
+    maintainers: tuple[str, ...] | None = None
+    summary: str | None = None
+    monthly_downloads: int | None = None
+    all_yanked: bool = False
+    deprecated: str | None = None
+    security_holding: bool = False
+    unpublished: bool = False
+
+    def __post_init__(self) -> None:
+        if self.release_count is not None and self.release_count < 0:
+            raise ValueError("release_count cannot be negative")
+        if self.monthly_downloads is not None and self.monthly_downloads < 0:
+            raise ValueError("monthly_downloads cannot be negative")
+        for moment in (self.created, self.latest_release, *self.release_times):
+            if moment is not None and moment.tzinfo is None:
+                raise ValueError("registry times must be timezone-aware")
+
+
+@dataclass(frozen=True, slots=True)
+class PackageRisk:
+    """The verdict on one (registry, normalized name), with the signals that drove it."""
+
+    name: str
+    normalized_name: NormalizedName
+    registry: Registry
+    recommendation: Recommendation
+    risk_score: float
+    exists: bool | None
+    signals: tuple[Signal, ...] = ()
+    suggestion: str | None = None
+    sources: tuple[Source, ...] = ()
+    cached: bool = False
+    error: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.risk_score <= 1.0:
+            raise ValueError(f"risk_score must be in [0, 1], got {self.risk_score}")
+        if (self.recommendation is Recommendation.ERROR) != (self.error is not None):
+            raise ValueError("an ERROR result carries an error message, and only it does")
+        if self.recommendation is Recommendation.ERROR and self.exists is not None:
+            raise ValueError("an ERROR result cannot know whether the package exists")
+        if self.recommendation is Recommendation.NOT_FOUND and self.exists is not False:
+            raise ValueError("a NOT_FOUND result must have exists=False")
+
+    @property
+    def purl(self) -> str:
+        """The Package URL of this package (``pkg:npm/%40scope/name`` for scoped npm names)."""
+        from phantom_guard.names import to_purl
+
+        return to_purl(self.registry, self.normalized_name)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """All results of one run, in input order."""
+
+    results: tuple[PackageRisk, ...]
+    skipped: tuple[tuple[Source, str], ...] = ()
+    input_errors: tuple[str, ...] = ()
+
+    def count(self, recommendation: Recommendation) -> int:
+        """How many results carry this verdict."""
+        return sum(1 for r in self.results if r.recommendation is recommendation)
+
+    def exit_code(self, fail_on: FailOn, *, allow_unverified: bool = False) -> int:
+        """The process exit code of DESIGN.md §2; precedence 2 (input errors), 1, then 3."""
+        if self.input_errors:
+            return 2
+        if any(r.recommendation.severity >= fail_on.threshold for r in self.results):
+            return 1
+        if not allow_unverified and self.count(Recommendation.ERROR):
+            return 3
+        return 0

@@ -1,0 +1,156 @@
+"""Package names: each registry's validity rules, normalization and Package URLs.
+
+This is the only module that normalizes a name. Everything keyed by a name (cache rows, URLs,
+typosquat comparison, de-duplication) takes a `NormalizedName`, so the type checker knows it was
+normalized here and by the right registry's rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NewType
+from urllib.parse import quote, unquote
+
+from packaging.utils import canonicalize_name
+
+from phantom_guard.errors import InvalidPackageName, UnknownRegistry
+from phantom_guard.model import Registry
+
+NormalizedName = NewType("NormalizedName", str)
+
+# PEP 508: "A name ... MUST start and end with a letter or digit ... and may contain
+# letters, digits, '-', '_' and '.'" (checked case-insensitively).
+_PEP508_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
+# npm's rules (validate-npm-package-name): at most 214 characters, URL-safe, no leading '.' or
+# '_', no spaces; new packages are lowercase, but old mixed-case ones (JSONStream) still install.
+_NPM_PART = re.compile(r"[A-Za-z0-9-._~!*'()]+\Z")
+_NPM_MAX = 214
+_NPM_FORBIDDEN = frozenset({"node_modules", "favicon.ico"})
+# crates.io: "only ASCII alphanumeric characters, `-` and `_`", starting with a letter, at most 64.
+_CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
+
+_PURL_TYPES = {"pypi": Registry.PYPI, "npm": Registry.NPM, "cargo": Registry.CRATES}
+
+
+def parse_registry(value: str) -> Registry:
+    """The `Registry` named by `value` (``pypi``, ``npm``, ``crates``; ``cargo`` is an alias)."""
+    text = value.strip().lower()
+    if text == "cargo":
+        return Registry.CRATES
+    try:
+        return Registry(text)
+    except ValueError:
+        raise UnknownRegistry(value) from None
+
+
+def validate(name: str, registry: Registry) -> None:
+    """Raise `InvalidPackageName` if `registry` would never accept `name`."""
+    if not name:
+        raise InvalidPackageName(name, registry, "empty name")
+    if not name.isascii() or not name.isprintable():
+        raise InvalidPackageName(
+            _safe(name), registry, "contains non-ASCII or control characters"
+        )
+    match registry:
+        case Registry.PYPI:
+            if not _PEP508_NAME.match(name):
+                raise InvalidPackageName(
+                    name,
+                    registry,
+                    "PEP 508 names use letters, digits, '-', '_', '.' "
+                    "and start and end with a letter or digit",
+                )
+        case Registry.NPM:
+            _validate_npm(name)
+        case Registry.CRATES:
+            if not _CRATE_NAME.match(name):
+                raise InvalidPackageName(
+                    name,
+                    registry,
+                    "crate names start with a letter and use up to 64 letters, digits, '-', '_'",
+                )
+
+
+def _validate_npm(name: str) -> None:
+    if len(name) > _NPM_MAX:
+        raise InvalidPackageName(name, Registry.NPM, f"longer than {_NPM_MAX} characters")
+    if name.startswith("@"):
+        scope, slash, bare = name[1:].partition("/")
+        if not slash or not scope or not bare:
+            raise InvalidPackageName(name, Registry.NPM, "a scoped name is '@scope/name'")
+        parts = [scope, bare]
+    else:
+        parts = [name]
+    for part in parts:
+        if not _NPM_PART.match(part):
+            raise InvalidPackageName(name, Registry.NPM, "npm names must be URL-safe")
+        if part.startswith((".", "_")):
+            raise InvalidPackageName(name, Registry.NPM, "npm names cannot start with '.' or '_'")
+    if name.lower() in _NPM_FORBIDDEN:
+        raise InvalidPackageName(name, Registry.NPM, "a name npm reserves")
+
+
+def normalize(name: str, registry: Registry) -> NormalizedName:
+    """Validate `name` and return the form its registry compares names in.
+
+    PyPI: PEP 503 ``re.sub(r"[-_.]+", "-", name).lower()``. npm: unchanged, because the registry
+    is case-sensitive for the old mixed-case names and `_`, `-`, `.` are distinct there.
+    crates.io: lowercase with `_` folded to `-`, as crates.io treats them as the same crate.
+    """
+    validate(name, registry)
+    match registry:
+        case Registry.PYPI:
+            return NormalizedName(canonicalize_name(name))
+        case Registry.NPM:
+            return NormalizedName(name)
+        case Registry.CRATES:
+            return NormalizedName(name.lower().replace("_", "-"))
+
+
+def comparable(name: NormalizedName) -> str:
+    """The lowercase form used to compare names across spellings (typosquat analysis)."""
+    return name.lower()
+
+
+def to_purl(registry: Registry, name: NormalizedName) -> str:
+    """The Package URL (purl spec) for a package: the npm scope is a percent-encoded namespace."""
+    if registry is Registry.NPM and name.startswith("@"):
+        scope, _, bare = name.partition("/")
+        return f"pkg:npm/{quote(scope, safe='')}/{quote(bare, safe='')}"
+    return f"pkg:{registry.purl_type}/{quote(name, safe='')}"
+
+
+def parse_purl(text: str) -> tuple[Registry, str]:
+    """Split ``pkg:TYPE/[NAMESPACE/]NAME[@VERSION][?QUALIFIERS][#SUBPATH]`` into registry and name.
+
+    Version, qualifiers and subpath are dropped: a name's existence does not depend on them.
+    """
+    if not text.startswith("pkg:"):
+        raise InvalidPackageName(_safe(text), "purl", "a Package URL starts with 'pkg:'")
+    body = text[4:].lstrip("/").split("#", 1)[0].split("?", 1)[0]
+    purl_type, slash, path = body.partition("/")
+    registry = _PURL_TYPES.get(purl_type.lower())
+    if registry is None:
+        raise UnknownRegistry(purl_type)
+    if not slash or not path:
+        raise InvalidPackageName(_safe(text), registry, "the Package URL has no name")
+    segments = path.split("/")
+    last = segments[-1]
+    if "@" in last:
+        last = last.rsplit("@", 1)[0]
+    segments[-1] = last
+    decoded = [unquote(s) for s in segments if s]
+    if registry is Registry.NPM and len(decoded) == 2:
+        scope = decoded[0] if decoded[0].startswith("@") else f"@{decoded[0]}"
+        name = f"{scope}/{decoded[1]}"
+    elif len(decoded) == 1:
+        name = decoded[0]
+    else:
+        raise InvalidPackageName(_safe(text), registry, "unexpected namespace in Package URL")
+    validate(name, registry)
+    return registry, name
+
+
+def _safe(text: str) -> str:
+    """A printable, escaped rendering of untrusted text for error messages."""
+    return text.encode("unicode_escape").decode("ascii")[:200]

@@ -1,0 +1,22 @@
+"""Registry clients: one per registry, all behind the `RegistryClient` protocol.
+
+`fetch()` returns `PackageMetadata`, or ``None`` when the registry says the package does not
+exist (404). Every other failure raises a `LookupFailed` subclass, never "not found".
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from phantom_guard.model import PackageMetadata, Registry
+from phantom_guard.names import NormalizedName
+
+
+class RegistryClient(Protocol):
+    """Looks a package up on one registry."""
+
+    registry: Registry
+
+    async def fetch(self, name: NormalizedName) -> PackageMetadata | None:
+        """The package's metadata, or None if the registry does not have it."""
+        ...

@@ -1,0 +1,86 @@
+"""Typed reading of untrusted registry JSON: each accessor returns the expected type or None.
+
+Registry documents are foreign input. These helpers keep `dict[str, Any]` inside `registry/`
+and turn a wrong shape into `BadResponse` rather than a TypeError deep in the analysis.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from phantom_guard.errors import BadResponse
+
+# Where people put their source code; a homepage on one of these counts as a repository link.
+_CODE_HOSTS = (
+    "github.com/",
+    "gitlab.com/",
+    "bitbucket.org/",
+    "codeberg.org/",
+    "sr.ht/",
+    "git.sr.ht/",
+    "gitee.com/",
+    "sourceforge.net/",
+    "launchpad.net/",
+    "heptapod.net/",
+)
+
+
+def require_object(value: Any, what: str) -> dict[str, Any]:
+    """`value` if it is a JSON object, else BadResponse naming `what`."""
+    if not isinstance(value, dict):
+        raise BadResponse(f"{what}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def text(value: Any) -> str | None:
+    """A non-empty stripped string, or None."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    return None
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """`value` if it is an object, else an empty one (for optional sub-objects)."""
+    return value if isinstance(value, dict) else {}
+
+
+def integer(value: Any) -> int | None:
+    """A non-negative int, or None (registries use -1 for "unknown")."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+def timestamp(value: Any) -> datetime | None:
+    """An ISO-8601 time as an aware UTC datetime, or None if absent or unparsable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def is_code_host(url: str | None) -> bool:
+    """Whether `url` points at a known source-code host."""
+    if not url:
+        return False
+    lowered = url.lower()
+    return any(host in lowered for host in _CODE_HOSTS)
+
+
+def clean_url(value: Any) -> str | None:
+    """A repository URL without the ``git+`` / ``.git`` decorations npm and cargo use."""
+    url = text(value)
+    if url is None:
+        return None
+    if url.startswith("git+"):
+        url = url[4:]
+    if url.startswith("git://"):
+        url = "https://" + url[6:]
+    return url.removesuffix(".git")

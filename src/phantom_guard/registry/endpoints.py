@@ -1,0 +1,16 @@
+"""The public registries' default endpoints.
+
+This is the only module that spells a public registry's host name. Everything else receives its
+base URL from `Settings`, so tests, mirrors and private registries plug in without code changes.
+"""
+
+from __future__ import annotations
+
+#: PyPI JSON API base: requests go to ``{base}/{name}/json``.
+PYPI_URL = "https://pypi.org/pypi"
+#: npm registry root: requests go to ``{base}/{name}`` (scoped: ``{base}/@scope%2Fname``).
+NPM_URL = "https://registry.npmjs.org"
+#: npm downloads API root: requests go to ``{base}/downloads/point/last-month/{name}``.
+NPM_DOWNLOADS_URL = "https://api.npmjs.org"
+#: crates.io API base: requests go to ``{base}/crates/{name}``.
+CRATES_URL = "https://crates.io/api/v1"

@@ -1,0 +1,1 @@
+"""Reports: render(report) -> str, one module per output format."""

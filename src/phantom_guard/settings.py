@@ -1,0 +1,193 @@
+"""Settings: defaults <- config file <- environment <- command line, into one frozen object.
+
+The config file is ``.phantom-guard.toml`` (top-level keys) or ``[tool.phantom-guard]`` in
+``pyproject.toml``, found in the working directory or the nearest parent that has one.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from phantom_guard.errors import ConfigError
+from phantom_guard.model import FailOn
+from phantom_guard.registry import endpoints
+
+DEFAULT_CONCURRENCY = 50
+_MAX_CONCURRENCY = 500
+_CONFIG_KEYS = frozenset(
+    {
+        "allow",
+        "ignore",
+        "fail_on",
+        "concurrency",
+        "timeout",
+        "pypi_url",
+        "npm_url",
+        "npm_downloads_url",
+        "crates_url",
+        "patterns",
+        "allow_unverified",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a run needs to know, fixed before it starts."""
+
+    pypi_url: str = endpoints.PYPI_URL
+    npm_url: str = endpoints.NPM_URL
+    npm_downloads_url: str = endpoints.NPM_DOWNLOADS_URL
+    crates_url: str = endpoints.CRATES_URL
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    timeout: float = 10.0
+    offline: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
+    fail_on: FailOn = FailOn.HIGH_RISK
+    allow: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    allow_unverified: bool = False
+    verify_popular: bool = False
+    no_color: bool = False
+    config_file: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.concurrency <= _MAX_CONCURRENCY:
+            raise ConfigError(f"concurrency must be between 1 and {_MAX_CONCURRENCY}")
+        if not self.timeout > 0:
+            raise ConfigError("timeout must be a positive number of seconds")
+        for url in (self.pypi_url, self.npm_url, self.npm_downloads_url, self.crates_url):
+            if not url.startswith(("http://", "https://")):
+                raise ConfigError(f"registry URL must be http(s): {url!r}")
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        """The cache directory: the configured one, else the platform's user cache dir."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("phantom-guard", appauthor=False))
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with the given fields replaced (command-line options win over everything)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def load(cls, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the config file found from `cwd` upwards, then apply environment variables."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        config_file = find_config_file(cwd or Path.cwd())
+        if config_file is not None:
+            values.update(_read_config(config_file))
+            values["config_file"] = config_file
+        values.update(_read_env(env))
+        try:
+            return cls(**values)
+        except TypeError as exc:  # a wrong type in the config file
+            raise ConfigError(f"invalid configuration: {exc}") from None
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``.phantom-guard.toml``, or ``pyproject.toml`` with our table, from `start` up."""
+    for folder in (start, *start.parents):
+        dotfile = folder / ".phantom-guard.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and b"[tool.phantom-guard]" in pyproject.read_bytes():
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    table = document
+    if path.name == "pyproject.toml":
+        table = document.get("tool", {}).get("phantom-guard", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.phantom-guard] must be a table")
+    unknown = set(table) - _CONFIG_KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown config keys: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for key in ("allow", "ignore", "patterns"):
+        if key in table:
+            values[key] = _string_list(path, key, table[key])
+    if "fail_on" in table:
+        values["fail_on"] = _fail_on(str(table["fail_on"]), str(path))
+    if "concurrency" in table:
+        values["concurrency"] = _number(path, "concurrency", table["concurrency"], int)
+    if "timeout" in table:
+        values["timeout"] = _number(path, "timeout", table["timeout"], float)
+    if "allow_unverified" in table:
+        if not isinstance(table["allow_unverified"], bool):
+            raise ConfigError(f"{path}: allow_unverified must be true or false")
+        values["allow_unverified"] = table["allow_unverified"]
+    for key in ("pypi_url", "npm_url", "npm_downloads_url", "crates_url"):
+        if key in table:
+            values[key] = _url(str(table[key]))
+    return values
+
+
+_ENV_URLS = {
+    "PHANTOM_GUARD_PYPI_URL": "pypi_url",
+    "PHANTOM_GUARD_NPM_URL": "npm_url",
+    "PHANTOM_GUARD_NPM_DOWNLOADS_URL": "npm_downloads_url",
+    "PHANTOM_GUARD_CRATES_URL": "crates_url",
+}
+
+
+def _read_env(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for variable, key in _ENV_URLS.items():
+        if env.get(variable):
+            values[key] = _url(env[variable])
+    if env.get("PHANTOM_GUARD_CACHE_DIR"):
+        values["cache_dir"] = Path(env["PHANTOM_GUARD_CACHE_DIR"])
+    if env.get("PHANTOM_GUARD_TIMEOUT"):
+        try:
+            values["timeout"] = float(env["PHANTOM_GUARD_TIMEOUT"])
+        except ValueError:
+            raise ConfigError("PHANTOM_GUARD_TIMEOUT must be a number of seconds") from None
+    if env.get("PHANTOM_GUARD_OFFLINE", "") not in ("", "0"):
+        values["offline"] = True
+    if "NO_COLOR" in env and env["NO_COLOR"] != "":
+        values["no_color"] = True
+    return values
+
+
+def _fail_on(value: str, where: str) -> FailOn:
+    try:
+        return FailOn(value.lower())
+    except ValueError:
+        raise ConfigError(f"{where}: fail_on must be 'suspicious' or 'high_risk'") from None
+
+
+def _string_list(path: Path, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _number(path: Path, key: str, value: object, kind: type[int] | type[float]) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{path}: {key} must be a number")
+    return kind(value)
+
+
+def _url(value: str) -> str:
+    return value.rstrip("/")
