@@ -26,7 +26,7 @@ WEIGHTS: dict[SignalKind, float] = {
     # New + few releases + a suspicious name: the shape of a registered slopsquat.
     SignalKind.PLACEHOLDER_SHAPE: 0.25,
     # Metadata.
-    SignalKind.ALL_YANKED: 0.4,
+    SignalKind.ALL_YANKED: 0.6,  # pip will not install it by name
     SignalKind.RECENTLY_CREATED: 0.3,
     SignalKind.NO_DESCRIPTION: 0.15,
     SignalKind.FEW_RELEASES: 0.1,

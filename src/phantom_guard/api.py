@@ -1,0 +1,100 @@
+"""The library's entry points: validate names, check dependency files.
+
+risk = validate_sync("flask")
+report = asyncio.run(check_paths(["requirements.txt"]))
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from phantom_guard.detector import Detector
+from phantom_guard.errors import SourceError
+from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Source
+from phantom_guard.runner import ProgressCallback
+from phantom_guard.settings import Settings
+
+
+async def validate(
+    name: str, registry: Registry | str = Registry.PYPI, *, settings: Settings | None = None
+) -> PackageRisk:
+    """The verdict on one package name (or Package URL)."""
+    async with Detector(settings) as detector:
+        return await detector.validate(name, registry)
+
+
+def validate_sync(
+    name: str, registry: Registry | str = Registry.PYPI, *, settings: Settings | None = None
+) -> PackageRisk:
+    """`validate` for code that is not async."""
+    return asyncio.run(validate(name, registry, settings=settings))
+
+
+async def validate_many(
+    names: Iterable[str],
+    registry: Registry | str = Registry.PYPI,
+    *,
+    settings: Settings | None = None,
+    on_progress: ProgressCallback | None = None,
+    fail_fast: bool = False,
+) -> list[PackageRisk]:
+    """Verdicts for many names, one per name in input order, looked up concurrently."""
+    async with Detector(settings) as detector:
+        return await detector.validate_batch(
+            names, registry, on_progress=on_progress, fail_fast=fail_fast
+        )
+
+
+def collect_refs(
+    paths: Sequence[str | Path], *, registry: Registry | None = None
+) -> tuple[list[PackageRef], list[tuple[Source, str]], list[str]]:
+    """Parse files and directories into refs, skipped entries and per-file errors.
+
+    A directory is searched for dependency files; a file that fails to parse is reported in the
+    errors and the others are still read. `registry` overrides the one a file type implies.
+    """
+    from phantom_guard.sources import discover, parse_file
+
+    refs: list[PackageRef] = []
+    skipped: list[tuple[Source, str]] = []
+    errors: list[str] = []
+    files: list[Path] = []
+    for given in paths or ["."]:
+        path = Path(given)
+        if path.is_dir():
+            files.extend(discover(path))
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(f"{path}: no such file or directory")
+    for file in dict.fromkeys(files):
+        try:
+            parsed = parse_file(file)
+        except SourceError as exc:
+            errors.append(str(exc))
+            continue
+        for ref in parsed.refs:
+            refs.append(ref if registry is None else PackageRef(ref.name, registry, ref.source))
+        skipped.extend(parsed.skipped)
+    return refs, skipped, errors
+
+
+async def check_paths(
+    paths: Sequence[str | Path] = (),
+    *,
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    on_progress: ProgressCallback | None = None,
+    fail_fast: bool = False,
+) -> Report:
+    """Check every dependency declared in `paths` (files or directories; none = ".")."""
+    refs, skipped, errors = collect_refs(paths, registry=registry)
+    async with Detector(settings) as detector:
+        report = await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+    return Report(
+        report.results,
+        skipped=tuple(skipped),
+        input_errors=(*errors, *report.input_errors),
+    )

@@ -1,0 +1,291 @@
+"""The command line: options -> Settings -> one library call -> render -> exit code.
+
+Exit codes (DESIGN.md §2): 0 nothing at or above --fail-on, 1 findings, 2 usage or input error,
+3 some names could not be verified. Input errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar, assert_never
+
+import click
+
+from phantom_guard._version import __version__
+from phantom_guard.errors import InputError, PhantomGuardError
+from phantom_guard.model import FailOn, Registry, Report
+from phantom_guard.settings import Settings
+
+T = TypeVar("T")
+_PROGRESS_AFTER = 5  # names; fewer finish before a bar would be worth drawing
+
+
+class OutputFormat(StrEnum):
+    """The report formats of ``-o``."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
+
+
+def _common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options `validate` and `check` share."""
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            "output",
+            type=click.Choice([f.value for f in OutputFormat]),
+            default="text",
+            help="Report format.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice([f.value for f in FailOn]),
+            default=None,
+            help="Lowest verdict that makes the exit code 1 (default: high_risk).",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(1, 500),
+            default=None,
+            help="Lookups in flight at once.",
+        ),
+        click.option(
+            "--offline",
+            is_flag=True,
+            default=False,
+            help="Answer from the popular lists and the cache only.",
+        ),
+        click.option(
+            "--no-cache", is_flag=True, default=False, help="Neither read nor write the cache."
+        ),
+        click.option(
+            "--allow-unverified",
+            is_flag=True,
+            default=False,
+            help="ERROR results (could not verify) do not fail the exit code.",
+        ),
+        click.option(
+            "--verify-popular",
+            is_flag=True,
+            default=False,
+            help="Look popular packages up too instead of trusting the shipped lists.",
+        ),
+        click.option("-v", "--verbose", is_flag=True, default=False, help="Show every signal."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, "--version", prog_name="phantom-guard", message="%(prog)s %(version)s"
+)
+def main() -> None:
+    """Stop AI-hallucinated and typosquatted packages before they are installed."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("phantom-guard: warning: %(message)s"))
+    logging.getLogger("phantom_guard").addHandler(handler)
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option(
+    "-r",
+    "--registry",
+    type=click.Choice([r.value for r in Registry]),
+    default="pypi",
+    help="Registry of bare names (Package URLs carry their own).",
+)
+@_common
+def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
+    """Check package NAMEs (or Package URLs such as pkg:npm/left-pad)."""
+    from phantom_guard.detector import make_ref
+
+    settings = _guard(lambda: _settings(options))
+    refs = _guard(lambda: [make_ref(name, Registry(registry)) for name in names])
+    _finish(settings, options, _guard(lambda: asyncio.run(_check_refs(settings, refs, False))))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-r",
+    "--registry",
+    type=click.Choice([r.value for r in Registry]),
+    default=None,
+    help="Treat every dependency as this registry's (default: from the file type).",
+)
+@click.option("--ignore", default=None, help="Comma-separated names not to check.")
+@click.option("--fail-fast", is_flag=True, default=False, help="Stop at the first finding.")
+@_common
+def check(
+    paths: tuple[Path, ...],
+    registry: str | None,
+    ignore: str | None,
+    fail_fast: bool,
+    **options: Any,
+) -> None:
+    """Check the dependency files in PATHS (files or directories; default: the current one)."""
+    from phantom_guard.api import collect_refs
+
+    settings = _guard(lambda: _settings(options))
+    if ignore:
+        extra = tuple(n.strip() for n in ignore.split(",") if n.strip())
+        settings = settings.with_overrides(ignore=settings.ignore + extra)
+    refs, skipped, errors = collect_refs(
+        list(paths), registry=Registry(registry) if registry else None
+    )
+    report = _guard(lambda: asyncio.run(_check_refs(settings, refs, fail_fast)))
+    report = Report(report.results, tuple(skipped), (*errors, *report.input_errors))
+    _finish(settings, options, report)
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or clear the lookup cache."""
+
+
+@cache.command("path")
+def cache_path() -> None:
+    """Print the cache directory."""
+    click.echo(str(_guard(lambda: _settings({})).resolved_cache_dir))
+
+
+@cache.command("stats")
+@click.option("--registry", type=click.Choice([r.value for r in Registry]), default=None)
+def cache_stats(registry: str | None) -> None:
+    """Show how many answers are cached."""
+    from phantom_guard.cache import open_store
+
+    store = open_store(_guard(lambda: _settings({})).resolved_cache_dir)
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    click.echo(f"path: {stats.path}")
+    click.echo(f"size: {stats.size_bytes or 0:,} bytes")
+    if registry:
+        click.echo(f"{registry}: {stats.by_registry.get(registry, 0)} entries")
+        return
+    click.echo(f"entries: {stats.entries} ({stats.found} found, {stats.not_found} not found)")
+    for name, count in sorted(stats.by_registry.items()):
+        click.echo(f"  {name}: {count}")
+
+
+@cache.command("clear")
+@click.option("--registry", type=click.Choice([r.value for r in Registry]), default=None)
+def cache_clear(registry: str | None) -> None:
+    """Remove cached answers (of one registry with --registry)."""
+    from phantom_guard.cache import open_store
+
+    store = open_store(_guard(lambda: _settings({})).resolved_cache_dir)
+    try:
+        removed = store.clear(Registry(registry) if registry else None)
+    finally:
+        store.close()
+    click.echo(f"removed {removed} cached entries")
+
+
+def _settings(options: dict[str, Any]) -> Settings:
+    settings = Settings.load()
+    return settings.with_overrides(
+        fail_on=FailOn(options["fail_on"]) if options.get("fail_on") else None,
+        concurrency=options.get("concurrency"),
+        offline=True if options.get("offline") else None,
+        use_cache=False if options.get("no_cache") else None,
+        allow_unverified=True if options.get("allow_unverified") else None,
+        verify_popular=True if options.get("verify_popular") else None,
+    )
+
+
+async def _check_refs(settings: Settings, refs: list[Any], fail_fast: bool) -> Report:
+    from phantom_guard.detector import Detector
+
+    progress = _Progress()
+    try:
+        async with Detector(settings) as detector:
+            return await detector.check(refs, on_progress=progress.update, fail_fast=fail_fast)
+    finally:
+        progress.close()
+
+
+def _finish(settings: Settings, options: dict[str, Any], report: Report) -> NoReturn:
+    fmt = OutputFormat(options["output"])
+    match fmt:
+        case OutputFormat.TEXT:
+            from phantom_guard.report import text
+
+            color = sys.stdout.isatty() and not settings.no_color
+            output = text.render(
+                report,
+                verbose=options["verbose"],
+                color=color,
+                width=click.get_terminal_size()[0] if color else 100,
+            )
+            if options["verbose"]:
+                output += "".join(line + "\n" for line in text.render_skipped(report))
+        case OutputFormat.JSON:
+            from phantom_guard.report import json
+
+            output = json.render(report)
+        case OutputFormat.SARIF:
+            from phantom_guard.report import sarif
+
+            output = sarif.render(report, fail_on=settings.fail_on)
+        case OutputFormat.MARKDOWN:
+            from phantom_guard.report import markdown
+
+            output = markdown.render(report)
+        case _:
+            assert_never(fmt)
+    click.echo(output, nl=False)
+    for error in report.input_errors:
+        click.echo(f"phantom-guard: error: {error}", err=True)
+    sys.exit(report.exit_code(settings.fail_on, allow_unverified=settings.allow_unverified))
+
+
+def _guard(work: Callable[[], T]) -> T:
+    """Run `work`; an input error is one line on stderr and exit 2, never a traceback."""
+    try:
+        return work()
+    except InputError as exc:
+        click.echo(f"phantom-guard: error: {exc}", err=True)
+        sys.exit(2)
+    except PhantomGuardError as exc:
+        click.echo(f"phantom-guard: error: {exc}", err=True)
+        sys.exit(3)
+
+
+class _Progress:
+    """A progress bar on stderr for long runs, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self._enabled = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+        self._bar: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if not self._enabled or total <= _PROGRESS_AFTER:
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("checking", total=total)
+            self._bar.start()
+        self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()

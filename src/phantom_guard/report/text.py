@@ -1,0 +1,130 @@
+"""The human report: a rich table on a terminal, plain aligned lines everywhere else.
+
+rich is imported only when a table is actually drawn, so hooks and CI logs do not pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from phantom_guard.model import PackageRisk, Recommendation, Report, Signal
+from phantom_guard.report import clean
+
+_STYLES = {
+    Recommendation.SAFE: "green",
+    Recommendation.SUSPICIOUS: "yellow",
+    Recommendation.HIGH_RISK: "bold red",
+    Recommendation.NOT_FOUND: "bold red",
+    Recommendation.ERROR: "magenta",
+}
+_REASONS_SHOWN = 3
+
+
+def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 100) -> str:
+    """The report as text; `color` draws a rich table (for terminals), else plain lines."""
+    if color:
+        return _render_rich(report, verbose=verbose, width=width)
+    lines: list[str] = []
+    for title, results in _groups(report):
+        if title:
+            lines.append(clean(title))
+        for risk in results:
+            lines.append(_headline(risk, indent="  " if title else ""))
+            lines.extend(
+                f"{'  ' if title else ''}    - {clean(s.message)}" for s in _reasons(risk, verbose)
+            )
+    lines.extend(_footer(report))
+    return "\n".join(lines) + "\n"
+
+
+def _headline(risk: PackageRisk, indent: str) -> str:
+    where = _lines_of(risk)
+    tail = f"  did you mean '{clean(risk.suggestion)}'?" if risk.suggestion else ""
+    return (
+        f"{indent}{risk.recommendation.value:<10} {risk.risk_score:4.2f}  "
+        f"{risk.registry.value:<6} {clean(risk.name)}{where}{tail}"
+    )
+
+
+def _lines_of(risk: PackageRisk) -> str:
+    lines = [str(s.line) for s in risk.sources if s.line]
+    return f" (line {', '.join(lines)})" if lines else ""
+
+
+def _reasons(risk: PackageRisk, verbose: bool) -> list[Signal]:
+    if verbose:
+        return list(risk.signals)
+    if risk.recommendation is Recommendation.SAFE:
+        return []
+    if risk.recommendation is Recommendation.ERROR:
+        return [s for s in risk.signals if s.weight >= 0][:_REASONS_SHOWN]
+    ranked = sorted((s for s in risk.signals if s.weight > 0), key=lambda s: -s.weight)
+    return ranked[:_REASONS_SHOWN]
+
+
+def _groups(report: Report) -> Iterator[tuple[str, list[PackageRisk]]]:
+    """Results grouped by the first file that declared them; results without files together."""
+    groups: dict[str, list[PackageRisk]] = {}
+    for risk in report.results:
+        key = risk.sources[0].file if risk.sources else ""
+        groups.setdefault(key, []).append(risk)
+    yield from groups.items()
+
+
+def _footer(report: Report) -> list[str]:
+    lines = [f"error: {clean(e)}" for e in report.input_errors]
+    if report.skipped:
+        lines.append(
+            f"{len(report.skipped)} entries skipped (not registry packages); -v lists them"
+        )
+    counts = ", ".join(f"{report.count(r)} {r.value}" for r in Recommendation)
+    lines.append(f"{len(report.results)} packages: {counts}")
+    return lines
+
+
+def render_skipped(report: Report) -> list[str]:
+    """One line per skipped entry (shown with -v)."""
+    return [
+        f"skipped {clean(src.file)}:{src.line or '?'}: {clean(reason)}"
+        for src, reason in report.skipped
+    ]
+
+
+def _render_rich(report: Report, *, verbose: bool, width: int) -> str:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(width=width, record=True, force_terminal=True, file=_Discard())
+    for title, results in _groups(report):
+        table = Table(title=clean(title) or None, title_justify="left", expand=False)
+        table.add_column("verdict", no_wrap=True)
+        table.add_column("score", justify="right")
+        table.add_column("package", overflow="fold")
+        table.add_column("registry")
+        table.add_column("why", overflow="fold")
+        for risk in results:
+            why = "\n".join(clean(s.message) for s in _reasons(risk, verbose))
+            if risk.suggestion:
+                why = (why + "\n" if why else "") + f"did you mean '{clean(risk.suggestion)}'?"
+            table.add_row(
+                Text(risk.recommendation.value, style=_STYLES[risk.recommendation]),
+                f"{risk.risk_score:.2f}",
+                Text(clean(risk.name) + _lines_of(risk)),
+                risk.registry.value,
+                Text(why),
+            )
+        console.print(table)
+    for line in _footer(report):
+        console.print(Text(line))
+    return console.export_text(styles=True)
+
+
+class _Discard:
+    """A file that drops writes: the console records, the caller prints."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
