@@ -23,9 +23,10 @@ _FEW_RELEASES = 2
 _SHORT_DESCRIPTION = 12
 _BURST_WINDOW = timedelta(hours=48)
 _BURST_RELEASES = 4
-# Monthly downloads: below the first a package is practically unused; above the second, used by
-# many people (an attacker's placeholder does not reach it without being noticed).
+# Monthly downloads: below the first a package is practically unused; above the others, used by
+# people (an attacker's placeholder does not reach that without being noticed), half or full trust.
 _LOW_DOWNLOADS = 50
+_USED = 1_000
 _WIDELY_USED = 10_000
 
 
@@ -75,9 +76,7 @@ def metadata_signals(meta: PackageMetadata, now: datetime) -> list[Signal]:
     if meta.maintainers is not None and not meta.maintainers:
         found.append(signal(SignalKind.NO_MAINTAINER, "no author or maintainer named"))
     if meta.deprecated:
-        found.append(
-            signal(SignalKind.DEPRECATED, f"deprecated: {meta.deprecated[:120]}")
-        )
+        found.append(signal(SignalKind.DEPRECATED, f"deprecated: {meta.deprecated[:120]}"))
     found += _download_signals(meta.monthly_downloads)
     return found
 
@@ -129,12 +128,15 @@ def _download_signals(monthly: int | None) -> list[Signal]:
         return []
     if monthly < _LOW_DOWNLOADS:
         return [
-            signal(
-                SignalKind.LOW_DOWNLOADS, f"{monthly} downloads last month", downloads=monthly
-            )
+            signal(SignalKind.LOW_DOWNLOADS, f"{monthly} downloads last month", downloads=monthly)
         ]
-    if monthly >= _WIDELY_USED:
+    if monthly >= _USED:
         return [
-            signal(SignalKind.WIDELY_USED, f"{monthly:,} downloads last month", downloads=monthly)
+            signal(
+                SignalKind.WIDELY_USED,
+                f"{monthly:,} downloads last month",
+                strength=1.0 if monthly >= _WIDELY_USED else 0.5,
+                downloads=monthly,
+            )
         ]
     return []

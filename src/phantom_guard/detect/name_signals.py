@@ -60,7 +60,11 @@ class NameAnalyzer:
             signals.append(_typosquat_signal(squat, comparable))
             suggestion = squat.target
         for pattern in match_patterns(comparable, popular, self._words()):
-            signals.append(_pattern_signal(pattern))
+            if squat is not None and pattern.base == squat.target:
+                continue  # "gulp-concat-js" is one finding about gulp-concat, not two
+            # Further shapes of the same name add evidence, not independent risk.
+            strength = 0.5 if any(s.kind is not SignalKind.TYPOSQUAT for s in signals) else 1.0
+            signals.append(_pattern_signal(pattern, strength))
             suggestion = suggestion or pattern.base
         return NameFindings(popular=False, signals=tuple(signals), suggestion=suggestion)
 
@@ -77,9 +81,13 @@ class NameAnalyzer:
 
 
 def _typosquat_signal(squat: TyposquatMatch, name: str) -> Signal:
-    strength = 1.0 if squat.target_rank <= _TOP_RANK else 0.8 if squat.target_rank <= _MID_RANK else 0.6
+    strength = (
+        1.0 if squat.target_rank <= _TOP_RANK else 0.8 if squat.target_rank <= _MID_RANK else 0.6
+    )
     if len(name) <= _SHORT_NAME and squat.distance > 0:
         strength *= 0.8  # short names collide with popular ones by chance more often
+    if squat.technique == "added digit":
+        strength *= 0.6  # "mime2", "uuid4": a version in the name is a common honest choice
     return signal(
         SignalKind.TYPOSQUAT,
         f"looks like a typo of the popular package '{squat.target}' ({squat.technique})",
@@ -90,8 +98,10 @@ def _typosquat_signal(squat: TyposquatMatch, name: str) -> Signal:
     )
 
 
-def _pattern_signal(pattern: PatternMatch) -> Signal:
-    kind = SignalKind.BRAND_NAMESPACE if pattern.rule == "brand namespace" else (
-        SignalKind.HALLUCINATION_PATTERN
-    )
-    return signal(kind, pattern.detail, rule=pattern.rule, base=pattern.base)
+def _pattern_signal(pattern: PatternMatch, strength: float) -> Signal:
+    kind = SignalKind.HALLUCINATION_PATTERN
+    if pattern.rule == "brand namespace":
+        kind = SignalKind.BRAND_NAMESPACE
+    if pattern.rule == "compound of stock words":
+        strength *= 0.7  # the weakest shape: real projects name themselves like this too
+    return signal(kind, pattern.detail, strength=strength, rule=pattern.rule, base=pattern.base)

@@ -1,9 +1,12 @@
 """Hallucination patterns: name shapes LLMs invent. Pure, no I/O; the word lists are data.
 
-Three shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``/``):
+Four shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``/``):
 
-* a popular package joined with generic AI or helper words (``flask-gpt-helper``);
+* a popular package joined with words that are mostly generic AI, helper or tech words
+  (``flask-gpt-helper``, ``fastapi-reverse-stardb``);
 * two or more popular packages glued together (``fastapi-graphql-lightning``);
+* a long compound of known words (``x-telemetry-mcp``): three or more words, at least two of
+  them generic or popular package names, none of which makes a popular package;
 * a brand's namespace (``openai-…``, ``aws-…``) on a package that is not among the popular ones
   (brands' own packages are).
 """
@@ -23,6 +26,8 @@ _WORDS = re.compile(r"[-_.@/]+")
 # obscure popular names ("io", "six") are ordinary words in many legitimate names.
 _GLUE_RANK = 5000
 _GLUE_MIN_LENGTH = 4
+_COMPOUND_WORDS = 3
+_COMPOUND_KNOWN = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,10 @@ class Vocabulary:
 def shipped_vocabulary() -> Vocabulary:
     """The word lists shipped in ``data/patterns.json``."""
     data = json.loads(
-        resources.files("phantom_guard.detect").joinpath("data").joinpath("patterns.json").read_text("utf-8")
+        resources.files("phantom_guard.detect")
+        .joinpath("data")
+        .joinpath("patterns.json")
+        .read_text("utf-8")
     )
     return Vocabulary(frozenset(data["generic_words"]), frozenset(data["brands"]))
 
@@ -82,13 +90,14 @@ def match_patterns(name: str, popular: PopularList, words: Vocabulary) -> list[P
     base = _popular_prefix(tokens, popular, scope)
     if base is not None:
         base_name, used = base
-        rest = tokens[used:]
-        if rest and all(t in words.generic_words for t in rest):
+        generic = [t for t in tokens[used:] if t in words.generic_words]
+        # Mostly generic: LLMs pad a real name with stock words and the odd invented one.
+        if generic and 2 * len(generic) >= len(tokens) - used:
             found.append(
                 PatternMatch(
                     "popular package + generic words",
                     base_name,
-                    f"'{base_name}' joined with generic words: {', '.join(rest)}",
+                    f"'{base_name}' joined with generic words: {', '.join(generic)}",
                 )
             )
     glued = [t for t in dict.fromkeys(tokens) if _glue_candidate(t, popular)]
@@ -100,12 +109,20 @@ def match_patterns(name: str, popular: PopularList, words: Vocabulary) -> list[P
                 f"joins popular package names: {', '.join(glued)}",
             )
         )
+    if not found and len(tokens) >= _COMPOUND_WORDS:
+        known = [t for t in tokens if t in words.generic_words or t in popular]
+        if len(known) >= _COMPOUND_KNOWN:
+            found.append(
+                PatternMatch(
+                    "compound of stock words",
+                    None,
+                    f"a compound of stock words: {', '.join(known)}",
+                )
+            )
     return found
 
 
-def _popular_prefix(
-    tokens: list[str], popular: PopularList, scope: str
-) -> tuple[str, int] | None:
+def _popular_prefix(tokens: list[str], popular: PopularList, scope: str) -> tuple[str, int] | None:
     """The longest run of leading words that is itself a popular package, if any."""
     for used in range(len(tokens) - 1, 0, -1):
         candidate = scope + "-".join(tokens[:used])

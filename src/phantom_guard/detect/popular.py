@@ -35,7 +35,9 @@ def popular_list(registry: Registry) -> PopularList:
     """The popular list of `registry`, read once per process."""
     text = (
         resources.files("phantom_guard.detect")
-        .joinpath("data").joinpath("popular").joinpath(f"{registry.value}.txt")
+        .joinpath("data")
+        .joinpath("popular")
+        .joinpath(f"{registry.value}.txt")
         .read_text(encoding="utf-8")
     )
     names: list[str] = []

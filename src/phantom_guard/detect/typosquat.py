@@ -25,7 +25,20 @@ _MULTI_CONFUSABLES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 _SEPARATORS = re.compile(r"[-_.@/]+")
 # Affixes that say "this is for language X" and are commonly added to or dropped from names.
 _PREFIXES = ("python-", "python", "py-", "py", "node-", "js-", "rust-", "rs-", "lib")
-_SUFFIXES = ("-python", "python", "-py", "py", "-js", ".js", "js", "-node", "-rs", "-rust", "-lib", "lib")
+_SUFFIXES = (
+    "-python",
+    "python",
+    "-py",
+    "py",
+    "-js",
+    ".js",
+    "js",
+    "-node",
+    "-rs",
+    "-rust",
+    "-lib",
+    "lib",
+)
 # Below this many letters almost every name is one edit from some popular name.
 _MIN_LENGTH = 4
 _QWERTY_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -138,6 +151,8 @@ def describe_edit(name: str, target: str) -> str:
             if _SEPARATORS.match(extra):
                 return "separator"
             if longer is name:
+                if extra.isdigit() and i == len(longer) - 1:
+                    return "added digit"
                 return "doubled letter" if doubled else "added letter"
             return "dropped double letter" if doubled else "dropped letter"
     return "one edit"

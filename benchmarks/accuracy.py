@@ -1,0 +1,236 @@
+"""Accuracy on the labeled corpus: the real pipeline against the fake registry, per category.
+
+    python benchmarks/accuracy.py            # dev corpus (benchmarks/corpus/corpus.tsv)
+    python benchmarks/accuracy.py --real     # also ../shared/eval-real when present
+
+The corpus's registry snapshot is served through the project's fake registry, holding only
+what the snapshot knows (latest version and its month, summary, npm downloads); fields it does
+not know (repositories, maintainers, npm dates, release history) are left out, so an absent
+field is measured as unknown. Every name goes through `Detector.check`, as the CLI does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the fake registry lives in tests/
+
+from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
+
+from phantom_guard import Detector, Settings  # noqa: E402
+from phantom_guard.model import PackageRef, Recommendation, Registry  # noqa: E402
+
+CORPUS = ROOT / "benchmarks" / "corpus" / "corpus.tsv"
+REAL = ROOT.parent / "shared" / "eval-real" / "corpus"
+PYPI_SNAPSHOT = Path("/work/.library/env/packages/pypi.tsv")
+FLAGGED = {Recommendation.SUSPICIOUS, Recommendation.HIGH_RISK, Recommendation.NOT_FOUND}
+ORDER = [r.value for r in Recommendation]
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    registry: Registry
+    label: str
+    category: str
+    kind: str
+    exists: bool
+    version: str
+    month: str
+    downloads: int | None
+    summary: str
+
+
+def read_rows(path: Path) -> list[Row]:
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for item in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            downloads = item.get("npm_monthly_downloads") or ""
+            rows.append(
+                Row(
+                    name=item["name"],
+                    registry=Registry(item["registry"]),
+                    label=item["label"],
+                    category=item["category"],
+                    kind=item.get("kind") or item.get("source", "real"),
+                    exists=item.get("exists", "0") == "1",
+                    version=item.get("latest_version") or "0.1.0",
+                    month=item.get("latest_release_month") or "",
+                    downloads=int(downloads) if downloads.isdigit() else None,
+                    summary=(item.get("summary") or "").replace("\\\\", "\\"),
+                )
+            )
+    return rows
+
+
+def serve(registry: FakeRegistry, row: Row) -> None:
+    """Put what the snapshot knows about `row` on the fake registry, nothing more."""
+    summary = row.summary or None
+    if row.registry is Registry.PYPI:
+        released = _month(row.month) or datetime(2020, 1, 15, tzinfo=UTC)
+        document = documents.pypi_document(
+            row.name,
+            [(row.version, released)],
+            summary=summary,
+            author=None,
+            author_email=None,
+            home_page=None,
+            project_urls=None,
+            description=None,
+        )
+        registry.add_pypi(row.name, document)
+    else:
+        document = documents.npm_document(
+            row.name, [(row.version, datetime(2020, 1, 15, tzinfo=UTC))], description=summary
+        )
+        # The npm snapshot has no dates, maintainers or repositories: serve none.
+        for key in ("time", "maintainers", "repository", "homepage", "bugs", "author"):
+            document.pop(key, None)
+        for version in document.get("versions", {}).values():
+            for key in ("maintainers", "repository", "homepage", "bugs", "author", "_npmUser"):
+                version.pop(key, None)
+        registry.add_npm(row.name, document, downloads=row.downloads)
+
+
+def _month(text: str) -> datetime | None:
+    if len(text) != 7:
+        return None
+    return datetime(int(text[:4]), int(text[5:7]), 15, tzinfo=UTC)
+
+
+async def judge(rows: list[Row], settings: Settings) -> dict[tuple[Registry, str], Any]:
+    async with Detector(settings) as detector:
+        refs = [PackageRef(r.name, r.registry) for r in rows]
+        report = await detector.check(refs)
+    return {(r.registry, r.name): r for r in report.results}
+
+
+def table(rows: list[Row], verdicts: dict[Row, Recommendation], title: str) -> list[str]:
+    groups: dict[tuple[str, str, str, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[(row.category, row.kind, row.registry.value, row.label)].append(row)
+    lines = [
+        f"\n{title}",
+        f"{'category':<30} {'kind':<9} {'reg':<5} {'n':>5} {'flagged':>8} {'HIGH+NF':>8}  "
+        + "  ".join(f"{v[:9]:>9}" for v in ORDER),
+    ]
+    for key in sorted(groups):
+        members = groups[key]
+        counts = Counter(verdicts[m] for m in members)
+        n = len(members)
+        flagged = sum(counts[v] for v in FLAGGED) / n
+        severe = (counts[Recommendation.HIGH_RISK] + counts[Recommendation.NOT_FOUND]) / n
+        lines.append(
+            f"{key[0]:<30} {key[1]:<9} {key[2]:<5} {n:>5} {flagged:>8.1%} {severe:>8.1%}  "
+            + "  ".join(f"{counts[Recommendation(v)]:>9}" for v in ORDER)
+        )
+    return lines
+
+
+def misses(
+    rows: list[Row], verdicts: dict[Row, Recommendation], risks: dict[Any, Any]
+) -> list[str]:
+    lines = [
+        "\nmisses (bad but SAFE/ERROR) and false positives (good-ish HIGH_RISK/NOT_FOUND, good flagged):"
+    ]
+    for row in rows:
+        verdict = verdicts[row]
+        wrong = (
+            (row.label == "bad" and verdict not in FLAGGED)
+            or (row.label == "good" and verdict is not Recommendation.SAFE)
+            or (
+                row.label == "good-ish"
+                and verdict in (Recommendation.HIGH_RISK, Recommendation.NOT_FOUND)
+            )
+        )
+        if wrong:
+            risk = risks[(row.registry, row.name)]
+            why = "; ".join(f"{s.kind.value}{s.weight:+.2f}" for s in risk.signals)
+            lines.append(
+                f"  {row.category:<24} {row.registry.value:<4} {row.name:<40} {verdict.value:<10} {risk.risk_score:.2f}  {why}"
+            )
+    return lines
+
+
+def real_rows() -> list[Row]:
+    """eval-real rows; registered names get their snapshot fields from the env pypi.tsv."""
+    rows: list[Row] = []
+    for path in sorted(REAL.glob("*.tsv")):
+        rows.extend(read_rows(path))
+    wanted = {r.name for r in rows if r.category == "real_hallucinated_registered"}
+    fields: dict[str, tuple[str, str, str]] = {}
+    if wanted and PYPI_SNAPSHOT.exists():
+        with PYPI_SNAPSHOT.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                parts = line.rstrip("\n").split("\t")
+                if parts[0] in wanted:
+                    fields[parts[0]] = (parts[1], parts[2], parts[4] if len(parts) > 4 else "")
+    result = []
+    for row in rows:
+        exists = row.category == "real_hallucinated_registered" and row.name in fields
+        version, month, summary = fields.get(row.name, ("0.1.0", "", ""))
+        result.append(
+            Row(
+                row.name,
+                row.registry,
+                row.label,
+                row.category,
+                "real",
+                exists,
+                version,
+                month,
+                None,
+                summary,
+            )
+        )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real", action="store_true", help="also measure ../shared/eval-real")
+    parser.add_argument("--misses", action="store_true", help="list every miss and false positive")
+    args = parser.parse_args()
+    corpora = [("dev corpus", read_rows(CORPUS))]
+    if args.real:
+        if REAL.exists():
+            corpora.append(
+                ("eval-real (LLM-hallucinated names from a published study)", real_rows())
+            )
+        else:
+            print(f"eval-real not found at {REAL}: skipped")
+    for title, rows in corpora:
+        with FakeRegistry() as registry:
+            for row in rows:
+                if row.exists:
+                    serve(registry, row)
+            env = registry.env()
+            settings = Settings(
+                pypi_url=env["PHANTOM_GUARD_PYPI_URL"],
+                npm_url=env["PHANTOM_GUARD_NPM_URL"],
+                npm_downloads_url=env["PHANTOM_GUARD_NPM_DOWNLOADS_URL"],
+                crates_url=env["PHANTOM_GUARD_CRATES_URL"],
+                use_cache=False,
+                concurrency=50,
+            )
+            started = time.perf_counter()
+            risks = asyncio.run(judge(rows, settings))
+            elapsed = time.perf_counter() - started
+        verdicts = {row: risks[(row.registry, row.name)].recommendation for row in rows}
+        print("\n".join(table(rows, verdicts, f"{title}: {len(rows)} names in {elapsed:.1f} s")))
+        if args.misses:
+            print("\n".join(misses(rows, verdicts, risks)))
+
+
+if __name__ == "__main__":
+    main()
