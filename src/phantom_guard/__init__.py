@@ -1,7 +1,7 @@
 """phantom-guard: stop AI-hallucinated and typosquatted packages before they are installed.
 
-    async with Detector() as detector:
-        risk = await detector.validate("flask")          # registry defaults to "pypi"
+async with Detector() as detector:
+    risk = await detector.validate("flask")          # registry defaults to "pypi"
 """
 
 from __future__ import annotations
@@ -50,9 +50,8 @@ _LAZY = {
     "validate_sync": "phantom_guard.api",
     "Detector": "phantom_guard.detector",
     "Settings": "phantom_guard.settings",
-    **{
-        name: "phantom_guard.errors"
-        for name in (
+    **dict.fromkeys(
+        (
             "BadResponse",
             "ConfigError",
             "InputError",
@@ -65,11 +64,11 @@ _LAZY = {
             "SourceError",
             "UnknownRegistry",
             "UnsupportedFile",
-        )
-    },
-    **{
-        name: "phantom_guard.model"
-        for name in (
+        ),
+        "phantom_guard.errors",
+    ),
+    **dict.fromkeys(
+        (
             "FailOn",
             "PackageMetadata",
             "PackageRef",
@@ -80,8 +79,9 @@ _LAZY = {
             "Signal",
             "SignalKind",
             "Source",
-        )
-    },
+        ),
+        "phantom_guard.model",
+    ),
 }
 
 

@@ -292,7 +292,9 @@ def _where(source: Source | None) -> str:
     return f"{source.file}:{source.line}: " if source.line else f"{source.file}: "
 
 
-def _error(base: Mapping[str, object], reason: str, name_signals: tuple[Signal, ...]) -> PackageRisk:
+def _error(
+    base: Mapping[str, object], reason: str, name_signals: tuple[Signal, ...]
+) -> PackageRisk:
     failed = signal(SignalKind.LOOKUP_FAILED, f"could not verify: {reason}")
     signals = (failed, *name_signals)
     return PackageRisk(

@@ -84,7 +84,7 @@ class RateLimited(RegistryUnavailable):
 
 
 class BadResponse(LookupFailed):
-    """The registry answered, but not with a document we can trust (malformed, wrong shape, huge)."""
+    """The registry answered with nothing we can trust: malformed, wrong shape or too large."""
 
 
 class NetworkNeeded(LookupFailed):

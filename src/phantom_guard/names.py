@@ -48,9 +48,7 @@ def validate(name: str, registry: Registry) -> None:
     if not name:
         raise InvalidPackageName(name, registry, "empty name")
     if not name.isascii() or not name.isprintable():
-        raise InvalidPackageName(
-            _safe(name), registry, "contains non-ASCII or control characters"
-        )
+        raise InvalidPackageName(_safe(name), registry, "contains non-ASCII or control characters")
     match registry:
         case Registry.PYPI:
             if not _PEP508_NAME.match(name):

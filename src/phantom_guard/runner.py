@@ -52,6 +52,4 @@ async def run_batch(
     async with asyncio.TaskGroup() as group:
         for _ in range(min(concurrency, total)):
             group.create_task(worker())
-    return [
-        risk if risk is not None else skipped(items[i]) for i, risk in enumerate(results)
-    ]
+    return [risk if risk is not None else skipped(items[i]) for i, risk in enumerate(results)]

@@ -97,7 +97,7 @@ class Settings:
 
 
 def find_config_file(start: Path) -> Path | None:
-    """The nearest ``.phantom-guard.toml``, or ``pyproject.toml`` with our table, from `start` up."""
+    """The nearest ``.phantom-guard.toml`` or ``pyproject.toml`` with our table, from `start` up."""
     for folder in (start, *start.parents):
         dotfile = folder / ".phantom-guard.toml"
         if dotfile.is_file():

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -85,7 +85,7 @@ class HttpClient:
 
     def _delay(self, attempt: int) -> float:
         # Full jitter: spreads retries of a batch so they do not arrive together.
-        return random.uniform(0, self._backoff * (2**attempt))  # noqa: S311
+        return random.uniform(0, self._backoff * (2**attempt))
 
     async def _get_once(self, url: str) -> Any | None:
         session = self._ensure_session()

@@ -56,9 +56,9 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
         or doc.text(crate.get("max_version")),
         created=doc.timestamp(crate.get("created_at"))
         or (release_times[0] if release_times else None),
-        latest_release=release_times[-1] if release_times else doc.timestamp(
-            crate.get("updated_at")
-        ),
+        latest_release=release_times[-1]
+        if release_times
+        else doc.timestamp(crate.get("updated_at")),
         release_count=len(versions) if "versions" in root else None,
         release_times=tuple(release_times),
         repository=repository,

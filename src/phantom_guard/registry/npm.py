@@ -111,7 +111,9 @@ def _maintainers(value: Any) -> tuple[str, ...]:
         return ()
     names = []
     for entry in value:
-        person = doc.text(doc.obj(entry).get("name")) if isinstance(entry, dict) else doc.text(entry)
+        person = (
+            doc.text(doc.obj(entry).get("name")) if isinstance(entry, dict) else doc.text(entry)
+        )
         if person:
             names.append(person)
     return tuple(names)
