@@ -1,0 +1,110 @@
+"""The cache port: what a registry said about a name, kept so the next run need not ask again.
+
+`Store` is the one interface; `MemoryStore` (LRU + TTL, per process), `SqliteStore` (one file
+shared by every process), `TieredStore` (memory in front of disk) and `NullStore` (``--no-cache``)
+implement it. `open_store` builds the right one and never fails: a cache that cannot be written
+degrades to memory only, with one warning. Only answers are stored, never failures.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from phantom_guard.model import PackageMetadata, Registry
+from phantom_guard.names import NormalizedName
+
+CACHE_FILE = "cache.sqlite3"
+
+_log = logging.getLogger("phantom_guard")
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """A stored answer: the metadata, or ``None`` for "the registry does not have it".
+
+    `stored_at` is when it was stored, on the store's clock (Unix seconds on disk).
+    """
+
+    metadata: PackageMetadata | None
+    stored_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    """What a store holds, and how often it answered since it was opened."""
+
+    entries: int
+    found: int
+    not_found: int
+    by_registry: dict[str, int]
+    path: str | None
+    size_bytes: int | None
+    hits: int
+    misses: int
+
+
+class Store(Protocol):
+    """Keeps registry answers per (registry, normalized name); an expired answer is a miss."""
+
+    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
+        """The live answer stored for this name, or None (never stored, expired, unreadable)."""
+        ...
+
+    def put(
+        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+    ) -> None:
+        """Store an answer; ``None`` means the registry said the package does not exist."""
+        ...
+
+    def clear(self, registry: Registry | None = None) -> int:
+        """Forget every answer (or one registry's); returns how many were removed."""
+        ...
+
+    def stats(self) -> CacheStats:
+        """Counts of what is stored, and the hits and misses since the store was opened."""
+        ...
+
+    def close(self) -> None:
+        """Release files and connections; the store must not be used afterwards."""
+        ...
+
+
+def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:
+    """The store a run should use; never raises.
+
+    ``enabled=False`` (``--no-cache``) gives a `NullStore`, so every name goes to the network.
+    With no `cache_dir`, or one that cannot be created or written, answers live in memory only.
+    """
+    # Imported here, not at the top: the implementations import this module's dataclasses.
+    from phantom_guard.cache.memory import MemoryStore
+    from phantom_guard.cache.null import NullStore
+
+    if not enabled:
+        return NullStore()
+    if cache_dir is None:
+        return MemoryStore()
+
+    import sqlite3
+
+    from phantom_guard.cache.sqlite import SqliteStore
+    from phantom_guard.cache.tiered import TieredStore
+
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        disk = SqliteStore(cache_dir / CACHE_FILE)
+    except OSError as exc:
+        _log.warning(
+            "cache disabled: cannot write %s: %s; using memory only",
+            cache_dir,
+            exc.strerror or exc,
+        )
+        return MemoryStore()
+    except sqlite3.Error as exc:
+        _log.warning(
+            "cache disabled: cannot write %s: %s; using memory only", cache_dir / CACHE_FILE, exc
+        )
+        return MemoryStore()
+    return TieredStore(MemoryStore(), disk)

@@ -1,0 +1,132 @@
+"""`PackageMetadata` to bytes and back, for the disk cache.
+
+The payload is a JSON object with exactly the dataclass's fields: datetimes as ISO 8601 strings,
+tuples as lists, the registry as its value. ``None`` (not found) is JSON ``null``. A payload of any
+other shape raises `PayloadError`, which the store treats as a miss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from phantom_guard.model import PackageMetadata, Registry
+
+_FIELDS = frozenset(f.name for f in fields(PackageMetadata))
+
+
+class PayloadError(ValueError):
+    """A payload that is not an encoded `PackageMetadata` (damaged, or from another version).
+
+    Also raised for metadata JSON cannot hold (an integer beyond 64 bits, a lone surrogate).
+    Internal to the cache: stores turn it into a miss or a skipped write, never into an error.
+    """
+
+
+def encode(metadata: PackageMetadata | None) -> bytes:
+    """The payload for one answer; `decode` gives back an equal value."""
+    if metadata is None:
+        return b"null"
+    m = metadata
+    document = {
+        "name": m.name,
+        "registry": m.registry.value,
+        "latest_version": m.latest_version,
+        # isoformat(), not orjson's own datetime output: orjson rounds sub-minute UTC offsets.
+        "created": None if m.created is None else m.created.isoformat(),
+        "latest_release": None if m.latest_release is None else m.latest_release.isoformat(),
+        "release_count": m.release_count,
+        "release_times": [t.isoformat() for t in m.release_times],
+        "repository": m.repository,
+        "homepage": m.homepage,
+        "maintainers": None if m.maintainers is None else list(m.maintainers),
+        "summary": m.summary,
+        "monthly_downloads": m.monthly_downloads,
+        "all_yanked": m.all_yanked,
+        "deprecated": m.deprecated,
+        "security_holding": m.security_holding,
+        "unpublished": m.unpublished,
+    }
+    try:
+        return orjson.dumps(document)
+    except orjson.JSONEncodeError as exc:
+        raise PayloadError(f"cannot encode: {exc}") from None
+
+
+def decode(data: bytes) -> PackageMetadata | None:
+    """The answer `encode` stored; raises `PayloadError` for anything else."""
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise PayloadError(f"not JSON: {exc}") from None
+    if document is None:
+        return None
+    if type(document) is not dict or document.keys() != _FIELDS:
+        raise PayloadError("not a PackageMetadata object")
+    d = document
+    try:
+        return PackageMetadata(
+            name=_str(d["name"]),
+            registry=Registry(_str(d["registry"])),
+            latest_version=_opt_str(d["latest_version"]),
+            created=_opt_time(d["created"]),
+            latest_release=_opt_time(d["latest_release"]),
+            release_count=_opt_int(d["release_count"]),
+            release_times=tuple(_time(t) for t in _list(d["release_times"])),
+            repository=_opt_str(d["repository"]),
+            homepage=_opt_str(d["homepage"]),
+            maintainers=(
+                None
+                if d["maintainers"] is None
+                else tuple(_str(x) for x in _list(d["maintainers"]))
+            ),
+            summary=_opt_str(d["summary"]),
+            monthly_downloads=_opt_int(d["monthly_downloads"]),
+            all_yanked=_bool(d["all_yanked"]),
+            deprecated=_opt_str(d["deprecated"]),
+            security_holding=_bool(d["security_holding"]),
+            unpublished=_bool(d["unpublished"]),
+        )
+    except ValueError as exc:  # a wrong type, a bad datetime, or a broken model invariant
+        raise PayloadError(str(exc)) from None
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _opt_int(value: Any) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int:
+        raise ValueError(f"expected an integer, got {type(value).__name__}")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise ValueError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise ValueError(f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _time(value: Any) -> datetime:
+    return datetime.fromisoformat(_str(value))
+
+
+def _opt_time(value: Any) -> datetime | None:
+    return None if value is None else _time(value)

@@ -1,0 +1,50 @@
+"""The store for ``--no-cache``: it keeps nothing, so every name is looked up afresh."""
+
+from __future__ import annotations
+
+import threading
+
+from phantom_guard.cache import CacheEntry, CacheStats
+from phantom_guard.model import PackageMetadata, Registry
+from phantom_guard.names import NormalizedName
+
+
+class NullStore:
+    """Every get is a miss and every put is dropped."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._misses = 0
+
+    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
+        """Always None."""
+        with self._lock:
+            self._misses += 1
+        return None
+
+    def put(
+        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+    ) -> None:
+        """Drop the answer."""
+
+    def clear(self, registry: Registry | None = None) -> int:
+        """Nothing to remove: 0."""
+        return 0
+
+    def stats(self) -> CacheStats:
+        """All zero, except the misses counted so far."""
+        with self._lock:
+            misses = self._misses
+        return CacheStats(
+            entries=0,
+            found=0,
+            not_found=0,
+            by_registry={},
+            path=None,
+            size_bytes=None,
+            hits=0,
+            misses=misses,
+        )
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,313 @@
+"""The disk cache: one SQLite file that every phantom-guard process on the machine shares.
+
+A file that is not a SQLite database, is damaged, or holds someone else's tables is moved aside
+(``cache.sqlite3.corrupt-<unix time>``) and a new one started, with one warning. Trouble at run
+time (disk full, a lock held past the timeout) costs a miss or a skipped write, never the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+
+from phantom_guard.cache import CacheEntry, CacheStats
+from phantom_guard.cache.codec import PayloadError, decode, encode
+from phantom_guard.model import PackageMetadata, Registry
+from phantom_guard.names import NormalizedName
+
+_log = logging.getLogger("phantom_guard")
+
+# Bump when the table or the payload format changes: a file with another version is rebuilt.
+SCHEMA_VERSION = 1
+_TABLE = "packages"
+_CREATE = f"""
+CREATE TABLE {_TABLE} (
+    registry TEXT NOT NULL,
+    name TEXT NOT NULL,
+    found INTEGER NOT NULL,
+    payload BLOB NOT NULL,
+    stored_at REAL NOT NULL,
+    PRIMARY KEY (registry, name)
+) WITHOUT ROWID
+"""
+_PROBE = f"SELECT registry, name, found, payload, stored_at FROM {_TABLE} LIMIT 0"
+_SELECT = f"SELECT found, payload, stored_at FROM {_TABLE} WHERE registry = ? AND name = ?"
+_UPSERT = (
+    f"INSERT OR REPLACE INTO {_TABLE} (registry, name, found, payload, stored_at) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+# Guarded by stored_at so a row another process has just refreshed is not dropped.
+_DROP_ROW = f"DELETE FROM {_TABLE} WHERE registry = ? AND name = ? AND stored_at = ?"
+_BUSY_TIMEOUT_S = 5.0
+# A row stored this far "in the future" means the clock was set back: treat it as expired rather
+# than let it live for the size of the jump. Small negative ages (clock slew between processes)
+# are normal.
+_CLOCK_SLACK_S = 300.0
+_OPEN_ATTEMPTS = 3
+
+
+class _ForeignFile(sqlite3.DatabaseError):
+    """A SQLite database that is not ours: it has tables we did not create."""
+
+
+class SqliteStore:
+    """Answers kept in ``path`` for `ttl_found` seconds (found) or `ttl_not_found` (not found).
+
+    One connection, guarded by a lock, serves every thread; statements are cached by sqlite3, so
+    a hit is one indexed read plus decoding the payload.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        ttl_found: float = 6 * 3600,
+        ttl_not_found: float = 3600,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path)
+        self.ttl_found = ttl_found
+        self.ttl_not_found = ttl_not_found
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._hits = 0
+        self._misses = 0
+        self._warned = False
+        self._conn = self._open()
+
+    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
+        """The live answer stored for this name, or None (absent, expired, or unreadable)."""
+        with self._lock:
+            try:
+                row = self._conn.execute(_SELECT, (registry, name)).fetchone()
+            except sqlite3.ProgrammingError:
+                raise  # used after close(): a bug, not a cache miss
+            except sqlite3.DatabaseError as exc:
+                self._trouble("read", exc)
+                self._misses += 1
+                return None
+            if row is None:
+                self._misses += 1
+                return None
+            found, payload, stored_at = row
+            age = self._clock() - stored_at
+            if not -_CLOCK_SLACK_S < age < (self.ttl_found if found else self.ttl_not_found):
+                self._misses += 1
+                return None
+            if found:
+                try:
+                    metadata = decode(payload)
+                    if metadata is None:
+                        raise PayloadError("a found row holds no metadata")
+                except PayloadError as exc:
+                    _log.debug("cache: dropping unreadable row %s/%s: %s", registry, name, exc)
+                    self._execute_quietly(_DROP_ROW, (registry, name, stored_at))
+                    self._misses += 1
+                    return None
+            else:
+                metadata = None
+            self._hits += 1
+            return CacheEntry(metadata, stored_at)
+
+    def put(
+        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+    ) -> None:
+        """Store (or replace) the answer for this name; a write that fails is skipped."""
+        try:
+            payload = encode(metadata)
+        except PayloadError as exc:
+            _log.debug("cache: not storing %s/%s: %s", registry, name, exc)
+            return
+        row = (registry, name, metadata is not None, payload, self._clock())
+        with self._lock:
+            try:
+                self._conn.execute(_UPSERT, row)
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._trouble("write", exc)
+
+    def clear(self, registry: Registry | None = None) -> int:
+        """Delete every row, or one registry's; returns how many rows were removed."""
+        with self._lock:
+            try:
+                if registry is None:
+                    removed: int = self._conn.execute(f"DELETE FROM {_TABLE}").rowcount
+                else:
+                    removed = self._conn.execute(
+                        f"DELETE FROM {_TABLE} WHERE registry = ?", (registry,)
+                    ).rowcount
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._trouble("clear", exc)
+                return 0
+            if registry is None:
+                # Give the space back. Another process reading right now makes this fail; the
+                # free pages are then simply reused by later writes.
+                with suppress(sqlite3.OperationalError):
+                    self._conn.execute("VACUUM")
+            return removed
+
+    def stats(self) -> CacheStats:
+        """Rows in the file (expired ones too, until replaced or cleared), size, hits, misses."""
+        with self._lock:
+            try:
+                rows = self._conn.execute(
+                    f"SELECT registry, found, count(*) FROM {_TABLE} GROUP BY registry, found"
+                ).fetchall()
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._trouble("read", exc)
+                rows = []
+            hits, misses = self._hits, self._misses
+        found = not_found = 0
+        by_registry: dict[str, int] = {}
+        for registry, is_found, count in rows:
+            if is_found:
+                found += count
+            else:
+                not_found += count
+            by_registry[registry] = by_registry.get(registry, 0) + count
+        size = 0
+        for file in (self.path, _sidecar(self.path, "-wal")):
+            with suppress(OSError):
+                size += file.stat().st_size
+        return CacheStats(
+            entries=found + not_found,
+            found=found,
+            not_found=not_found,
+            by_registry=by_registry,
+            path=str(self.path),
+            size_bytes=size,
+            hits=hits,
+            misses=misses,
+        )
+
+    def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        with self._lock:
+            self._conn.close()
+
+    def _open(self) -> sqlite3.Connection:
+        for attempt in range(1, _OPEN_ATTEMPTS + 1):
+            identity = _identity(self.path)
+            try:
+                return self._connect()
+            except sqlite3.OperationalError:
+                raise  # cannot open or write the file at all: the caller falls back to memory
+            except sqlite3.DatabaseError as exc:  # not a database, damaged, or not ours
+                if attempt == _OPEN_ATTEMPTS:
+                    raise
+                # Another process may have set the bad file aside and started a new one since
+                # we opened it; then ours to do is only to open the new one.
+                if attempt > 1 or _identity(self.path) == identity:
+                    self._set_aside(exc)
+        raise AssertionError("unreachable")
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: every statement commits on its own, and schema changes take an
+        # explicit BEGIN IMMEDIATE. timeout= is SQLite's busy_timeout: wait up to 5 s for another
+        # process's write lock instead of failing with "database is locked".
+        conn = sqlite3.connect(
+            self.path,
+            timeout=_BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,  # one connection for all threads, guarded by self._lock
+        )
+        try:
+            # WAL: readers do not block the one writer and the writer does not block readers, so
+            # a pre-commit hook, an editor and CI jobs can use the same file at once. The first
+            # statement to read the file is also where "file is not a database" shows up.
+            conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode, NORMAL skips the fsync per commit; a power cut may lose the latest
+            # answers but cannot corrupt the file, which is the right trade for a cache.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            _ensure_schema(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _set_aside(self, reason: sqlite3.DatabaseError) -> None:
+        target = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        try:
+            self.path.rename(target)
+        except FileNotFoundError:
+            return  # someone else moved it already
+        # The write-ahead log belongs to the old file; replayed into a new one it would corrupt it.
+        for suffix in ("-wal", "-shm"):
+            with suppress(FileNotFoundError):
+                _sidecar(self.path, suffix).rename(_sidecar(target, suffix))
+        _log.warning(
+            "cache file %s is not a usable cache (%s); moved it to %s and started a new one",
+            self.path,
+            reason,
+            target.name,
+        )
+
+    def _execute_quietly(self, sql: str, parameters: tuple[object, ...]) -> None:
+        try:
+            self._conn.execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            self._trouble("write", exc)
+
+    def _trouble(self, action: str, exc: sqlite3.DatabaseError) -> None:
+        # One warning per store: a full disk would otherwise print a line per package.
+        if self._warned:
+            _log.debug("cache %s failed: %s", action, exc)
+            return
+        self._warned = True
+        _log.warning("cache %s failed, going on without it: %s (%s)", action, exc, self.path)
+
+
+def _ensure_schema(conn: sqlite3.Connection) -> None:
+    """Make the file hold our table at SCHEMA_VERSION; raise `_ForeignFile` if it is not ours."""
+    if _is_current(conn):
+        return  # the common case: no write lock taken
+    # Under the write lock, look again: another process may have just built the schema.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if not _is_current(conn):
+            objects = conn.execute(
+                "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite~_%' ESCAPE '~'"
+            ).fetchall()
+            if {name for (name,) in objects} - {_TABLE}:
+                raise _ForeignFile("the file holds tables phantom-guard did not create")
+            # An older (or newer) layout of our own table: the cache is rebuilt, not migrated.
+            conn.execute(f"DROP TABLE IF EXISTS {_TABLE}")
+            conn.execute(_CREATE)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _is_current(conn: sqlite3.Connection) -> bool:
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version != SCHEMA_VERSION:
+        return False
+    try:
+        conn.execute(_PROBE)
+    except sqlite3.OperationalError:  # no such table or column: the version number lies
+        return False
+    return True
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)

@@ -1,0 +1,64 @@
+"""Memory in front of disk: a repeated name costs a dict lookup, a new process reads the file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from phantom_guard.cache import CacheEntry, CacheStats, Store
+from phantom_guard.cache.memory import MemoryStore
+from phantom_guard.model import PackageMetadata, Registry
+from phantom_guard.names import NormalizedName
+
+
+class TieredStore:
+    """Reads memory, then disk (a disk hit is copied into memory); writes and clears both.
+
+    `disk_clock` must be the disk store's clock: it tells how old a promoted row already is, so
+    it leaves memory when it would have expired on disk.
+    """
+
+    def __init__(
+        self,
+        memory: MemoryStore,
+        disk: Store,
+        *,
+        disk_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.memory = memory
+        self.disk = disk
+        self._disk_clock = disk_clock
+
+    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
+        """The answer from memory, else from disk; None if neither has a live one."""
+        entry = self.memory.get(registry, name)
+        if entry is not None:
+            return entry
+        entry = self.disk.get(registry, name)
+        if entry is not None:
+            age = max(0.0, self._disk_clock() - entry.stored_at)
+            self.memory.put(registry, name, entry.metadata, age=age)
+        return entry
+
+    def put(
+        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+    ) -> None:
+        """Store the answer in memory and on disk."""
+        self.memory.put(registry, name, metadata)
+        self.disk.put(registry, name, metadata)
+
+    def clear(self, registry: Registry | None = None) -> int:
+        """Clear both tiers; returns the rows removed from disk (memory holds copies of them)."""
+        self.memory.clear(registry)
+        return self.disk.clear(registry)
+
+    def stats(self) -> CacheStats:
+        """The disk's counts; a hit is one in either tier, a miss one that missed on disk too."""
+        disk = self.disk.stats()
+        return replace(disk, hits=self.memory.stats().hits + disk.hits)
+
+    def close(self) -> None:
+        """Close both tiers."""
+        self.memory.close()
+        self.disk.close()
