@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from phantom_guard.detector import Detector
-from phantom_guard.errors import SourceError
+from phantom_guard.errors import InputError, SourceError
 from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Source
 from phantom_guard.runner import ProgressCallback
 from phantom_guard.settings import Settings
@@ -48,12 +48,16 @@ async def validate_many(
 
 
 def collect_refs(
-    paths: Sequence[str | Path], *, registry: Registry | None = None
+    paths: Sequence[str | Path],
+    *,
+    registry: Registry | None = None,
+    since: str | None = None,
 ) -> tuple[list[PackageRef], list[tuple[Source, str]], list[str]]:
     """Parse files and directories into refs, skipped entries and per-file errors.
 
     A directory is searched for dependency files; a file that fails to parse is reported in the
     errors and the others are still read. `registry` overrides the one a file type implies.
+    With `since` (a git revision), only dependencies the files did not declare there are kept.
     """
     from phantom_guard.sources import discover, parse_file
 
@@ -78,7 +82,38 @@ def collect_refs(
         for ref in parsed.refs:
             refs.append(ref if registry is None else PackageRef(ref.name, registry, ref.source))
         skipped.extend(parsed.skipped)
+    if since is not None:
+        refs = _introduced(refs, files, since, errors)
     return refs, skipped, errors
+
+
+def _introduced(
+    refs: list[PackageRef], files: list[Path], since: str, errors: list[str]
+) -> list[PackageRef]:
+    from phantom_guard.names import normalize
+    from phantom_guard.sources.git import refs_at
+
+    try:
+        before = refs_at(since, list(dict.fromkeys(files)))
+    except SourceError as exc:
+        errors.append(str(exc))
+        return refs
+    known = set()
+    for ref in before:
+        try:
+            known.add((ref.registry, normalize(ref.name, ref.registry)))
+        except InputError:
+            continue
+    kept = []
+    for ref in refs:
+        try:
+            key = (ref.registry, normalize(ref.name, ref.registry))
+        except InputError:
+            kept.append(ref)  # the detector reports it as an input error
+            continue
+        if key not in known:
+            kept.append(ref)
+    return kept
 
 
 async def check_paths(
@@ -86,11 +121,15 @@ async def check_paths(
     *,
     settings: Settings | None = None,
     registry: Registry | None = None,
+    since: str | None = None,
     on_progress: ProgressCallback | None = None,
     fail_fast: bool = False,
 ) -> Report:
-    """Check every dependency declared in `paths` (files or directories; none = ".")."""
-    refs, skipped, errors = collect_refs(paths, registry=registry)
+    """Check every dependency declared in `paths` (files or directories; none = ".").
+
+    With `since` (a git revision), only the dependencies added relative to it are checked.
+    """
+    refs, skipped, errors = collect_refs(paths, registry=registry, since=since)
     async with Detector(settings) as detector:
         report = await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
     return Report(

@@ -127,12 +127,19 @@ def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
 )
 @click.option("--ignore", default=None, help="Comma-separated names not to check.")
 @click.option("--fail-fast", is_flag=True, default=False, help="Stop at the first finding.")
+@click.option(
+    "--since",
+    default=None,
+    metavar="REF",
+    help="Check only dependencies added relative to this git revision.",
+)
 @_common
 def check(
     paths: tuple[Path, ...],
     registry: str | None,
     ignore: str | None,
     fail_fast: bool,
+    since: str | None,
     **options: Any,
 ) -> None:
     """Check the dependency files in PATHS (files or directories; default: the current one)."""
@@ -143,7 +150,7 @@ def check(
         extra = tuple(n.strip() for n in ignore.split(",") if n.strip())
         settings = settings.with_overrides(ignore=settings.ignore + extra)
     refs, skipped, errors = collect_refs(
-        list(paths), registry=Registry(registry) if registry else None
+        list(paths), registry=Registry(registry) if registry else None, since=since
     )
     report = _guard(lambda: asyncio.run(_check_refs(settings, refs, fail_fast)))
     report = Report(report.results, tuple(skipped), (*errors, *report.input_errors))

@@ -72,7 +72,7 @@ def _groups(report: Report) -> Iterator[tuple[str, list[PackageRisk]]]:
 
 
 def _footer(report: Report) -> list[str]:
-    lines = [f"error: {clean(e)}" for e in report.input_errors]
+    lines = []  # input errors go to stderr, one line each, from the CLI
     if report.skipped:
         lines.append(
             f"{len(report.skipped)} entries skipped (not registry packages); -v lists them"

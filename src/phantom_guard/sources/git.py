@@ -1,0 +1,75 @@
+"""Dependency files as they were at a git revision, for ``check --since REF``.
+
+A pull request should be gated on the dependencies it introduces, not on old debt: the files'
+content at REF is read with ``git show REF:path`` and parsed by the same parsers.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from phantom_guard.errors import SourceError
+from phantom_guard.model import PackageRef
+from phantom_guard.sources import format_of
+
+_GIT_TIMEOUT = 30
+
+
+def refs_at(revision: str, files: list[Path]) -> list[PackageRef]:
+    """The dependencies `files` declared at `revision` (a file absent there declared none)."""
+    import importlib
+
+    if revision.startswith("-"):
+        raise SourceError(revision, "a git revision cannot start with '-'")
+    refs: list[PackageRef] = []
+    for file in files:
+        fmt = format_of(file)
+        if fmt is None:
+            continue
+        text = _show(revision, file)
+        if text is None:
+            continue
+        module = importlib.import_module(f"phantom_guard.sources.{fmt.module}")
+        try:
+            refs.extend(module.parse(file, text).refs)
+        except SourceError:
+            continue  # unparsable at REF: everything in it now counts as introduced
+    return refs
+
+
+def _show(revision: str, file: Path) -> str | None:
+    folder = file.resolve().parent
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=_GIT_TIMEOUT,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        raise SourceError(
+            str(file), "--since needs the file to be inside a git work tree"
+        ) from None
+    relative = file.resolve().relative_to(Path(top).resolve()).as_posix()
+    shown = subprocess.run(
+        ["git", "show", f"{revision}:{relative}"],
+        cwd=top,
+        capture_output=True,
+        timeout=_GIT_TIMEOUT,
+        check=False,
+    )
+    if shown.returncode != 0:
+        verify = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
+            cwd=top,
+            capture_output=True,
+            timeout=_GIT_TIMEOUT,
+            check=False,
+        )
+        if verify.returncode != 0:
+            raise SourceError(revision, "unknown git revision")
+        return None  # the file did not exist at that revision
+    return shown.stdout.decode("utf-8-sig", errors="replace")
