@@ -1,4 +1,4 @@
-"""How long a cache hit takes: memory store, SQLite store, and a plain dict measured in the same run.
+"""How long a cache hit takes: memory store, SQLite store, and a plain dict, all in the same run.
 
 Run: ``PYTHONPATH=src python benchmarks/bench_cache.py``. Prints numbers; asserts nothing.
 The SQLite row is read through `SqliteStore.get` itself, so every hit is a query and a decode.
@@ -101,7 +101,7 @@ def main() -> int:
             disk.close()
 
     base = rows[0][1]
-    print(f"cache hit latency, best of {REPEATS}; payload {len(payload)} bytes, {RELEASES} releases")
+    print(f"cache hit, best of {REPEATS}; payload {len(payload)} bytes ({RELEASES} releases)")
     print(f"Python {sys.version.split()[0]}")
     print(f"{'operation':<24}{'µs per op':>12}{'× dict':>10}")
     for label, ns in rows:

@@ -6,7 +6,6 @@ Exit codes (DESIGN.md §2): 0 nothing at or above --fail-on, 1 findings, 2 usage
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import sys
@@ -109,6 +108,8 @@ def main() -> None:
 @_common
 def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
     """Check package NAMEs (or Package URLs such as pkg:npm/left-pad)."""
+    import asyncio
+
     from phantom_guard.detector import make_ref
 
     settings = _guard(lambda: _settings(options))
@@ -143,6 +144,8 @@ def check(
     **options: Any,
 ) -> None:
     """Check the dependency files in PATHS (files or directories; default: the current one)."""
+    import asyncio
+
     from phantom_guard.api import collect_refs
 
     settings = _guard(lambda: _settings(options))

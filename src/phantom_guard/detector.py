@@ -92,7 +92,7 @@ class Detector:
 
     async def validate(self, name: str, registry: Registry | str = Registry.PYPI) -> PackageRisk:
         """The verdict on one name (a bare name of `registry`, or a Package URL)."""
-        report = await self.check([make_ref(name, registry)])
+        report = await self._check([make_ref(name, registry)], honour_ignore=False)
         if report.input_errors:
             raise InputError(report.input_errors[0])
         return report.results[0]
@@ -112,7 +112,9 @@ class Detector:
         """
         refs = [make_ref(name, registry) for name in names]
         keys = [_key(ref) for ref in refs]
-        report = await self.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+        report = await self._check(
+            refs, on_progress=on_progress, fail_fast=fail_fast, honour_ignore=False
+        )
         by_key = {(r.registry, r.normalized_name): r for r in report.results}
         return [by_key[key] for key in keys]
 
@@ -128,6 +130,16 @@ class Detector:
         Names in the ignore list are dropped; a name its registry forbids becomes an input
         error of the report (exit 2) while the others are still checked.
         """
+        return await self._check(refs, on_progress=on_progress, fail_fast=fail_fast)
+
+    async def _check(
+        self,
+        refs: Sequence[PackageRef],
+        *,
+        on_progress: ProgressCallback | None = None,
+        fail_fast: bool = False,
+        honour_ignore: bool = True,
+    ) -> Report:
         targets: dict[tuple[Registry, NormalizedName], _Target] = {}
         errors: list[str] = []
         for ref in refs:
@@ -137,7 +149,7 @@ class Detector:
                 where = _where(ref.source)
                 errors.append(f"{where}{exc}")
                 continue
-            if self._ignore.contains(ref.registry, normalized):
+            if honour_ignore and self._ignore.contains(ref.registry, normalized):
                 continue
             target = targets.setdefault(
                 (ref.registry, normalized), _Target(ref.registry, ref.name, normalized)
@@ -214,7 +226,10 @@ class Detector:
         from phantom_guard.registry._http import HttpClient
 
         if self._http is None:
-            self._http = HttpClient(timeout=self.settings.timeout)
+            # One pooled connection per lookup in flight, so none waits for a free socket.
+            self._http = HttpClient(
+                timeout=self.settings.timeout, connections=max(100, self.settings.concurrency)
+            )
         match registry:
             case Registry.PYPI:
                 from phantom_guard.registry.pypi import PyPIClient

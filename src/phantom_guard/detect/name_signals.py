@@ -7,13 +7,16 @@ so a batch pays for them once and a run that needs no analysis never loads them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from phantom_guard.detect.patterns import PatternMatch, Vocabulary, match_patterns, vocabulary
 from phantom_guard.detect.popular import PopularList, comparable_form, popular_list
 from phantom_guard.detect.score import signal
-from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch
 from phantom_guard.model import Registry, Signal, SignalKind
 from phantom_guard.names import NormalizedName
+
+if TYPE_CHECKING:
+    from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch
 
 # A near-miss of a top package is a stronger signal than one of a package ranked 10,000th.
 _TOP_RANK = 1000
@@ -35,7 +38,6 @@ class NameAnalyzer:
 
     def __init__(self, extra_patterns: tuple[str, ...] = ()) -> None:
         self._extra_patterns = extra_patterns
-        self._indexes: dict[Registry, TyposquatIndex] = {}
         self._vocabulary: Vocabulary | None = None
 
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
@@ -69,10 +71,10 @@ class NameAnalyzer:
         return NameFindings(popular=False, signals=tuple(signals), suggestion=suggestion)
 
     def _index(self, registry: Registry, popular: PopularList) -> TyposquatIndex:
-        index = self._indexes.get(registry)
-        if index is None:
-            index = self._indexes[registry] = TyposquatIndex(popular)
-        return index
+        # Imported here: a run whose names are all popular never needs rapidfuzz.
+        from phantom_guard.detect.typosquat import typosquat_index
+
+        return typosquat_index(registry)
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from phantom_guard.detect.popular import PopularList
+from phantom_guard.detect.popular import PopularList, popular_list
+from phantom_guard.model import Registry
 
 # Characters people and attackers swap for one another; each maps to one representative.
 _CONFUSABLES = str.maketrans({"0": "o", "1": "l", "i": "l", "3": "e", "5": "s", "4": "a", "7": "t"})
@@ -124,6 +126,12 @@ class TyposquatIndex:
             if index is not None and _squash(self._popular.names[index]) != squashed:
                 return self._hit(index, "added or dropped affix", 1)
         return None
+
+
+@cache
+def typosquat_index(registry: Registry) -> TyposquatIndex:
+    """The index of `registry`'s popular list, built once per process and shared."""
+    return TyposquatIndex(popular_list(registry))
 
 
 def describe_edit(name: str, target: str) -> str:
