@@ -141,7 +141,8 @@ def misses(
     rows: list[Row], verdicts: dict[Row, Recommendation], risks: dict[Any, Any]
 ) -> list[str]:
     lines = [
-        "\nmisses (bad but SAFE/ERROR) and false positives (good-ish HIGH_RISK/NOT_FOUND, good flagged):"
+        "\nmisses (bad but SAFE/ERROR) and false positives "
+        "(good-ish HIGH_RISK/NOT_FOUND, good flagged):"
     ]
     for row in rows:
         verdict = verdicts[row]
@@ -157,7 +158,8 @@ def misses(
             risk = risks[(row.registry, row.name)]
             why = "; ".join(f"{s.kind.value}{s.weight:+.2f}" for s in risk.signals)
             lines.append(
-                f"  {row.category:<24} {row.registry.value:<4} {row.name:<40} {verdict.value:<10} {risk.risk_score:.2f}  {why}"
+                f"  {row.category:<24} {row.registry.value:<4} {row.name:<40} "
+                f"{verdict.value:<10} {risk.risk_score:.2f}  {why}"
             )
     return lines
 
