@@ -42,7 +42,7 @@ _metadata = st.builds(
 )
 
 
-@settings(database=None, max_examples=300)
+@settings(database=None, max_examples=200)
 @given(st.none() | _metadata)
 def test_round_trip(value: PackageMetadata | None) -> None:
     decoded = decode(encode(value))

@@ -147,9 +147,11 @@ def test_unreadable_row_is_a_miss_and_is_dropped(open_sqlite: Opener, path: Path
             "INSERT INTO packages VALUES ('pypi', 'flask', 1, ?, ?)", (b"{broken", clock.now)
         )
         conn.execute("INSERT INTO packages VALUES ('pypi', 'null', 1, ?, ?)", (b"null", clock.now))
+        conn.execute("INSERT INTO packages VALUES ('pypi', 'when', 0, 'null', 'yesterday')")
     assert store.get(PYPI, n("flask")) is None
     assert store.get(PYPI, n("null")) is None
-    assert _query(path, "SELECT count(*) FROM packages") == [(0,)]
+    assert store.get(PYPI, n("when")) is None
+    assert _query(path, "SELECT name FROM packages") == [("when",)]  # left for a put to replace
 
 
 def test_garbage_file_is_set_aside_and_rebuilt(

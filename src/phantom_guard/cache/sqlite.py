@@ -49,6 +49,7 @@ _BUSY_TIMEOUT_S = 5.0
 # are normal.
 _CLOCK_SLACK_S = 300.0
 _OPEN_ATTEMPTS = 3
+_RETRY_PAUSE_S = 0.01
 
 
 class _ForeignFile(sqlite3.DatabaseError):
@@ -94,8 +95,12 @@ class SqliteStore:
                 self._misses += 1
                 return None
             found, payload, stored_at = row
-            age = self._clock() - stored_at
-            if not -_CLOCK_SLACK_S < age < (self.ttl_found if found else self.ttl_not_found):
+            ttl = self.ttl_found if found else self.ttl_not_found
+            # An expired row is left for the put that follows the refetch to replace.
+            if (
+                type(stored_at) is not float
+                or not -_CLOCK_SLACK_S < self._clock() - stored_at < ttl
+            ):
                 self._misses += 1
                 return None
             if found:
@@ -205,34 +210,39 @@ class SqliteStore:
                 if attempt == _OPEN_ATTEMPTS:
                     raise
                 # Another process may have set the bad file aside and started a new one since
-                # we opened it; then ours to do is only to open the new one.
+                # we looked; then there is nothing to move, only the new file to open.
                 if attempt > 1 or _identity(self.path) == identity:
                     self._set_aside(exc)
         raise AssertionError("unreachable")
 
     def _connect(self) -> sqlite3.Connection:
-        # isolation_level=None: every statement commits on its own, and schema changes take an
-        # explicit BEGIN IMMEDIATE. timeout= is SQLite's busy_timeout: wait up to 5 s for another
-        # process's write lock instead of failing with "database is locked".
-        conn = sqlite3.connect(
-            self.path,
-            timeout=_BUSY_TIMEOUT_S,
-            isolation_level=None,
-            check_same_thread=False,  # one connection for all threads, guarded by self._lock
-        )
-        try:
-            # WAL: readers do not block the one writer and the writer does not block readers, so
-            # a pre-commit hook, an editor and CI jobs can use the same file at once. The first
-            # statement to read the file is also where "file is not a database" shows up.
-            conn.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode, NORMAL skips the fsync per commit; a power cut may lose the latest
-            # answers but cannot corrupt the file, which is the right trade for a cache.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            _ensure_schema(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+        deadline = time.monotonic() + _BUSY_TIMEOUT_S
+        while True:
+            # isolation_level=None: every statement commits on its own; schema changes take an
+            # explicit BEGIN IMMEDIATE. timeout= is SQLite's busy_timeout: wait up to 5 s for
+            # another process's write lock instead of failing with "database is locked".
+            conn = sqlite3.connect(
+                self.path,
+                timeout=_BUSY_TIMEOUT_S,
+                isolation_level=None,
+                check_same_thread=False,  # one connection for all threads, guarded by self._lock
+            )
+            try:
+                _configure(conn)
+                return conn
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                # Turning a new file into WAL needs an exclusive lock, and SQLite reports
+                # "locked" at once, without waiting, when another process opens the same new
+                # file at that moment. Try again, within the usual busy timeout.
+                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(_RETRY_PAUSE_S)
+            except BaseException:
+                conn.close()
+                raise
 
     def _set_aside(self, reason: sqlite3.DatabaseError) -> None:
         target = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
@@ -266,6 +276,17 @@ class SqliteStore:
         _log.warning("cache %s failed, going on without it: %s (%s)", action, exc, self.path)
 
 
+def _configure(conn: sqlite3.Connection) -> None:
+    # WAL: readers do not block the one writer and the writer does not block readers, so a
+    # pre-commit hook, an editor and CI jobs can use the same file at once. This first statement
+    # to read the file is also where "file is not a database" shows up.
+    conn.execute("PRAGMA journal_mode = WAL")
+    # In WAL mode, NORMAL skips the fsync per commit: a power cut may lose the latest answers
+    # but cannot corrupt the file, the right trade for a cache.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    _ensure_schema(conn)
+
+
 def _ensure_schema(conn: sqlite3.Connection) -> None:
     """Make the file hold our table at SCHEMA_VERSION; raise `_ForeignFile` if it is not ours."""
     if _is_current(conn):
@@ -296,8 +317,10 @@ def _is_current(conn: sqlite3.Connection) -> bool:
         return False
     try:
         conn.execute(_PROBE)
-    except sqlite3.OperationalError:  # no such table or column: the version number lies
-        return False
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_ERROR:
+            raise  # busy, I/O: not an answer about the schema
+        return False  # no such table or column: the version number lies
     return True
 
 

@@ -29,6 +29,16 @@ MAX_REDIRECTS = 5
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 # Longer waits than this are not worth blocking a commit hook for: report RateLimited instead.
 _MAX_RETRY_AFTER = 10.0
+# A redirect to a non-HTTP URL (``ftp://``, ``file://``) is an answer we cannot use, not a network
+# failure worth retrying; aiohttp >= 3.10 raises these for it (3.9 raised InvalidURL).
+_UNUSABLE_URL: tuple[type[Exception], ...] = (
+    aiohttp.InvalidURL,
+    *(
+        getattr(aiohttp, name)
+        for name in ("NonHttpUrlClientError", "RedirectClientError")
+        if hasattr(aiohttp, name)
+    ),
+)
 
 
 class HttpClient:
@@ -105,7 +115,7 @@ class HttpClient:
                 body = await self._read_capped(response)
         except aiohttp.TooManyRedirects:
             raise BadResponse(f"too many redirects from {_host(url)}") from None
-        except aiohttp.InvalidURL as exc:
+        except _UNUSABLE_URL as exc:
             raise BadResponse(f"redirect to an unsupported URL from {_host(url)}: {exc}") from None
         except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError) as exc:
             raise RegistryUnavailable(f"connection broken by {_host(url)}: {exc}") from None
