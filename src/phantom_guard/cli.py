@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -240,7 +241,7 @@ def _finish(settings: Settings, options: dict[str, Any], report: Report) -> NoRe
                 report,
                 verbose=options["verbose"],
                 color=color,
-                width=click.get_terminal_size()[0] if color else 100,
+                width=shutil.get_terminal_size().columns if color else 100,
             )
             if options["verbose"]:
                 output += "".join(line + "\n" for line in text.render_skipped(report))

@@ -19,6 +19,7 @@ from phantom_guard.detect.score import recommend, risk_score, signal
 from phantom_guard.errors import InputError, LookupFailed
 from phantom_guard.model import (
     FailOn,
+    PackageMetadata,
     PackageRef,
     PackageRisk,
     Recommendation,
@@ -217,7 +218,9 @@ class Detector:
                 self._store = open_store(
                     self.settings.resolved_cache_dir, enabled=self.settings.use_cache
                 )
-            client = self._given_clients.get(registry) or _DeferredClient(registry, self)
+            client: RegistryClient = self._given_clients.get(registry) or _DeferredClient(
+                registry, self
+            )
             cached = CachedClient(client, self._store, offline=self.settings.offline)
             self._cached[registry] = cached
         return cached
@@ -253,7 +256,7 @@ class _DeferredClient:
         self._detector = detector
         self._client: RegistryClient | None = None
 
-    async def fetch(self, name: NormalizedName) -> object:
+    async def fetch(self, name: NormalizedName) -> PackageMetadata | None:
         if self._client is None:
             self._client = self._detector._network_client(self.registry)
         return await self._client.fetch(name)

@@ -5,6 +5,7 @@ rich is imported only when a table is actually drawn, so hooks and CI logs do no
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 from phantom_guard.model import PackageRisk, Recommendation, Report, Signal
@@ -95,7 +96,7 @@ def _render_rich(report: Report, *, verbose: bool, width: int) -> str:
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(width=width, record=True, force_terminal=True, file=_Discard())
+    console = Console(width=width, record=True, force_terminal=True, file=io.StringIO())
     for title, results in _groups(report):
         table = Table(title=clean(title) or None, title_justify="left", expand=False)
         table.add_column("verdict", no_wrap=True)
@@ -118,13 +119,3 @@ def _render_rich(report: Report, *, verbose: bool, width: int) -> str:
     for line in _footer(report):
         console.print(Text(line))
     return console.export_text(styles=True)
-
-
-class _Discard:
-    """A file that drops writes: the console records, the caller prints."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        return None

@@ -1,0 +1,45 @@
+"""``Cargo.lock``: the resolved ``[[package]]`` list of a crate or workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from phantom_guard.errors import SourceError
+from phantom_guard.model import Registry
+from phantom_guard.sources import ParseResult
+from phantom_guard.sources._lines import Collector, line_of, load_toml, toml_key_lines
+
+_REGISTRY_SOURCES = ("registry+", "sparse+")
+
+
+def parse(path: Path, text: str) -> ParseResult:
+    """One ref per name among ``[[package]]`` blocks with a ``registry+``/``sparse+`` source,
+    on the block's ``name =`` line; no source (the workspace's own crates) is not a dependency.
+    """
+    file = str(path)
+    data = load_toml(file, text)
+    lines = toml_key_lines(text)
+    found = Collector(file, Registry.CRATES)
+    packages = data.get("package", [])
+    if not isinstance(packages, list):
+        raise SourceError(
+            file, "'package' must be an array of tables", line_of(lines, ("package",))
+        )
+    for index, package in enumerate(packages):
+        line = line_of(lines, ("package", index, "name"))
+        if not isinstance(package, dict):
+            raise SourceError(file, "'package' must be an array of tables", line)
+        name, source = package.get("name"), package.get("source")
+        if not isinstance(name, str) or not name:
+            raise SourceError(file, "a [[package]] without a name", line)
+        if source is None:
+            continue
+        if not isinstance(source, str):
+            raise SourceError(file, f"{name}: 'source' must be a string", line)
+        if source.startswith(_REGISTRY_SOURCES):
+            found.ref(name, line)
+        elif source.startswith("git+"):
+            found.skip(name, line, f"git dependency: {name} ({source})")
+        else:
+            found.skip(name, line, f"unsupported source: {name} ({source})")
+    return found.result()

@@ -1,0 +1,102 @@
+"""``Cargo.toml``: a crate's (or a workspace's) dependency tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from phantom_guard.errors import SourceError
+from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.sources import ParseResult
+from phantom_guard.sources._lines import KeyPath, line_of, load_toml, toml_key_lines
+
+#: The dependency tables of a crate, also found under ``[target.<cfg>]``. Cargo still accepts
+#: the old underscore spellings.
+TABLES = (
+    "dependencies",
+    "dev-dependencies",
+    "build-dependencies",
+    "dev_dependencies",
+    "build_dependencies",
+)
+
+# Table keys that take a dependency from elsewhere than the default registry.
+_NOT_REGISTRY = (
+    ("git", "git dependency"),
+    ("path", "local path"),
+    ("registry", "alternate registry"),
+    ("registry-index", "alternate registry"),
+)
+
+
+def parse(path: Path, text: str) -> ParseResult:
+    """Refs from ``[dependencies]``, ``[dev-dependencies]``, ``[build-dependencies]`` (also under
+    ``[target.<cfg>]``) and ``[workspace.dependencies]``; ``package = "..."`` gives the real name.
+    """
+    file = str(path)
+    manifest = _Manifest(file, load_toml(file, text), toml_key_lines(text))
+    return manifest.read()
+
+
+class _Manifest:
+    def __init__(self, file: str, data: dict[str, Any], lines: dict[KeyPath, int]) -> None:
+        self.file = file
+        self.data = data
+        self.lines = lines
+        self.refs: list[PackageRef] = []
+        self.skipped: list[tuple[Source, str]] = []
+
+    def read(self) -> ParseResult:
+        for table in TABLES:
+            self.table(self.data, (table,))
+        workspace = self.table_at(self.data, ("workspace",))
+        if workspace is not None:
+            self.table(workspace, ("workspace", "dependencies"))
+        targets = self.table_at(self.data, ("target",)) or {}
+        for cfg in targets:
+            target = self.table_at(targets, ("target", cfg))
+            for table in TABLES:
+                self.table(target or {}, ("target", cfg, table))
+        return ParseResult(refs=tuple(self.refs), skipped=tuple(self.skipped))
+
+    def table_at(self, parent: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+        """The table at the last key of `path` under `parent`; None when absent."""
+        value = parent.get(path[-1])
+        if value is not None and not isinstance(value, dict):
+            where = ".".join(path)
+            raise SourceError(self.file, f"[{where}] must be a table", line_of(self.lines, path))
+        return value
+
+    def table(self, parent: dict[str, Any], path: tuple[str, ...]) -> None:
+        """Each dependency in one table: a version string, or a table of its source."""
+        for name, spec in (self.table_at(parent, path) or {}).items():
+            source = Source(self.file, line_of(self.lines, (*path, name)))
+            if isinstance(spec, str):
+                self.refs.append(PackageRef(name, Registry.CRATES, source))
+                continue
+            if not isinstance(spec, dict):
+                where = ".".join((*path, name))
+                raise SourceError(
+                    self.file, f"{where} must be a version string or a table", source.line
+                )
+            if spec.get("workspace") is True:
+                continue  # inherited: [workspace.dependencies] declares it
+            reason = _not_registry(spec)
+            if reason is not None:
+                kind, key = reason
+                self.skipped.append((source, f"{kind}: {name} ({key} = {spec[key]})"))
+            else:
+                real = spec.get("package", name)
+                if not isinstance(real, str) or not real:
+                    raise SourceError(
+                        self.file, f"{name}: 'package' must be a crate name", source.line
+                    )
+                self.refs.append(PackageRef(real, Registry.CRATES, source))
+
+
+def _not_registry(spec: dict[str, Any]) -> tuple[str, str] | None:
+    """Why a dependency table names no registry crate, and the key that says so; else None."""
+    for key, kind in _NOT_REGISTRY:
+        if key in spec:
+            return kind, key
+    return None

@@ -1,0 +1,100 @@
+"""``package-lock.json`` and ``npm-shrinkwrap.json``, lockfile versions 1, 2 and 3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from phantom_guard.errors import SourceError
+from phantom_guard.model import Registry
+from phantom_guard.sources import ParseResult
+from phantom_guard.sources._lines import Collector, KeyPath, json_key_lines, line_of, load_json
+from phantom_guard.sources.package_json import spec_target
+
+_MODULES = "node_modules/"
+_GIT_STARTS = ("git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
+
+
+def parse(path: Path, text: str) -> ParseResult:
+    """Refs from ``packages`` (v2, v3: name after the last ``node_modules/``, or ``name``), else
+    from the nested v1 ``dependencies`` tree; one ref per name, on its first key's line.
+    """
+    file = str(path)
+    data = load_json(file, text)
+    if not isinstance(data, dict):
+        raise SourceError(file, "a package-lock file must hold a JSON object", 1)
+    lock = _Lock(file, json_key_lines(text, _keep))
+    if "packages" in data:
+        lock.packages(data["packages"])
+    else:
+        lock.tree(data.get("dependencies"))
+    return lock.found.result()
+
+
+class _Lock:
+    def __init__(self, file: str, lines: dict[KeyPath, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.found = Collector(file, Registry.NPM)
+
+    def packages(self, packages: Any) -> None:
+        """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
+        for key, entry in self._mapping(packages, ("packages",)).items():
+            path: KeyPath = ("packages", key)
+            self._mapping(entry, path)
+            cut = key.rfind(_MODULES)
+            if cut == -1:
+                continue  # "" is the project itself, other keys are its workspace folders
+            name = self._text(entry, "name", path) or key[cut + len(_MODULES) :]
+            resolved = self._text(entry, "resolved", path) or ""
+            line = line_of(self.lines, path)
+            if entry.get("link") is True:
+                self.found.skip(name, line, f"workspace link: {name} -> {resolved or key}")
+            elif resolved.startswith("file:"):
+                self.found.skip(name, line, f"local path: {name}@{resolved}")
+            elif resolved.lower().startswith(_GIT_STARTS):
+                self.found.skip(name, line, f"git dependency: {name}@{resolved}")
+            elif name:
+                self.found.ref(name, line)
+            else:
+                raise SourceError(self.file, f"no package name in {key!r}", line)
+
+    def tree(self, dependencies: Any) -> None:
+        """The v1 tree: entries' own ``dependencies`` nest under them (walked without recursion)."""
+        pending: list[tuple[Any, KeyPath]] = [(dependencies, ("dependencies",))]
+        while pending:
+            tree, where = pending.pop()
+            if tree is None:
+                continue
+            for name, entry in self._mapping(tree, where).items():
+                path = (*where, name)
+                self._mapping(entry, path)
+                version = self._text(entry, "version", path) or ""
+                line = line_of(self.lines, path)
+                real, reason = spec_target(name, version)
+                if not name:
+                    self.found.skip(name, line, "empty package name: " + "/".join(map(str, path)))
+                elif real is None:
+                    self.found.skip(name, line, f"{reason}: {name}@{version}")
+                else:
+                    self.found.ref(real, line)
+                pending.append((entry.get("dependencies"), (*path, "dependencies")))
+
+    def _mapping(self, value: Any, path: KeyPath) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            where = "/".join(str(part) for part in path)
+            raise SourceError(self.file, f"{where!r} must be an object", line_of(self.lines, path))
+        return value
+
+    def _text(self, entry: dict[str, Any], key: str, path: KeyPath) -> str | None:
+        value = entry.get(key)
+        if value is not None and not isinstance(value, str):
+            line = line_of(self.lines, (*path, key))
+            raise SourceError(self.file, f"{key!r} must be a string", line)
+        return value
+
+
+def _keep(path: KeyPath) -> bool:
+    if path[0] == "packages":
+        return len(path) <= 3
+    return all(part == "dependencies" for part in path[0::2])

@@ -1,0 +1,131 @@
+"""``pnpm-lock.yaml``, lockfile versions 5, 6 and 9."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from phantom_guard.model import Registry
+from phantom_guard.sources import ParseResult
+from phantom_guard.sources._lines import (
+    Collector,
+    compose_yaml,
+    yaml_get,
+    yaml_items,
+    yaml_str,
+)
+from phantom_guard.sources.package_json import spec_target
+
+_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
+_VERSION = re.compile(r"\d")
+
+
+def parse(path: Path, text: str) -> ParseResult:
+    """One ref per name, from the ``packages``/``snapshots`` keys (``/name/1.0.0_peer`` in v5,
+    ``/name@1.0.0(peer)`` in v6, ``name@1.0.0`` in v9) and the ``importers`` entries.
+    """
+    file = str(path)
+    lock = _Lock(file)
+    root = compose_yaml(file, text)
+    top = yaml_items(file, root, "pnpm-lock.yaml")
+    importers = yaml_get(root, "importers")
+    if importers is None:  # a single project keeps its importer fields at the top
+        lock.importer(root)
+    else:
+        for _, importer, _ in yaml_items(file, importers, "importers"):
+            lock.importer(importer)
+    for key, value, _ in top:
+        if key in ("packages", "snapshots"):
+            for package_key, entry, line in yaml_items(file, value, key):
+                lock.package(package_key, entry, line, noted=key == "packages")
+    return lock.found.result()
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """A ``packages`` key -> (name, what follows it: version, URL or path).
+
+    ``/@s/n/1.0.0_peer`` (v5), ``/@s/n@1.0.0(peer)`` (v6) and ``@s/n@1.0.0`` (v9) all give
+    ``@s/n``. A key that names no package gives an empty name.
+    """
+    slash_form = key.startswith("/")
+    body = key[1:] if slash_form else key
+    start = body.find("/") + 1 if body.startswith("@") else 0
+    if start == 0 and body.startswith("@"):
+        return "", body
+    ends = [i for i in (body.find("@", start), body.find("/", start)) if i > 0]
+    if not ends:
+        return "", body
+    end = min(ends)
+    if body[end] == "/" and not slash_form:
+        return "", body  # ``github.com/user/repo/sha``, ``file:folder/x``: not name/version
+    return body[:end], body[end + 1 :]
+
+
+class _Lock:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.found = Collector(file, Registry.NPM)
+        self.seen: set[int] = set()  # dependency maps already read (YAML aliases repeat them)
+
+    def importer(self, importer: yaml.Node | None) -> None:
+        """A project's direct dependencies: ``name: version`` (v5, with ``specifiers``) or
+        ``name: {specifier, version}`` (v6, v9).
+        """
+        listed = yaml_items(self.file, yaml_get(importer, "specifiers"), "specifiers")
+        specifiers = {name: yaml_str(self.file, node, "specifier") for name, node, _ in listed}
+        for section in _SECTIONS:
+            deps = yaml_get(importer, section)
+            if deps is None or id(deps) in self.seen:
+                continue
+            self.seen.add(id(deps))
+            for name, value, line in yaml_items(self.file, deps, section):
+                if isinstance(value, yaml.MappingNode):
+                    specifier = yaml_str(self.file, yaml_get(value, "specifier"), "specifier")
+                    version = yaml_str(self.file, yaml_get(value, "version"), "version")
+                else:
+                    specifier = specifiers.get(name)
+                    version = yaml_str(self.file, value, f"version of {name}")
+                self._direct(name, specifier, version or "", line)
+
+    def _direct(self, name: str, specifier: str | None, version: str, line: int) -> None:
+        wanted = name  # the registry name the specifier asks for (an npm: alias names another)
+        if specifier is not None:
+            target, reason = spec_target(name, specifier)
+            if target is None:
+                self.found.skip(name, line, f"{reason}: {name}@{specifier}")
+                return
+            wanted = target
+        if version.startswith(("link:", "file:")) or not version:
+            real, reason = spec_target(wanted, version)
+        elif _VERSION.match(version):
+            real, reason = wanted, None
+        else:  # an alias ("/real/1.0.0", "real@1.0.0"), or a git or tarball source
+            real, rest = split_key(version)
+            reason = None if real and _VERSION.match(rest) else "not a registry version"
+        if reason is None and real:
+            self.found.ref(real, line)
+        else:
+            self.found.skip(name, line, f"{reason or 'not a registry version'}: {name}@{version}")
+
+    def package(self, key: str, entry: yaml.Node, line: int, *, noted: bool) -> None:
+        """One ``packages`` or ``snapshots`` entry; those not from a registry are noted once."""
+        name, rest = split_key(key)
+        if name and _VERSION.match(rest):
+            self.found.ref(name, line)
+            return
+        if not noted:
+            return
+        resolution = yaml_get(entry, "resolution")
+        name = yaml_str(self.file, yaml_get(entry, "name"), "name") or name or key
+        if yaml_get(resolution, "directory") is not None:
+            reason = "local path"
+        elif yaml_get(resolution, "repo") is not None or (
+            yaml_str(self.file, yaml_get(resolution, "type"), "type") == "git"
+        ):
+            reason = "git dependency"
+        else:
+            tarball = yaml_str(self.file, yaml_get(resolution, "tarball"), "tarball") or rest
+            reason = spec_target(name, tarball)[1] or "not a registry version"
+        self.found.skip(name, line, f"{reason}: {name}@{rest or key}")

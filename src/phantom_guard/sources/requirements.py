@@ -1,0 +1,327 @@
+"""pip requirements files (``requirements*.txt``, ``*.in``, constraints files).
+
+Follows pip's requirements file format: ``\\`` joins a line with the next, ``#`` after
+whitespace starts a comment, a line's options begin at its first ``-`` token, and ``-r``/``-c``
+paths are relative to the file that names them. Each requirement is a PEP 508 string, or an
+editable, local path or URL, which names no registry package and is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from phantom_guard.errors import SourceError
+from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.sources import ParseResult, read_text
+
+# pip: COMMENT_RE = re.compile(r"(^|\s+)#.*$")
+_COMMENT = re.compile(r"(^|\s+)#.*$")
+# Options start at the first whitespace-separated token beginning with "-".
+_OPTIONS_START = re.compile(r"(?:^|[ \t])-")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|file:", re.ASCII)
+_VCS_SCHEME = re.compile(r"(git|hg|svn|bzr)\+", re.IGNORECASE)
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+# What pip treats as an archive file name (pip._internal.utils.filetypes.ARCHIVE_EXTENSIONS).
+_ARCHIVE_SUFFIXES = (
+    ".whl",
+    ".zip",
+    ".tar.gz",
+    ".tgz",
+    ".tar",
+    ".tar.bz2",
+    ".tbz",
+    ".tar.xz",
+    ".txz",
+    ".tlz",
+    ".tar.lz",
+    ".tar.lzma",
+)
+# The head of a pip requirement line: what comes before extras, a version, a marker or " @ ".
+_HEAD = re.compile(r"[^\s\[;<>=!~@(]+")
+
+# pip's requirements-file options. The value says whether the option takes an argument.
+_LONG_OPTIONS = {
+    "requirement": True,
+    "constraint": True,
+    "editable": True,
+    "index-url": True,
+    "extra-index-url": True,
+    "no-index": False,
+    "find-links": True,
+    "no-binary": True,
+    "only-binary": True,
+    "prefer-binary": False,
+    "require-hashes": False,
+    "pre": False,
+    "trusted-host": True,
+    "use-feature": True,
+    # Per-requirement options.
+    "hash": True,
+    "global-option": True,
+    "config-settings": True,
+}
+_SHORT_OPTIONS = {
+    "r": "requirement",
+    "c": "constraint",
+    "e": "editable",
+    "i": "index-url",
+    "f": "find-links",
+    "C": "config-settings",
+}
+#: Deeper ``-r`` chains than this are refused rather than followed.
+_MAX_INCLUDE_DEPTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A requirement that names no registry package, and why."""
+
+    reason: str
+
+
+def pep508_name(text: str) -> str | Skip:
+    """The name a PEP 508 dependency specifier declares, or `Skip` for ``name @ URL``.
+
+    Raises `ValueError` with a one-line message when `text` is not a PEP 508 specifier.
+    """
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement as exc:
+        message = str(exc).split("\n", 1)[0]
+        raise ValueError(f"invalid requirement {_shorten(text.strip())!r}: {message}") from None
+    if requirement.url is not None:
+        return Skip(f"direct URL reference: {requirement.name} @ {requirement.url}")
+    return requirement.name
+
+
+def pip_requirement_name(text: str) -> str | Skip:
+    """The name a pip requirement names: a PEP 508 specifier, or a path or URL (skipped).
+
+    pip also accepts "a local path or URL to an archive or project directory" in place of a
+    specifier; those name no registry package. Raises `ValueError` for anything else.
+    """
+    text = text.strip()
+    if _URL_SCHEME.match(text) or _VCS_SCHEME.match(text):
+        return _url_skip(text)
+    head_match = _HEAD.match(text)
+    head = head_match.group() if head_match else ""
+    if (
+        text.startswith((".", "~", "/", "\\"))
+        or "/" in head
+        or "\\" in head
+        or _WINDOWS_DRIVE.match(text)
+        or head.lower().endswith(_ARCHIVE_SUFFIXES)
+    ):
+        return Skip(f"local path: {text}")
+    try:
+        return pep508_name(text)
+    except ValueError:
+        if "${" in text:
+            return Skip(f"unexpanded environment variable: {text}")
+        raise
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    """`text`, cut to `limit` characters for an error message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _url_skip(target: str) -> Skip:
+    if _VCS_SCHEME.match(target):
+        return Skip(f"VCS reference: {target}")
+    if target.lower().startswith("file:"):
+        return Skip(f"local path: {target}")
+    return Skip(f"direct URL: {target}")
+
+
+def parse(path: Path, text: str) -> ParseResult:
+    """Parse a requirements file in pip's requirements file format, following ``-r``/``-c``.
+
+    Included files are read from disk relative to the including file; an include already on
+    the include stack is reported as a cycle, not followed again.
+    """
+    state = _State()
+    display = str(path)
+    state.stack.append((_identity(path), display))
+    state.seen.add(_identity(path))
+    _parse_into(state, path, display, text)
+    return ParseResult(
+        refs=tuple(state.refs), skipped=tuple(state.skipped), includes=tuple(state.includes)
+    )
+
+
+@dataclass
+class _State:
+    refs: list[PackageRef] = field(default_factory=list)
+    skipped: list[tuple[Source, str]] = field(default_factory=list)
+    includes: list[str] = field(default_factory=list)
+    # (identity, display name) of each file being parsed, outermost first.
+    stack: list[tuple[str, str]] = field(default_factory=list)
+    # Files parsed already: a second -r to one of them adds nothing new.
+    seen: set[str] = field(default_factory=set)
+
+
+def _identity(path: Path) -> str:
+    """One name per file, whatever the path: symlinks and ``..`` resolved."""
+    return os.path.normcase(os.path.realpath(path))
+
+
+def _parse_into(state: _State, path: Path, display: str, text: str) -> None:
+    text = text.removeprefix("\ufeff")
+    for line_number, line in _logical_lines(text):
+        source = Source(display, line_number)
+        match = _OPTIONS_START.search(line)
+        if match is None:
+            requirement, options_text = line, ""
+        else:
+            requirement, options_text = line[: match.start()], line[match.start() :]
+        requirement = requirement.strip()
+        options = _parse_options(options_text, display, line_number)
+        if requirement:
+            _add(state, source, requirement)
+            continue
+        # pip: a line is a requirement if it has one or an -e; other options apply file-wide.
+        editables = options.get("editable", [])
+        for target in editables:
+            state.skipped.append((source, f"editable install: {target}"))
+        if editables:
+            continue
+        for target in options.get("requirement", []):
+            _include(state, path, source, target)
+        for target in options.get("constraint", []):
+            _include(state, path, source, target)
+
+
+def _add(state: _State, source: Source, requirement: str) -> None:
+    try:
+        named = pip_requirement_name(requirement)
+    except ValueError as exc:
+        raise SourceError(source.file, str(exc), source.line) from None
+    if isinstance(named, Skip):
+        state.skipped.append((source, named.reason))
+    else:
+        state.refs.append(PackageRef(named, Registry.PYPI, source))
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """pip's join_lines and ignore_comments: (first physical line number, logical line)."""
+    joined: list[tuple[int, str]] = []
+    pending: list[str] = []
+    first = 0
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        is_comment = _COMMENT.match(line) is not None
+        if line.endswith("\\") and not is_comment:
+            if not pending:
+                first = number
+            pending.append(line.strip("\\"))
+            continue
+        # pip prefixes a comment with a space so that it is still removed once joined.
+        physical = " " + line if is_comment else line
+        if pending:
+            pending.append(physical)
+            joined.append((first, "".join(pending)))
+            pending = []
+        else:
+            joined.append((number, physical))
+    if pending:
+        joined.append((first, "".join(pending)))
+    logical: list[tuple[int, str]] = []
+    for number, line in joined:
+        stripped = _COMMENT.sub("", line).strip()
+        if stripped:
+            logical.append((number, stripped))
+    return logical
+
+
+def _parse_options(text: str, file: str, line: int) -> dict[str, list[str]]:
+    """The options of one logical line, as pip's option parser reads them."""
+    if not text.strip():
+        return {}
+    try:
+        tokens = shlex.split(text)
+    except ValueError as exc:
+        raise SourceError(file, f"cannot split options: {exc}", line) from None
+    options: dict[str, list[str]] = {}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        value: str | None
+        if token.startswith("--"):
+            given, equals, value = token[2:].partition("=")
+            name = _long_option(given, file, line)
+            if not equals:
+                value = None
+        elif token.startswith("-") and len(token) > 1:
+            name_or_none = _SHORT_OPTIONS.get(token[1])
+            if name_or_none is None:
+                raise SourceError(file, f"no such option: {token[:2]}", line)
+            name = name_or_none
+            value = token[2:].removeprefix("=") or None
+        else:
+            # pip ignores stray arguments after options.
+            continue
+        if _LONG_OPTIONS[name] and value is None:
+            if index >= len(tokens):
+                raise SourceError(file, f"option --{name} requires an argument", line)
+            value = tokens[index]
+            index += 1
+        options.setdefault(name, []).append(value or "")
+    return options
+
+
+def _long_option(given: str, file: str, line: int) -> str:
+    """pip's option parser accepts any unambiguous prefix of a long option."""
+    if given in _LONG_OPTIONS:
+        return given
+    matches = [name for name in _LONG_OPTIONS if name.startswith(given)] if given else []
+    if len(matches) == 1:
+        return matches[0]
+    raise SourceError(file, f"no such option: --{given}", line)
+
+
+def _include(state: _State, including: Path, source: Source, target: str) -> None:
+    if _URL_SCHEME.match(target) and not target.lower().startswith("file:"):
+        state.skipped.append((source, f"include of a URL is not fetched: {target}"))
+        return
+    if "${" in target:
+        state.skipped.append((source, f"include path has an environment variable: {target}"))
+        return
+    if target.lower().startswith("file:"):
+        target = url2pathname(urlsplit(target).path)
+    included = including.parent / target
+    display = os.path.normpath(included)
+    identity = _identity(included)
+    starts = [index for index, (ident, _) in enumerate(state.stack) if ident == identity]
+    if starts:
+        chain = [name for _, name in state.stack[starts[0] :]] + [display]
+        state.skipped.append((source, "include cycle: " + " -> ".join(chain)))
+        return
+    if display not in state.includes:
+        state.includes.append(display)
+    if identity in state.seen:
+        return
+    if len(state.stack) >= _MAX_INCLUDE_DEPTH:
+        raise SourceError(
+            source.file, f"includes nested more than {_MAX_INCLUDE_DEPTH} deep", source.line
+        )
+    # Only regular files: a device or pipe (-r /dev/zero) would never end.
+    if not included.is_file():
+        problem = "is not a regular file" if included.exists() else "not found"
+        raise SourceError(source.file, f"included file {problem}: {display}", source.line)
+    text = read_text(included)
+    state.seen.add(identity)
+    state.stack.append((identity, display))
+    try:
+        _parse_into(state, included, display, text)
+    finally:
+        state.stack.pop()

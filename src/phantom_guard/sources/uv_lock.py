@@ -1,0 +1,42 @@
+"""``uv.lock``: uv's TOML lock file, one ``[[package]]`` table per locked package.
+
+Only packages with ``source = { registry = ... }`` came from an index. The project itself and
+its workspace members (``editable`` or ``virtual`` sources) are the user's own code and left
+out; ``git``, ``path``, ``directory`` and ``url`` sources are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from phantom_guard.model import Registry
+from phantom_guard.sources import ParseResult
+from phantom_guard.sources._toml_lines import Collector
+
+# uv.lock source kinds that are the user's own project (not reported at all).
+_OWN_PROJECT = ("editable", "virtual")
+# uv.lock source kinds that install from elsewhere than an index, in the order checked.
+_NON_REGISTRY = ("git", "path", "directory", "url")
+
+
+def parse(path: Path, text: str) -> ParseResult:
+    """Parse a ``uv.lock``: each ``[[package]]`` from a registry, at its ``name = ...`` line."""
+    found = Collector(str(path), text, Registry.PYPI)
+    for index, package in enumerate(found.array(found.data, ("package",))):
+        package_path = ("package", index)
+        if not isinstance(package, dict):
+            raise found.fail(package_path, "expected a table")
+        name_path = (*package_path, "name")
+        name = found.string(package.get("name"), name_path)
+        source = found.table(package, (*package_path, "source"))
+        if "registry" in source:
+            found.ref(name, name_path)
+        elif any(key in source for key in _OWN_PROJECT):
+            continue
+        else:
+            kind = next((key for key in _NON_REGISTRY if key in source), None)
+            if kind is None:
+                found.skip(name_path, f"no registry source for {name}")
+            else:
+                found.skip(name_path, f"{kind} source {name}: {source[kind]}")
+    return found.result()

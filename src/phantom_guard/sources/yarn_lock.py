@@ -1,0 +1,96 @@
+"""``yarn.lock``: the classic v1 format and the YAML format of yarn 2+ ("berry")."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from phantom_guard.errors import SourceError
+from phantom_guard.model import Registry
+from phantom_guard.sources import ParseResult
+from phantom_guard.sources._lines import (
+    Collector,
+    compose_yaml,
+    strip_bom,
+    yaml_get,
+    yaml_items,
+    yaml_str,
+)
+from phantom_guard.sources.package_json import spec_target, split_spec
+
+_BERRY = re.compile(r"^[\"']?__metadata[\"']?:", re.MULTILINE)
+# One spec of a classic header: "quoted" (JSON escapes) or bare, then a comma or the end.
+_HEADER_SPEC = re.compile(r'[ \t]*(?:"((?:[^"\\]|\\.)*)"|([^,"\s][^,"]*?))[ \t]*(?:,|$)')
+
+
+def parse(path: Path, text: str) -> ParseResult:
+    """One ref per package name: from each entry's ``resolution`` (berry, which has
+    ``__metadata``) or from the ``name@range`` specs of its header (classic v1).
+    """
+    found = Collector(str(path), Registry.NPM)
+    text = strip_bom(text)
+    if _BERRY.search(text):
+        _berry(found, text)
+    else:
+        _classic(found, text)
+    return found.result()
+
+
+def _classic(found: Collector, text: str) -> None:
+    """Classic: unindented ``spec, spec:`` headers; the indented fields under them are unneeded."""
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.rstrip()
+        if not line or line.lstrip().startswith("#") or line[0] in " \t":
+            continue
+        if not line.endswith(":"):
+            raise SourceError(found.file, "expected an entry header like `name@range:`", number)
+        for spec in _header_specs(found.file, line[:-1], number):
+            name, range_ = split_spec(spec)
+            _entry(found, name, range_ or "", number)
+
+
+def _header_specs(file: str, header: str, number: int) -> list[str]:
+    specs: list[str] = []
+    pos = 0
+    while pos < len(header):
+        match = _HEADER_SPEC.match(header, pos)
+        if match is None or match.end() == pos:
+            raise SourceError(file, f"cannot read the entry header {header!r}", number)
+        quoted, bare = match.groups()
+        if quoted is None:
+            specs.append(bare)
+        else:
+            try:
+                specs.append(json.loads(f'"{quoted}"'))
+            except ValueError:
+                raise SourceError(file, f"bad escape in {header!r}", number) from None
+        pos = match.end()
+    return specs
+
+
+def _berry(found: Collector, text: str) -> None:
+    """Berry: a YAML mapping of ``"spec, spec"`` to entries whose ``resolution`` names the
+    package actually installed (aliases already resolved).
+    """
+    file = found.file
+    for key, entry, line in yaml_items(file, compose_yaml(file, text), "yarn.lock"):
+        if key == "__metadata":
+            continue
+        yaml_items(file, entry, f"entry {key!r}")  # checks that it is a mapping
+        resolution = yaml_str(file, yaml_get(entry, "resolution"), "resolution")
+        descriptor = resolution or key.split(",")[0]
+        name, range_ = split_spec(descriptor.strip())
+        if range_ is not None and range_.startswith("workspace:") and range_[10:] in (".", ""):
+            continue  # the project itself
+        _entry(found, name, (range_ or "").partition("::")[0], line)  # drop ``::locator=``
+
+
+def _entry(found: Collector, name: str, range_: str, line: int) -> None:
+    if not name:
+        raise SourceError(found.file, "an entry without a package name", line)
+    real, reason = spec_target(name, range_)
+    if real is None:
+        found.skip(name, line, f"{reason}: {name}@{range_}")
+    else:
+        found.ref(real, line)

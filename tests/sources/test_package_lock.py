@@ -1,0 +1,209 @@
+"""package-lock.json / npm-shrinkwrap.json: v1 trees, v2/v3 ``packages``, one ref per name."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from phantom_guard.errors import SourceError
+from phantom_guard.model import Registry
+from phantom_guard.sources import ParseResult
+from phantom_guard.sources.package_lock import parse
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "npm" / "package_lock"
+
+
+def _parse(name: str, *, crlf: bool = False) -> ParseResult:
+    path = FIXTURES / name
+    text = path.read_bytes().decode("utf-8")
+    if crlf:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    result = parse(path, text)
+    assert all(r.registry is Registry.NPM for r in result.refs)
+    assert all(r.source is not None and r.source.file == str(path) for r in result.refs)
+    assert len({r.name for r in result.refs}) == len(result.refs)  # deduplicated
+    return result
+
+
+def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
+    return [(r.name, r.source.line if r.source else None) for r in result.refs]
+
+
+def _skipped(result: ParseResult) -> list[tuple[int | None, str]]:
+    return [(s.line, reason) for s, reason in result.skipped]
+
+
+def test_v3_workspaces() -> None:
+    result = _parse("v3-workspaces.json")
+    assert _refs(result) == [
+        ("@babel/core", 22),
+        ("semver", 31),  # also at 45, top-level: the first line wins
+        ("string-width", 53),  # "node_modules/string-width-cjs" has "name": "string-width"
+        ("typescript", 64),
+        ("lodash", 78),  # under the workspace folder packages/web
+        ("react", 83),
+    ]
+    assert _skipped(result) == [
+        (18, "workspace link: @acme/web -> packages/web"),
+        (
+            40,
+            "git dependency: my-fork@"
+            "git+ssh://git@github.com/acme/my-fork.git#0f3c9b4e2d1a8f7c6b5a49382716e5d4c3b2a190",
+        ),
+        (59, "local path: vendored@file:vendor/vendored-1.0.0.tgz"),
+        (91, "workspace link: local-utils -> ../local-utils"),
+    ]
+
+
+def test_v2_uses_packages_not_dependencies() -> None:
+    result = _parse("v2.json")
+    assert _refs(result) == [("express", 15), ("wrap-ansi", 20)]
+    assert _skipped(result) == []
+
+
+def test_v1_nested_tree() -> None:
+    result = _parse("v1.json")
+    assert _refs(result) == [
+        ("@babel/code-frame", 7),
+        ("chalk", 16),
+        ("supports-color", 25),  # nested under chalk, before the top-level one at 51
+        ("string-width", 46),  # "string-width-cjs": {"version": "npm:string-width@4.2.3"}
+    ]
+    assert _skipped(result) == [
+        (35, "local path: local-lib@file:../local-lib"),
+        (
+            38,
+            "git dependency: my-fork@"
+            "git+https://github.com/acme/my-fork.git#0f3c9b4e2d1a8f7c6b5a49382716e5d4c3b2a190",
+        ),
+        (
+            42,
+            "git dependency: hosted-fork@"
+            "github:acme/hosted-fork#4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e",
+        ),
+    ]
+
+
+def test_minified_shrinkwrap() -> None:
+    result = _parse("shrinkwrap-minified.json")
+    assert _refs(result) == [("commander", 1), ("@inquirer/core", 1)]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.json")))
+def test_crlf_gives_the_same_result(name: str) -> None:
+    try:
+        expected = _parse(name)
+    except SourceError as exc:
+        with pytest.raises(SourceError) as crlf:
+            _parse(name, crlf=True)
+        assert (crlf.value.line, crlf.value.reason) == (exc.line, exc.reason)
+    else:
+        assert _parse(name, crlf=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "reason"),
+    [
+        ("truncated.json", 7, "invalid JSON: Expecting property name enclosed in double quotes"),
+        ("bad-packages.json", 8, "'packages/node_modules/react' must be an object"),
+    ],
+)
+def test_errors(name: str, line: int, reason: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        _parse(name)
+    assert (caught.value.line, caught.value.reason) == (line, reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("[]", 1, "a package-lock file must hold a JSON object"),
+        ('{\n"packages": []}', 2, "'packages' must be an object"),
+        # A field's line is its entry's: only entry keys are looked up in the text.
+        ('{"dependencies": {\n"a": {\n"version": 1}}}', 2, "'version' must be a string"),
+        ('{"packages": {\n"node_modules/a": {"name": 7}}}', 2, "'name' must be a string"),
+        ('{"packages": {\n"node_modules/": {}}}', 2, "no package name in 'node_modules/'"),
+        ("[" * 100_000, None, "invalid JSON: nested too deeply"),
+        ("1" * 5000, None, "invalid JSON: Exceeds the limit (4300 digits) for integer string"),
+    ],
+)
+def test_bad_shapes(text: str, line: int | None, reason: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        parse(Path("package-lock.json"), text)
+    assert caught.value.line == line
+    assert caught.value.reason.startswith(reason)
+
+
+def test_deep_v1_tree_needs_no_recursion() -> None:
+    tree: dict[str, Any] = {"leaf": {"version": "1.0.0"}}
+    for depth in range(200):
+        tree = {f"pkg{depth}": {"version": "1.0.0", "dependencies": tree}}
+    result = parse(Path("package-lock.json"), json.dumps({"dependencies": tree}, indent=1))
+    assert len(result.refs) == 201
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+KEYS = st.text(max_size=8)
+LEAVES = st.none() | st.booleans() | st.integers() | KEYS
+JSON = st.recursive(
+    LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
+    max_leaves=6,
+)
+VERSIONS = st.sampled_from(["1.0.0", "file:../x", "npm:real@1.0.0", "github:a/b#c", ""]) | KEYS
+PACKAGE_KEYS = st.sampled_from(
+    ["", "node_modules/a", "node_modules/@s/b", "packages/w", "node_modules/a/node_modules/c"]
+)
+PACKAGES = st.dictionaries(
+    PACKAGE_KEYS | KEYS,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "name": KEYS,
+            "version": VERSIONS,
+            "resolved": st.sampled_from(["file:x", "git+ssh://h/r.git", "https://r.example/a"]),
+            "link": st.booleans(),
+        },
+    ),
+    max_size=4,
+)
+TREES = st.recursive(
+    st.fixed_dictionaries({}, optional={"version": VERSIONS}),
+    lambda inner: st.fixed_dictionaries(
+        {}, optional={"version": VERSIONS, "dependencies": st.dictionaries(KEYS, inner, max_size=3)}
+    ),
+    max_leaves=6,
+)
+LOCKS = st.fixed_dictionaries(
+    {"lockfileVersion": st.sampled_from([1, 2, 3])},
+    optional={"packages": PACKAGES, "dependencies": st.dictionaries(KEYS, TREES, max_size=3)},
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_parses_or_raises_source_error(text: str) -> None:
+    with contextlib.suppress(SourceError):
+        parse(Path("package-lock.json"), text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(LOCKS, LOCKS, JSON), st.sampled_from([None, 2]))
+def test_any_json_parses_or_raises_source_error(data: Any, indent: int | None) -> None:
+    text = json.dumps(data, indent=indent)
+    try:
+        result = parse(Path("package-lock.json"), text)
+    except SourceError:
+        return
+    last = text.count("\n") + 1
+    assert len({r.name for r in result.refs}) == len(result.refs)
+    for ref in result.refs:
+        assert ref.source is not None and ref.source.line is not None
+        assert 1 <= ref.source.line <= last
