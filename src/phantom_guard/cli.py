@@ -92,9 +92,15 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 def main() -> None:
     """Stop AI-hallucinated and typosquatted packages before they are installed."""
+    logger = logging.getLogger("phantom_guard")
+    # One handler per process, writing to the stderr of this call (tests invoke main repeatedly).
+    for handler in list(logger.handlers):
+        if getattr(handler, "phantom_guard_cli", False):
+            logger.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("phantom-guard: warning: %(message)s"))
-    logging.getLogger("phantom_guard").addHandler(handler)
+    handler.phantom_guard_cli = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
 
 
 @main.command()
