@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -280,6 +279,22 @@ def test_self_include_and_too_deep_chains(tmp_path: Path) -> None:
         parse(tmp_path / "d0.txt", "-r d1.txt\n")
 
 
+def test_cycle_through_a_symlinked_folder(tmp_path: Path) -> None:
+    (tmp_path / "sub").symlink_to(tmp_path, target_is_directory=True)
+    path = tmp_path / "requirements.txt"
+    path.write_text("-r sub/requirements.txt\nflask\n")
+    result = parse(path, path.read_text())
+    assert [r.name for r in result.refs] == ["flask"]
+    assert [reason for _, reason in result.skipped] == [
+        f"include cycle: {path} -> {tmp_path / 'sub' / 'requirements.txt'}"
+    ]
+
+
+def test_include_path_with_a_nul_character(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="NUL character"):
+        parse(tmp_path / "requirements.txt", "-r 'a\x00b'\n")
+
+
 def test_include_of_a_directory_or_device(tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
     with pytest.raises(SourceError, match="not a regular file"):
@@ -341,7 +356,8 @@ def test_pip_requirement_name_skips(text: str, reason: str) -> None:
     assert pip_requirement_name(text) == Skip(reason)
 
 
-_SCRATCH = Path(tempfile.mkdtemp(prefix="phantom-guard-req-")) / "requirements.txt"
+# In a folder that does not exist, so no generated "-r name" can reach a real file.
+_SCRATCH = FIXTURES / "no-such-folder" / "requirements.txt"
 
 _PIECES = [
     "requests",

@@ -126,7 +126,11 @@ def read_text(path: Path) -> str:
             raise SourceError(
                 str(path), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
             )
-        data = path.read_bytes()
+        # Read at most one byte past the limit: a FIFO or a link to /dev/zero reports size 0.
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise SourceError(str(path), f"file exceeds the limit of {MAX_FILE_BYTES:,} bytes")
     except OSError as exc:
         raise SourceError(str(path), f"cannot read file: {exc.strerror or exc}") from None
     try:

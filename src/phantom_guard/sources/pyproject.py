@@ -1,7 +1,7 @@
 """``pyproject.toml``: the dependency tables of PEP 518, PEP 621, PEP 735, Poetry, PDM and uv.
 
-Array entries are PEP 508 strings (PEP 621: "each string MUST be a valid PEP 508 dependency
-specifier"); Poetry maps names to version constraints or tables. Paths, URLs and git entries
+Array entries are PEP 508 strings (PEP 621: each one "MUST be formatted as a valid PEP 508
+string"); Poetry maps names to version constraints or tables. Paths, URLs and git entries
 name no registry package and are skipped with the reason.
 """
 
@@ -76,7 +76,7 @@ def _pep508_list(
 
 
 def _dependency_group(found: Collector, groups: dict[str, Any], path: KeyPath) -> None:
-    """PEP 735: a group is "a list of ... strings (requirements) or tables (includes)"."""
+    """PEP 735: a group lists requirement strings and ``{include-group = "name"}`` tables."""
     for index, entry in enumerate(found.array(groups, path)):
         entry_path = (*path, index)
         if isinstance(entry, str):

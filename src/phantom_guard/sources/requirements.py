@@ -1,9 +1,9 @@
 """pip requirements files (``requirements*.txt``, ``*.in``, constraints files).
 
-Follows pip's requirements file format: ``\\`` joins a line with the next, ``#`` after
-whitespace starts a comment, a line's options begin at its first ``-`` token, and ``-r``/``-c``
-paths are relative to the file that names them. Each requirement is a PEP 508 string, or an
-editable, local path or URL, which names no registry package and is skipped.
+pip's requirements file format: "A line ending in an unescaped \\ is treated as a line
+continuation", "Whitespace followed by a # causes the # and the remainder of the line to be
+treated as a comment", and ``-r``/``-c`` paths are relative to the file naming them. Each
+requirement is PEP 508, or an editable, path or URL (no registry package: skipped).
 """
 
 from __future__ import annotations
@@ -298,6 +298,8 @@ def _include(state: _State, including: Path, source: Source, target: str) -> Non
         return
     if target.lower().startswith("file:"):
         target = url2pathname(urlsplit(target).path)
+    if "\x00" in target:
+        raise SourceError(source.file, "include path contains a NUL character", source.line)
     included = including.parent / target
     display = os.path.normpath(included)
     identity = _identity(included)

@@ -1,8 +1,8 @@
 """``setup.cfg``: setuptools' declarative configuration, read as INI with `configparser`.
 
 ``[options]`` ``install_requires``, ``setup_requires`` and ``tests_require``, and each key of
-``[options.extras_require]``, hold PEP 508 strings. As setuptools reads them: "a value with
-line breaks is one requirement per line; a single-line value is split on ``;``".
+``[options.extras_require]``, hold PEP 508 strings. As setuptools splits them, a value that
+spans lines holds one requirement per line, and a one-line value is split on ``;``.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def _entries(value: str, value_lines: list[tuple[int, str]]) -> list[tuple[int |
     """
     if "\n" not in value:
         line = value_lines[0][0] if value_lines else None
-        return [(line, chunk.strip()) for chunk in value.split(";") if chunk.strip()]
+        chunks = _INLINE_COMMENT.sub("", value).split(";")
+        return [(line, chunk.strip()) for chunk in chunks if chunk.strip()]
     out: list[tuple[int | None, str]] = []
     cursor = 0
     for chunk in value.splitlines():
