@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Self
 
 from phantom_guard.detect.analysis import analyze
 from phantom_guard.detect.name_signals import NameAnalyzer
-from phantom_guard.detect.score import recommend, risk_score, signal
+from phantom_guard.detect.score import risk_score, signal
 from phantom_guard.errors import InputError, LookupFailed
 from phantom_guard.model import (
-    FailOn,
     PackageMetadata,
     PackageRef,
     PackageRisk,
@@ -48,6 +47,43 @@ class _Target:
     name: str
     normalized: NormalizedName
     sources: list[Source] = field(default_factory=list)
+
+    def risk(
+        self,
+        recommendation: Recommendation,
+        score: float,
+        *,
+        exists: bool | None,
+        signals: tuple[Signal, ...],
+        suggestion: str | None = None,
+        cached: bool = False,
+        error: str | None = None,
+    ) -> PackageRisk:
+        """The `PackageRisk` of this target with the given verdict."""
+        return PackageRisk(
+            name=self.name,
+            normalized_name=self.normalized,
+            registry=self.registry,
+            recommendation=recommendation,
+            risk_score=score,
+            exists=exists,
+            signals=signals,
+            suggestion=suggestion,
+            sources=tuple(self.sources),
+            cached=cached,
+            error=error,
+        )
+
+    def unverified(self, reason: str, name_signals: tuple[Signal, ...] = ()) -> PackageRisk:
+        """An ERROR result: the reason, and whatever the name alone says."""
+        failed = signal(SignalKind.LOOKUP_FAILED, f"could not verify: {reason}")
+        return self.risk(
+            Recommendation.ERROR,
+            risk_score(name_signals),
+            exists=None,
+            signals=(failed, *name_signals),
+            error=reason,
+        )
 
 
 class Detector:
@@ -168,40 +204,20 @@ class Detector:
         return Report(tuple(results), input_errors=tuple(errors))
 
     async def _assess(self, target: _Target) -> PackageRisk:
-        sources = tuple(target.sources)
-        base = {
-            "name": target.name,
-            "normalized_name": target.normalized,
-            "registry": target.registry,
-            "sources": sources,
-        }
         if self._allow.contains(target.registry, target.normalized):
             allowed = signal(SignalKind.ALLOWLISTED, "on the allow list in the configuration")
-            return PackageRisk(
-                **base,  # type: ignore[arg-type]
-                recommendation=Recommendation.SAFE,
-                risk_score=0.0,
-                exists=None,
-                signals=(allowed,),
-            )
+            return target.risk(Recommendation.SAFE, 0.0, exists=None, signals=(allowed,))
         findings = self._names.analyze(target.normalized, target.registry)
         if findings.popular and not self.settings.verify_popular:
-            return PackageRisk(
-                **base,  # type: ignore[arg-type]
-                recommendation=Recommendation.SAFE,
-                risk_score=0.0,
-                exists=True,
-                signals=findings.signals,
-            )
+            return target.risk(Recommendation.SAFE, 0.0, exists=True, signals=findings.signals)
         try:
             lookup = await self._client(target.registry).lookup(target.normalized)
         except LookupFailed as exc:
-            return _error(base, str(exc), findings.signals)
+            return target.unverified(str(exc), findings.signals)
         recommendation, score, signals = analyze(lookup.metadata, findings.signals, self._clock())
-        return PackageRisk(
-            **base,  # type: ignore[arg-type]
-            recommendation=recommendation,
-            risk_score=score,
+        return target.risk(
+            recommendation,
+            score,
             exists=lookup.metadata is not None,
             signals=signals,
             suggestion=findings.suggestion if recommendation is not Recommendation.SAFE else None,
@@ -310,29 +326,5 @@ def _where(source: Source | None) -> str:
     return f"{source.file}:{source.line}: " if source.line else f"{source.file}: "
 
 
-def _error(
-    base: Mapping[str, object], reason: str, name_signals: tuple[Signal, ...]
-) -> PackageRisk:
-    failed = signal(SignalKind.LOOKUP_FAILED, f"could not verify: {reason}")
-    signals = (failed, *name_signals)
-    return PackageRisk(
-        **base,  # type: ignore[arg-type]
-        recommendation=Recommendation.ERROR,
-        risk_score=risk_score(name_signals),
-        exists=None,
-        signals=signals,
-        error=reason,
-    )
-
-
 def _not_checked(target: _Target) -> PackageRisk:
-    base = {
-        "name": target.name,
-        "normalized_name": target.normalized,
-        "registry": target.registry,
-        "sources": tuple(target.sources),
-    }
-    return _error(base, "not checked: --fail-fast stopped the run at an earlier finding", ())
-
-
-__all__ = ["Detector", "FailOn", "make_ref", "recommend"]
+    return target.unverified("not checked: --fail-fast stopped the run at an earlier finding")
