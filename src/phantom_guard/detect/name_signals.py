@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from phantom_guard import names
 from phantom_guard.detect.patterns import PatternMatch, Vocabulary, match_patterns, vocabulary
-from phantom_guard.detect.popular import PopularList, comparable_form, popular_list
+from phantom_guard.detect.popular import popular_list
 from phantom_guard.detect.score import signal
 from phantom_guard.model import Registry, Signal, SignalKind
 from phantom_guard.names import NormalizedName
@@ -43,7 +44,7 @@ class NameAnalyzer:
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
         """Signals from the name of a package on `registry`."""
         popular = popular_list(registry)
-        comparable = comparable_form(name, registry)
+        comparable = names.comparable(name)
         if (rank := popular.rank(comparable)) is not None:
             return NameFindings(
                 popular=True,
@@ -57,7 +58,7 @@ class NameAnalyzer:
             )
         signals: list[Signal] = []
         suggestion: str | None = None
-        squat = self._index(registry, popular).match(comparable)
+        squat = self._index(registry).match(comparable)
         if squat is not None:
             signals.append(_typosquat_signal(squat, comparable))
             suggestion = squat.target
@@ -70,7 +71,7 @@ class NameAnalyzer:
             suggestion = suggestion or pattern.base
         return NameFindings(popular=False, signals=tuple(signals), suggestion=suggestion)
 
-    def _index(self, registry: Registry, popular: PopularList) -> TyposquatIndex:
+    def _index(self, registry: Registry) -> TyposquatIndex:
         # Imported here: a run whose names are all popular never needs rapidfuzz.
         from phantom_guard.detect.typosquat import typosquat_index
 

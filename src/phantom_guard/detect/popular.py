@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 
 from phantom_guard.model import Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.names import comparable, normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,24 +48,9 @@ def popular_list(registry: Registry) -> PopularList:
         name = line.split("\t", 1)[0]
         if registry is Registry.CRATES:
             # Crates are listed as published ("serde_json"); the PyPI and npm lists are
-            # written in comparable form by the build script, so 30,000 lines skip this.
-            name = comparable_form(name, registry)
+            # written normalized by the build script, so 30,000 lines skip this.
+            name = comparable(normalize(name, registry))
         if name not in ranks:
             ranks[name] = len(names) + 1
             names.append(name)
     return PopularList(registry, tuple(names), ranks)
-
-
-def comparable_form(name: str, registry: Registry) -> str:
-    """The form names are compared in: what `names.normalize` gives, lowercased."""
-    lowered = name.strip().lower()
-    if registry is Registry.PYPI:
-        return "-".join(filter(None, lowered.replace("_", "-").replace(".", "-").split("-")))
-    if registry is Registry.CRATES:
-        return lowered.replace("_", "-")
-    return lowered
-
-
-def is_popular(name: NormalizedName, registry: Registry) -> bool:
-    """Whether `name` is on its registry's popular list."""
-    return name.lower() in popular_list(registry)
