@@ -73,7 +73,8 @@ def collect_refs(
             files.append(path)
         else:
             errors.append(f"{path}: no such file or directory")
-    for file in dict.fromkeys(files):
+    files = list(dict.fromkeys(files))
+    for file in files:
         try:
             parsed = parse_file(file)
         except SourceError as exc:
@@ -94,7 +95,7 @@ def _introduced(
     from phantom_guard.sources.git import refs_at
 
     try:
-        before = refs_at(since, list(dict.fromkeys(files)))
+        before = refs_at(since, files)
     except SourceError as exc:
         errors.append(str(exc))
         return refs

@@ -7,10 +7,9 @@ Exit codes (DESIGN.md §2): 0 nothing at or above --fail-on, 1 findings, 2 usage
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, assert_never
@@ -20,6 +19,7 @@ import click
 from phantom_guard._version import __version__
 from phantom_guard.errors import InputError, PhantomGuardError
 from phantom_guard.model import FailOn, Registry, Report
+from phantom_guard.runner import ProgressCallback
 from phantom_guard.settings import Settings
 
 T = TypeVar("T")
@@ -115,13 +115,16 @@ def main() -> None:
 @_common
 def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
     """Check package NAMEs (or Package URLs such as pkg:npm/left-pad)."""
-    import asyncio
-
-    from phantom_guard.detector import make_ref
+    from phantom_guard.detector import Detector, make_ref
 
     settings = _guard(lambda: _settings(options))
     refs = _guard(lambda: [make_ref(name, Registry(registry)) for name in names])
-    _finish(settings, options, _guard(lambda: asyncio.run(_check_refs(settings, refs, False))))
+
+    async def work(progress: ProgressCallback) -> Report:
+        async with Detector(settings) as detector:
+            return await detector.check(refs, on_progress=progress)
+
+    _finish(settings, options, _run(settings, work))
 
 
 @main.command()
@@ -151,20 +154,24 @@ def check(
     **options: Any,
 ) -> None:
     """Check the dependency files in PATHS (files or directories; default: the current one)."""
-    import asyncio
-
-    from phantom_guard.api import collect_refs
+    from phantom_guard.api import check_paths
 
     settings = _guard(lambda: _settings(options))
     if ignore:
         extra = tuple(n.strip() for n in ignore.split(",") if n.strip())
         settings = settings.with_overrides(ignore=settings.ignore + extra)
-    refs, skipped, errors = collect_refs(
-        list(paths), registry=Registry(registry) if registry else None, since=since
-    )
-    report = _guard(lambda: asyncio.run(_check_refs(settings, refs, fail_fast)))
-    report = Report(report.results, tuple(skipped), (*errors, *report.input_errors))
-    _finish(settings, options, report)
+
+    def work(progress: ProgressCallback) -> Coroutine[Any, Any, Report]:
+        return check_paths(
+            list(paths),
+            settings=settings,
+            registry=Registry(registry) if registry else None,
+            since=since,
+            on_progress=progress,
+            fail_fast=fail_fast,
+        )
+
+    _finish(settings, options, _run(settings, work))
 
 
 @main.group()
@@ -225,13 +232,15 @@ def _settings(options: dict[str, Any]) -> Settings:
     )
 
 
-async def _check_refs(settings: Settings, refs: list[Any], fail_fast: bool) -> Report:
-    from phantom_guard.detector import Detector
+def _run(
+    settings: Settings, work: Callable[[ProgressCallback], Coroutine[Any, Any, Report]]
+) -> Report:
+    """Run one library call with a progress bar on stderr for long runs."""
+    import asyncio
 
-    progress = _Progress()
+    progress = _Progress(enabled=sys.stderr.isatty() and not settings.no_color)
     try:
-        async with Detector(settings) as detector:
-            return await detector.check(refs, on_progress=progress.update, fail_fast=fail_fast)
+        return _guard(lambda: asyncio.run(work(progress.update)))
     finally:
         progress.close()
 
@@ -286,8 +295,8 @@ def _guard(work: Callable[[], T]) -> T:
 class _Progress:
     """A progress bar on stderr for long runs, only when stderr is a terminal."""
 
-    def __init__(self) -> None:
-        self._enabled = sys.stderr.isatty() and "NO_COLOR" not in os.environ
+    def __init__(self, *, enabled: bool) -> None:
+        self._enabled = enabled
         self._bar: Any = None
         self._task: Any = None
 

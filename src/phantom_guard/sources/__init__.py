@@ -142,6 +142,11 @@ def read_text(path: Path) -> str:
 
 def parse_file(path: Path) -> ParseResult:
     """Parse one dependency file, choosing the parser by its name."""
+    return parse_text(path, None)
+
+
+def parse_text(path: Path, text: str | None) -> ParseResult:
+    """Parse `text` as the file `path` names (read from disk when `text` is None)."""
     fmt = format_of(path)
     if fmt is None:
         raise UnsupportedFile(
@@ -149,7 +154,7 @@ def parse_file(path: Path) -> ParseResult:
         )
     module = importlib.import_module(f"phantom_guard.sources.{fmt.module}")
     parser: Parser = module.parse
-    return parser(path, read_text(path))
+    return parser(path, read_text(path) if text is None else text)
 
 
 def discover(root: Path) -> Iterator[Path]:

@@ -11,35 +11,34 @@ from pathlib import Path
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import PackageRef
-from phantom_guard.sources import format_of
+from phantom_guard.sources import format_of, parse_text
 
 _GIT_TIMEOUT = 30
 
 
 def refs_at(revision: str, files: list[Path]) -> list[PackageRef]:
     """The dependencies `files` declared at `revision` (a file absent there declared none)."""
-    import importlib
-
     if revision.startswith("-"):
         raise SourceError(revision, "a git revision cannot start with '-'")
     refs: list[PackageRef] = []
+    tops: dict[Path, Path] = {}
     for file in files:
-        fmt = format_of(file)
-        if fmt is None:
+        if format_of(file) is None:
             continue
-        text = _show(revision, file)
+        folder = file.resolve().parent
+        if folder not in tops:
+            tops[folder] = _work_tree(folder, file)
+        text = _show(revision, tops[folder], file)
         if text is None:
             continue
-        module = importlib.import_module(f"phantom_guard.sources.{fmt.module}")
         try:
-            refs.extend(module.parse(file, text).refs)
+            refs.extend(parse_text(file, text).refs)
         except SourceError:
             continue  # unparsable at REF: everything in it now counts as introduced
     return refs
 
 
-def _show(revision: str, file: Path) -> str | None:
-    folder = file.resolve().parent
+def _work_tree(folder: Path, file: Path) -> Path:
     try:
         top = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
@@ -53,7 +52,11 @@ def _show(revision: str, file: Path) -> str | None:
         raise SourceError(
             str(file), "--since needs the file to be inside a git work tree"
         ) from None
-    relative = file.resolve().relative_to(Path(top).resolve()).as_posix()
+    return Path(top).resolve()
+
+
+def _show(revision: str, top: Path, file: Path) -> str | None:
+    relative = file.resolve().relative_to(top).as_posix()
     shown = subprocess.run(
         ["git", "show", f"{revision}:{relative}"],
         cwd=top,
