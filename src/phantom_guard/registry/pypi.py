@@ -41,11 +41,13 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
     info = doc.require_object(root.get("info"), "PyPI document 'info'")
     releases = doc.obj(root.get("releases"))
     release_times: list[datetime] = []
+    release_count = 0
     files_total = 0
     files_yanked = 0
     for files in releases.values():
         if not isinstance(files, list) or not files:
             continue
+        release_count += 1
         uploads = []
         for file in files:
             entry = doc.obj(file)
@@ -59,7 +61,6 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
         if uploads:
             release_times.append(min(uploads))
     release_times.sort()
-    release_count = sum(1 for files in releases.values() if isinstance(files, list) and files)
     return PackageMetadata(
         name=doc.text(info.get("name")) or name,
         registry=Registry.PYPI,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
@@ -39,6 +40,8 @@ _RULES = {
         "The package could not be verified (registry unreachable or answering garbage).",
     ),
 }
+
+_RULE_INDEX = {recommendation: index for index, recommendation in enumerate(_RULES)}
 
 
 def render(report: Report, *, fail_on: FailOn = FailOn.HIGH_RISK) -> str:
@@ -92,7 +95,7 @@ def _results(risk: PackageRisk, fail_on: FailOn) -> list[dict[str, Any]]:
         text += f". Did you mean '{clean(risk.suggestion)}'?"
     base: dict[str, Any] = {
         "ruleId": rule_id,
-        "ruleIndex": list(_RULES).index(risk.recommendation),
+        "ruleIndex": _RULE_INDEX[risk.recommendation],
         "level": _level(risk.recommendation, fail_on),
         "message": {"text": text},
         "partialFingerprints": {"packagePurl/v1": risk.purl},
@@ -126,7 +129,5 @@ def _level(recommendation: Recommendation, fail_on: FailOn) -> str:
 
 def _uri(file: str) -> str:
     """A relative URI reference with forward slashes (SARIF §3.4.3 wants URIs, not paths)."""
-    from urllib.parse import quote
-
     path = PurePath(file)
     return quote(path.as_posix().removeprefix("./"), safe="/")
