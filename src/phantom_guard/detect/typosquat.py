@@ -11,6 +11,7 @@ loops run over the lists.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -66,10 +67,8 @@ class TyposquatIndex:
         sorted_words: dict[str, int] = {}
         skeletons: dict[str, int] = {}
         for index, name in enumerate(popular.names):
-            size = len(name)
-            for length in (size - 1, size, size + 1):
-                buckets.setdefault((length, "first", name[0]), []).append(name)
-                buckets.setdefault((length, "last", name[-1]), []).append(name)
+            buckets.setdefault((len(name), "first", name[0]), []).append(name)
+            buckets.setdefault((len(name), "last", name[-1]), []).append(name)
             squashed.setdefault(_squash(name), index)
             sorted_words.setdefault(_sorted_words(name), index)
             skeletons.setdefault(_skeleton(name), index)
@@ -102,8 +101,8 @@ class TyposquatIndex:
     def _near_miss(self, name: str) -> TyposquatMatch | None:
         best: TyposquatMatch | None = None
         size = len(name)
-        for end in ("first", "last"):
-            choices = self._buckets.get((size, end, name[0] if end == "first" else name[-1]))
+        for length, end in itertools.product((size - 1, size, size + 1), ("first", "last")):
+            choices = self._buckets.get((length, end, name[0] if end == "first" else name[-1]))
             if not choices:
                 continue
             for target, _, _ in process.extract(
