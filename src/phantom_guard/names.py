@@ -29,14 +29,15 @@ _NPM_FORBIDDEN = frozenset({"node_modules", "favicon.ico"})
 # crates.io: "only ASCII alphanumeric characters, `-` and `_`", starting with a letter, at most 64.
 _CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
 
-_PURL_TYPES = {"pypi": Registry.PYPI, "npm": Registry.NPM, "cargo": Registry.CRATES}
+_PURL_TYPES = {registry.purl_type: registry for registry in Registry}
 
 
 def parse_registry(value: str) -> Registry:
     """The `Registry` named by `value` (``pypi``, ``npm``, ``crates``; ``cargo`` is an alias)."""
     text = value.strip().lower()
-    if text == "cargo":
-        return Registry.CRATES
+    registry = _PURL_TYPES.get(text)
+    if registry is not None:
+        return registry
     try:
         return Registry(text)
     except ValueError:
