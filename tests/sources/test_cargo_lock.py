@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -14,42 +13,33 @@ from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult, read_text
 from phantom_guard.sources.cargo_lock import parse
+from tests.sources import (
+    assert_crlf_gives_the_same_result,
+    parse_fixture,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
 from tests.sources.test_cargo_toml import TOML, quote, write_toml
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "rust" / "cargo_lock"
 
 
 def _parse(name: str, *, crlf: bool = False) -> ParseResult:
-    path = FIXTURES / name
-    text = path.read_bytes().decode("utf-8")
-    if crlf:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = parse(path, text)
-    assert all(r.registry is Registry.CRATES for r in result.refs)
-    assert all(r.source is not None and r.source.file == str(path) for r in result.refs)
-    assert len({r.name for r in result.refs}) == len(result.refs)  # deduplicated
-    return result
-
-
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
-def _skipped(result: ParseResult) -> list[tuple[int | None, str]]:
-    return [(s.line, reason) for s, reason in result.skipped]
+    return parse_fixture(parse, FIXTURES / name, Registry.CRATES, crlf=crlf, deduplicated=True)
 
 
 def test_v4_workspace() -> None:
     result = _parse("v4.lock")
     # acme-cli and acme-core have no source: the workspace's own crates, not dependencies.
-    assert _refs(result) == [
+    assert refs(result) == [
         ("anyhow", 23),
         ("clap", 29),  # a sparse+ index
         ("internal-auth", 38),  # another registry's index: still a ref (the host is not judged)
         ("serde", 49),
         ("syn", 58),  # 1.0.109; 2.0.53 at 64 is the same name
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (
             44,
             "git dependency: patched-fork (git+https://github.com/acme/patched-fork"
@@ -59,25 +49,18 @@ def test_v4_workspace() -> None:
 
 
 def test_v1_with_metadata_table() -> None:
-    assert _refs(_parse("v1-metadata.lock")) == [("libc", 9)]
+    assert refs(_parse("v1-metadata.lock")) == [("libc", 9)]
 
 
 def test_bom_and_crlf() -> None:
-    assert _refs(_parse("bom-crlf.lock")) == [("itoa", 13)]
+    assert refs(_parse("bom-crlf.lock")) == [("itoa", 13)]
     path = FIXTURES / "bom-crlf.lock"
-    assert _refs(parse(path, read_text(path))) == [("itoa", 13)]
+    assert refs(parse(path, read_text(path))) == [("itoa", 13)]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.lock")))
 def test_crlf_gives_the_same_result(name: str) -> None:
-    try:
-        expected = _parse(name)
-    except SourceError as exc:
-        with pytest.raises(SourceError) as crlf:
-            _parse(name, crlf=True)
-        assert crlf.value.line == exc.line
-    else:
-        assert _parse(name, crlf=True) == expected
+    assert_crlf_gives_the_same_result(_parse, name, same_reason=False)
 
 
 @pytest.mark.parametrize(
@@ -115,8 +98,8 @@ def test_other_sources() -> None:
         'source = "sparse+https://index.example/"\n'
     )
     result = parse(Path("Cargo.lock"), text)
-    assert _refs(result) == [("sparse-one", 7)]
-    assert _skipped(result) == [(2, "unsupported source: vendored (directory+/opt/vendor)")]
+    assert refs(result) == [("sparse-one", 7)]
+    assert skipped(result) == [(2, "unsupported source: vendored (directory+/opt/vendor)")]
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -138,8 +121,7 @@ LOCKS = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("Cargo.lock"), text)
+    parse_or_source_error(parse, Path("Cargo.lock"), text)
 
 
 @settings(max_examples=100, deadline=None)
@@ -149,9 +131,8 @@ def test_any_text_parses_or_raises_source_error(text: str) -> None:
 )
 def test_any_toml_parses_or_raises_source_error(data: dict[str, Any], style: str) -> None:
     text = write_toml(data, style)
-    try:
-        result = parse(Path("Cargo.lock"), text)
-    except SourceError:
+    result = parse_or_source_error(parse, Path("Cargo.lock"), text)
+    if result is None:
         return
     rows = text.split("\n")
     for ref in result.refs:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -14,34 +13,28 @@ from hypothesis import strategies as st
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult, read_text
-from phantom_guard.sources._lines import KeyPath, toml_key_lines
+from phantom_guard.sources._keypath import KeyPath
+from phantom_guard.sources._toml_lines import toml_key_lines
 from phantom_guard.sources.cargo_toml import parse
+from tests.sources import (
+    assert_crlf_gives_the_same_result,
+    assert_every_source_has_a_line,
+    parse_fixture,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "rust" / "cargo_toml"
 
 
 def _parse(name: str, *, crlf: bool = False) -> ParseResult:
-    path = FIXTURES / name
-    text = path.read_bytes().decode("utf-8")
-    if crlf:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = parse(path, text)
-    assert all(r.registry is Registry.CRATES for r in result.refs)
-    assert all(r.source is not None and r.source.file == str(path) for r in result.refs)
-    return result
-
-
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
-def _skipped(result: ParseResult) -> list[tuple[int | None, str]]:
-    return [(s.line, reason) for s, reason in result.skipped]
+    return parse_fixture(parse, FIXTURES / name, Registry.CRATES, crlf=crlf)
 
 
 def test_crate() -> None:
     result = _parse("crate.toml")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("anyhow", 18),
         ("serde", 19),
         ("tokio", 20),
@@ -61,7 +54,7 @@ def test_crate() -> None:
     ]
     # The multi-line description and the comment inside the features array hold no tables;
     # [patch.<registry>] overrides sources and declares nothing.
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (27, "local path: acme-proto (path = ../acme-proto)"),
         (28, "git dependency: patched-fork (git = https://github.com/acme/patched-fork)"),
         (29, "alternate registry: internal-auth (registry = acme-internal)"),
@@ -71,18 +64,18 @@ def test_crate() -> None:
 def test_workspace_root() -> None:
     result = _parse("workspace.toml")
     # `workspace = true` inherits from [workspace.dependencies], which is read instead.
-    assert _refs(result) == [
+    assert refs(result) == [
         ("thiserror", 28),
         ("anyhow", 14),
         ("clap", 15),
         ("serde", 16),
         ("tokio-util", 17),
     ]
-    assert _skipped(result) == [(13, "local path: acme-core (path = crates/acme-core)")]
+    assert skipped(result) == [(13, "local path: acme-core (path = crates/acme-core)")]
 
 
 def test_legacy_underscore_tables() -> None:
-    assert _refs(_parse("legacy-underscore.toml")) == [
+    assert refs(_parse("legacy-underscore.toml")) == [
         ("lazy_static", 7),
         ("quickcheck", 10),
         ("gcc", 13),
@@ -91,21 +84,14 @@ def test_legacy_underscore_tables() -> None:
 
 def test_bom_and_crlf() -> None:
     expected = [("regex", 6), ("once_cell", 7)]
-    assert _refs(_parse("bom-crlf.toml")) == expected
+    assert refs(_parse("bom-crlf.toml")) == expected
     path = FIXTURES / "bom-crlf.toml"
-    assert _refs(parse(path, read_text(path))) == expected
+    assert refs(parse(path, read_text(path))) == expected
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.toml")))
 def test_crlf_gives_the_same_result(name: str) -> None:
-    try:
-        expected = _parse(name)
-    except SourceError as exc:
-        with pytest.raises(SourceError) as crlf:
-            _parse(name, crlf=True)
-        assert crlf.value.line == exc.line
-    else:
-        assert _parse(name, crlf=True) == expected
+    assert_crlf_gives_the_same_result(_parse, name, same_reason=False)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +127,7 @@ def test_bad_input(text: str, line: int | None, reason: str) -> None:
 
 def test_inline_target_tables_fall_back_to_the_enclosing_line() -> None:
     text = 'name = "x"\ntarget = { unix = { dependencies = { libc = "0.2" } } }\n'
-    assert _refs(parse(Path("Cargo.toml"), text)) == [("libc", 2)]
+    assert refs(parse(Path("Cargo.toml"), text)) == [("libc", 2)]
 
 
 @pytest.mark.parametrize(
@@ -265,8 +251,7 @@ STYLES = st.sampled_from(["headers", "inline", "dotted"])
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("Cargo.toml"), text)
+    parse_or_source_error(parse, Path("Cargo.toml"), text)
     toml_key_lines(text)  # the scanner never raises, whatever it is given
 
 
@@ -287,15 +272,9 @@ def _key_paths(table: dict[str, Any], tables: bool, path: KeyPath = ()) -> list[
 @given(st.one_of(MANIFESTS, MANIFESTS, st.dictionaries(KEYS, TOML, max_size=4)), STYLES)
 def test_any_toml_parses_or_raises_source_error(data: dict[str, Any], style: str) -> None:
     text = write_toml(data, style)
-    try:
-        result = parse(Path("Cargo.toml"), text)
-    except SourceError:
-        pass
-    else:
-        last = text.count("\n") + 1
-        for ref in result.refs:
-            assert ref.source is not None and ref.source.line is not None
-            assert 1 <= ref.source.line <= last
+    result = parse_or_source_error(parse, Path("Cargo.toml"), text)
+    if result is not None:
+        assert_every_source_has_a_line(result, refs_only=True, within=text)
     if style == "inline":
         return
     # The scanner behind the lines finds every key outside inline values, on its own line.

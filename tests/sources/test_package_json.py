@@ -13,31 +13,33 @@ from hypothesis import strategies as st
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult, read_text
-from phantom_guard.sources._lines import json_key_lines
+from phantom_guard.sources._json import json_key_lines
 from phantom_guard.sources.package_json import parse, spec_target
+from tests.sources import (
+    KEYS,
+    assert_crlf_gives_the_same_result,
+    assert_every_source_has_a_line,
+    json_key_paths,
+    parse_fixture,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "npm" / "package_json"
 
 
 def _parse(name: str, *, crlf: bool = False) -> ParseResult:
-    """Parse a fixture as stored (BOM and line endings kept), or with every newline made CRLF."""
+    """`parse_fixture` for one of FIXTURES; its skipped entries, too, must name that file."""
     path = FIXTURES / name
-    text = path.read_bytes().decode("utf-8")
-    if crlf:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = parse(path, text)
-    assert all(r.registry is Registry.NPM for r in result.refs)
-    assert all(r.source is not None and r.source.file == str(path) for r in result.refs)
+    result = parse_fixture(parse, path, Registry.NPM, crlf=crlf)
     assert all(s.file == str(path) for s, _ in result.skipped)
     return result
 
 
 def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return sorted((r.name, r.source.line if r.source else None) for r in result.refs)
-
-
-def _skipped(result: ParseResult) -> list[tuple[int | None, str]]:
-    return [(s.line, reason) for s, reason in result.skipped]
+    """`refs`, sorted by name."""
+    return sorted(refs(result))
 
 
 def test_app_sections_and_decoys() -> None:
@@ -56,7 +58,7 @@ def test_app_sections_and_decoys() -> None:
         ("vite", 25),
         ("zod", 17),
     ]
-    assert _skipped(result) == []
+    assert skipped(result) == []
 
 
 def test_workspace_package_spec_kinds() -> None:
@@ -71,7 +73,7 @@ def test_workspace_package_spec_kinds() -> None:
         ("string-width", 18),
         ("typescript", 27),
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (6, "workspace link: @acme/ui@workspace:*"),
         (7, "workspace link: @acme/config@workspace:^"),
         (8, "local path: shared@file:../shared"),
@@ -104,7 +106,7 @@ def test_library_keeps_every_declaration() -> None:
 def test_minified_json_is_all_line_one() -> None:
     result = _parse("minified.json")
     assert _refs(result) == [("@types/express", 1), ("cors", 1), ("express", 1), ("nodemon", 1)]
-    assert _skipped(result) == [(1, "local path: local@file:../local")]
+    assert skipped(result) == [(1, "local path: local@file:../local")]
 
 
 def test_bom_and_crlf() -> None:
@@ -119,14 +121,7 @@ def test_bom_and_crlf() -> None:
     "name", sorted(p.name for p in FIXTURES.glob("*.json") if p.name != "minified.json")
 )
 def test_crlf_gives_the_same_result(name: str) -> None:
-    try:
-        expected = _parse(name)
-    except SourceError as exc:
-        with pytest.raises(SourceError) as crlf:
-            _parse(name, crlf=True)
-        assert (crlf.value.line, crlf.value.reason) == (exc.line, exc.reason)
-    else:
-        assert _parse(name, crlf=True) == expected
+    assert_crlf_gives_the_same_result(_parse, name)
 
 
 @pytest.mark.parametrize(
@@ -184,7 +179,6 @@ def test_spec_target(spec: str, expected: tuple[str | None, str | None]) -> None
 
 # --- properties ---------------------------------------------------------------------------------
 
-KEYS = st.text(max_size=8)
 JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | KEYS
 JSON = st.recursive(
     JSON_LEAVES,
@@ -208,48 +202,25 @@ MANIFESTS = st.fixed_dictionaries(
 )
 
 
-def _check(result: ParseResult, text: str) -> None:
-    last = text.count("\n") + 1
-    for source in [r.source for r in result.refs] + [s for s, _ in result.skipped]:
-        assert source is not None and source.line is not None and 1 <= source.line <= last
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_text_parses_or_raises_source_error(text: str) -> None:
-    try:
-        result = parse(Path("package.json"), text)
-    except SourceError:
-        return
-    _check(result, text)
-
-
-def _key_paths(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
-    paths: list[tuple[str | int, ...]] = []
-    if isinstance(value, dict):
-        for key, child in value.items():
-            paths.append((*path, key))
-            paths += _key_paths(child, (*path, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            paths += _key_paths(child, (*path, index))
-    return paths
+    result = parse_or_source_error(parse, Path("package.json"), text)
+    if result is not None:
+        assert_every_source_has_a_line(result, within=text)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(MANIFESTS, MANIFESTS, JSON), st.sampled_from([None, 0, 2, "\t"]))
 def test_any_json_parses_or_raises_source_error(data: Any, indent: int | str | None) -> None:
     text = json.dumps(data, indent=indent, ensure_ascii=indent == 0)
-    try:
-        result = parse(Path("package.json"), text)
-    except SourceError:
-        pass
-    else:
-        _check(result, text)
+    result = parse_or_source_error(parse, Path("package.json"), text)
+    if result is not None:
+        assert_every_source_has_a_line(result, within=text)
     # The scanner behind the lines finds every key of any JSON, on the line that holds it.
     lines = json_key_lines(text, lambda path: True)
     rows = text.split("\n")
-    paths = _key_paths(data)
+    paths = json_key_paths(data)
     assert set(lines) == set(paths)
     for path in paths:
         quoted = json.dumps(path[-1], ensure_ascii=indent == 0) + ":"

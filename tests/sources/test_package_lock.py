@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -15,33 +14,28 @@ from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources.package_lock import parse
+from tests.sources import (
+    JSON,
+    KEYS,
+    assert_crlf_gives_the_same_result,
+    assert_deduplicated,
+    assert_every_source_has_a_line,
+    parse_fixture,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "npm" / "package_lock"
 
 
 def _parse(name: str, *, crlf: bool = False) -> ParseResult:
-    path = FIXTURES / name
-    text = path.read_bytes().decode("utf-8")
-    if crlf:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = parse(path, text)
-    assert all(r.registry is Registry.NPM for r in result.refs)
-    assert all(r.source is not None and r.source.file == str(path) for r in result.refs)
-    assert len({r.name for r in result.refs}) == len(result.refs)  # deduplicated
-    return result
-
-
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
-def _skipped(result: ParseResult) -> list[tuple[int | None, str]]:
-    return [(s.line, reason) for s, reason in result.skipped]
+    return parse_fixture(parse, FIXTURES / name, Registry.NPM, crlf=crlf, deduplicated=True)
 
 
 def test_v3_workspaces() -> None:
     result = _parse("v3-workspaces.json")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("@babel/core", 22),
         ("semver", 31),  # also at 45, top-level: the first line wins
         ("string-width", 53),  # "node_modules/string-width-cjs" has "name": "string-width"
@@ -49,7 +43,7 @@ def test_v3_workspaces() -> None:
         ("lodash", 78),  # under the workspace folder packages/web
         ("react", 83),
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (18, "workspace link: @acme/web -> packages/web"),
         (
             40,
@@ -63,19 +57,19 @@ def test_v3_workspaces() -> None:
 
 def test_v2_uses_packages_not_dependencies() -> None:
     result = _parse("v2.json")
-    assert _refs(result) == [("express", 15), ("wrap-ansi", 20)]
-    assert _skipped(result) == []
+    assert refs(result) == [("express", 15), ("wrap-ansi", 20)]
+    assert skipped(result) == []
 
 
 def test_v1_nested_tree() -> None:
     result = _parse("v1.json")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("@babel/code-frame", 7),
         ("chalk", 16),
         ("supports-color", 25),  # nested under chalk, before the top-level one at 51
         ("string-width", 46),  # "string-width-cjs": {"version": "npm:string-width@4.2.3"}
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (35, "local path: local-lib@file:../local-lib"),
         (
             38,
@@ -92,19 +86,12 @@ def test_v1_nested_tree() -> None:
 
 def test_minified_shrinkwrap() -> None:
     result = _parse("shrinkwrap-minified.json")
-    assert _refs(result) == [("commander", 1), ("@inquirer/core", 1)]
+    assert refs(result) == [("commander", 1), ("@inquirer/core", 1)]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.json")))
 def test_crlf_gives_the_same_result(name: str) -> None:
-    try:
-        expected = _parse(name)
-    except SourceError as exc:
-        with pytest.raises(SourceError) as crlf:
-            _parse(name, crlf=True)
-        assert (crlf.value.line, crlf.value.reason) == (exc.line, exc.reason)
-    else:
-        assert _parse(name, crlf=True) == expected
+    assert_crlf_gives_the_same_result(_parse, name)
 
 
 @pytest.mark.parametrize(
@@ -150,13 +137,6 @@ def test_deep_v1_tree_needs_no_recursion() -> None:
 
 # --- properties ---------------------------------------------------------------------------------
 
-KEYS = st.text(max_size=8)
-LEAVES = st.none() | st.booleans() | st.integers() | KEYS
-JSON = st.recursive(
-    LEAVES,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
-    max_leaves=6,
-)
 VERSIONS = st.sampled_from(["1.0.0", "file:../x", "npm:real@1.0.0", "github:a/b#c", ""]) | KEYS
 PACKAGE_KEYS = st.sampled_from(
     ["", "node_modules/a", "node_modules/@s/b", "packages/w", "node_modules/a/node_modules/c"]
@@ -190,20 +170,15 @@ LOCKS = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("package-lock.json"), text)
+    parse_or_source_error(parse, Path("package-lock.json"), text)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(LOCKS, LOCKS, JSON), st.sampled_from([None, 2]))
 def test_any_json_parses_or_raises_source_error(data: Any, indent: int | None) -> None:
     text = json.dumps(data, indent=indent)
-    try:
-        result = parse(Path("package-lock.json"), text)
-    except SourceError:
+    result = parse_or_source_error(parse, Path("package-lock.json"), text)
+    if result is None:
         return
-    last = text.count("\n") + 1
-    assert len({r.name for r in result.refs}) == len(result.refs)
-    for ref in result.refs:
-        assert ref.source is not None and ref.source.line is not None
-        assert 1 <= ref.source.line <= last
+    assert_deduplicated(result)
+    assert_every_source_has_a_line(result, refs_only=True, within=text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import random
 import tomllib
 from pathlib import Path
 
@@ -14,18 +12,21 @@ from hypothesis import strategies as st
 from phantom_guard.errors import SourceError
 from phantom_guard.sources import ParseResult, parse_file, read_text
 from phantom_guard.sources.pipfile import parse
-from tests.sources.test_toml_lines import SEEDS, mutate_document, write_toml
+from tests.sources import (
+    assert_every_source_has_a_line,
+    mutated_toml,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
+from tests.sources.toml_documents import SEEDS
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sources" / "python" / "pipfile" / "Pipfile"
 
 
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
 def test_pipfile_categories() -> None:
     result = parse_file(FIXTURE)
-    assert _refs(result) == [
+    assert refs(result) == [
         ("requests", 7),
         ("Django", 8),
         ("zope.interface", 9),
@@ -37,7 +38,7 @@ def test_pipfile_categories() -> None:
         ("black", 21),
         ("sphinx", 24),  # a custom category
     ]
-    assert [(s.line, reason) for s, reason in result.skipped] == [
+    assert skipped(result) == [
         (13, "path dependency local-lib: ./libs/local-lib"),
         (14, "git dependency forked: https://git.example.org/acme/forked.git"),
         (15, "file dependency archive: https://downloads.example.org/archive-1.0.tar.gz"),
@@ -48,7 +49,7 @@ def test_pipfile_categories() -> None:
 
 def test_inline_and_dotted_forms() -> None:
     text = 'packages = { requests = "*" }\n[dev-packages]\npytest.version = "*"\n'
-    assert _refs(parse(Path("Pipfile"), text)) == [("requests", 1), ("pytest", 3)]
+    assert refs(parse(Path("Pipfile"), text)) == [("requests", 1), ("pytest", 3)]
 
 
 @pytest.mark.parametrize(
@@ -85,18 +86,12 @@ TEMPLATE = tomllib.loads(read_text(FIXTURE))
 @settings(max_examples=300, deadline=None)
 @given(SEEDS)
 def test_mutated_documents_parse_or_raise_source_error(seed: int) -> None:
-    rng = random.Random(seed)
-    text = write_toml(mutate_document(rng, TEMPLATE), rng.randrange(6))
-    try:
-        result = parse(Path("Pipfile"), text)
-    except SourceError:
-        return
-    sources = [r.source for r in result.refs] + [s for s, _ in result.skipped]
-    assert all(s is not None and s.line is not None for s in sources)
+    result = parse_or_source_error(parse, Path("Pipfile"), mutated_toml(seed, TEMPLATE))
+    if result is not None:
+        assert_every_source_has_a_line(result)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("Pipfile"), text)
+    parse_or_source_error(parse, Path("Pipfile"), text)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phantom_guard.errors import SourceError
-from phantom_guard.sources import ParseResult, parse_file, read_text
-from phantom_guard.sources.pipfile_lock import JsonPath, key_lines, parse
-from tests.sources.test_toml_lines import SEEDS, mutate_document, random_table
+from phantom_guard.sources import parse_file, read_text
+from phantom_guard.sources._json import json_key_lines as key_lines
+from phantom_guard.sources.pipfile_lock import parse
+from tests.sources import (
+    assert_every_source_has_a_line,
+    json_key_paths,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
+from tests.sources.toml_documents import SEEDS, mutate_document, random_table
 
 FIXTURE = (
     Path(__file__).parent.parent
@@ -27,13 +33,9 @@ FIXTURE = (
 )
 
 
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
 def test_pipfile_lock() -> None:
     result = parse_file(FIXTURE)
-    assert _refs(result) == [
+    assert refs(result) == [
         ("certifi", 19),
         ("requests", 27),
         ("zope.interface", 43),
@@ -41,7 +43,7 @@ def test_pipfile_lock() -> None:
         ("certifi", 50),  # develop lists it again, at its own line
         ("sphinx", 56),
     ]
-    assert [(s.line, reason) for s, reason in result.skipped] == [
+    assert skipped(result) == [
         (35, "path dependency local-lib: ./libs/local-lib"),
         (39, "git dependency forked: https://git.example.org/acme/forked.git"),
         (60, "file dependency archive: https://downloads.example.org/archive-1.0.tar.gz"),
@@ -50,13 +52,13 @@ def test_pipfile_lock() -> None:
 
 def test_compact_json_and_byte_order_mark() -> None:
     text = '\ufeff{"_meta": {"default": {"no": {}}}, "default": {"a": {}, "b": {"version": "*"}}}'
-    assert _refs(parse(Path("Pipfile.lock"), text)) == [("a", 1), ("b", 1)]
+    assert refs(parse(Path("Pipfile.lock"), text)) == [("a", 1), ("b", 1)]
 
 
 def test_escaped_and_duplicate_keys() -> None:
     text = '{\n"default": {\n"caf\\u00e9": {},\n"x": {"path": "."},\n"x": {}\n}\n}'
     # json keeps the last of duplicate keys; so does the line map.
-    assert _refs(parse(Path("Pipfile.lock"), text)) == [("café", 3), ("x", 5)]
+    assert refs(parse(Path("Pipfile.lock"), text)) == [("café", 3), ("x", 5)]
 
 
 @pytest.mark.parametrize(
@@ -85,17 +87,6 @@ def test_errors(text: str, line: int | None, reason: str) -> None:
 TEMPLATE = json.loads(read_text(FIXTURE))
 
 
-def _key_paths(value: Any, prefix: JsonPath = ()) -> list[JsonPath]:
-    found: list[JsonPath] = []
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found += [(*prefix, key), *_key_paths(inner, (*prefix, key))]
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            found += _key_paths(inner, (*prefix, index))
-    return found
-
-
 @settings(max_examples=300, deadline=None)
 @given(SEEDS)
 def test_mutated_documents(seed: int) -> None:
@@ -107,19 +98,15 @@ def test_mutated_documents(seed: int) -> None:
     text = json.dumps(document, indent=rng.choice([None, 0, 2, 4]), ensure_ascii=ascii_only)
     lines = key_lines(text)
     physical = text.split("\n")
-    for path in _key_paths(document):
+    for path in json_key_paths(document):
         assert json.dumps(path[-1], ensure_ascii=ascii_only) + ":" in physical[lines[path] - 1]
-    try:
-        result = parse(Path("Pipfile.lock"), text)
-    except SourceError:
-        return
-    sources = [r.source for r in result.refs] + [s for s, _ in result.skipped]
-    assert all(s is not None and s.line is not None for s in sources)
+    result = parse_or_source_error(parse, Path("Pipfile.lock"), text)
+    if result is not None:
+        assert_every_source_has_a_line(result)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_parses_or_raises_source_error(text: str) -> None:
     key_lines(text)
-    with contextlib.suppress(SourceError):
-        parse(Path("Pipfile.lock"), text)
+    parse_or_source_error(parse, Path("Pipfile.lock"), text)

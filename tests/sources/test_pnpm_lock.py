@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -15,33 +14,29 @@ from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources.pnpm_lock import parse, split_key
+from tests.sources import (
+    JSON,
+    KEYS,
+    LEAVES,
+    assert_crlf_gives_the_same_result,
+    assert_deduplicated,
+    assert_every_source_has_a_line,
+    parse_fixture,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "npm" / "pnpm_lock"
 
 
 def _parse(name: str, *, crlf: bool = False) -> ParseResult:
-    path = FIXTURES / name
-    text = path.read_bytes().decode("utf-8")
-    if crlf:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = parse(path, text)
-    assert all(r.registry is Registry.NPM for r in result.refs)
-    assert all(r.source is not None and r.source.file == str(path) for r in result.refs)
-    assert len({r.name for r in result.refs}) == len(result.refs)  # deduplicated
-    return result
-
-
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
-def _skipped(result: ParseResult) -> list[tuple[int | None, str]]:
-    return [(s.line, reason) for s, reason in result.skipped]
+    return parse_fixture(parse, FIXTURES / name, Registry.NPM, crlf=crlf, deduplicated=True)
 
 
 def test_v5_single_project() -> None:
     result = _parse("v5.yaml")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("@emotion/react", 14),
         ("lodash", 16),
         ("react", 17),
@@ -51,7 +46,7 @@ def test_v5_single_project() -> None:
         ("@babel/runtime", 27),
         ("regenerator-runtime", 68),
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (15, "local link: local-lib@link:../local-lib"),
         (20, "local path: vendored@file:../vendored"),  # also the packages key at 81
     ]
@@ -59,7 +54,7 @@ def test_v5_single_project() -> None:
 
 def test_v6_workspace() -> None:
     result = _parse("v6-workspace.yaml")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("prettier", 11),
         ("typescript", 14),
         ("react", 20),
@@ -69,7 +64,7 @@ def test_v6_workspace() -> None:
         ("@types/prop-types", 56),
         ("preact", 66),
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (30, "workspace link: @acme/ui@workspace:*"),
         (33, "git dependency: my-fork@github:acme/my-fork#v2.0.0"),  # and its package at 94
     ]
@@ -77,7 +72,7 @@ def test_v6_workspace() -> None:
 
 def test_v9_importers_packages_snapshots() -> None:
     result = _parse("v9.yaml")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("@babel/core", 17),
         ("string-width", 29),
         ("zod", 32),  # specifier 'catalog:'
@@ -85,7 +80,7 @@ def test_v9_importers_packages_snapshots() -> None:
         ("react-dom", 39),
         ("react", 64),  # only in packages and snapshots
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (20, "local path: local-pkg@file:packages/local-pkg"),
         (23, "git dependency: my-fork@git+https://github.com/acme/my-fork.git#v2.0.0"),
         (26, "tarball URL: remote-tarball@https://example.com/files/remote-tarball-1.0.0.tgz"),
@@ -113,7 +108,7 @@ packages:
 """
     result = parse(Path("pnpm-lock.yaml"), text)
     assert result.refs == ()
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (5, "tarball URL: my-fork@github.com/acme/my-fork/0f3c9b4e"),
         (10, "local path: local@file:packages/local"),
         (14, "git dependency: git-dep@git+https://example.com/g.git#abc"),
@@ -144,14 +139,7 @@ def test_split_key(key: str, expected: tuple[str, str]) -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.yaml")))
 def test_crlf_gives_the_same_result(name: str) -> None:
-    try:
-        expected = _parse(name)
-    except SourceError as exc:
-        with pytest.raises(SourceError) as crlf:
-            _parse(name, crlf=True)
-        assert (crlf.value.line, crlf.value.reason) == (exc.line, exc.reason)
-    else:
-        assert _parse(name, crlf=True) == expected
+    assert_crlf_gives_the_same_result(_parse, name)
 
 
 @pytest.mark.parametrize(
@@ -202,20 +190,13 @@ def test_aliases_are_read_once_and_empty_file() -> None:
 
 def test_alias_with_a_bare_version_keeps_the_real_name() -> None:
     text = "dependencies:\n  compat:\n    specifier: npm:@preact/compat@^17\n    version: 17.1.2\n"
-    assert _refs(parse(Path("pnpm-lock.yaml"), text)) == [("@preact/compat", 2)]
+    assert refs(parse(Path("pnpm-lock.yaml"), text)) == [("@preact/compat", 2)]
 
 
 # --- properties ---------------------------------------------------------------------------------
 
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-KEYS = st.text(max_size=8)
-LEAVES = st.none() | st.booleans() | st.integers() | KEYS
-JSON = st.recursive(
-    LEAVES,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
-    max_leaves=6,
-)
 PACKAGE_KEYS = st.sampled_from(
     ["/a/1.0.0", "/@s/b/1.0.0_p@1", "/a@1.0.0(p@1)", "@s/b@2.0.0", "file:x", "x@https://h/x"]
 )
@@ -249,20 +230,15 @@ LOCKS = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("pnpm-lock.yaml"), text)
+    parse_or_source_error(parse, Path("pnpm-lock.yaml"), text)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(LOCKS, LOCKS, JSON), st.booleans())
 def test_any_yaml_parses_or_raises_source_error(data: Any, flow: bool) -> None:
     text = yaml.dump(data, Dumper=DUMPER, default_flow_style=flow)
-    try:
-        result = parse(Path("pnpm-lock.yaml"), text)
-    except SourceError:
+    result = parse_or_source_error(parse, Path("pnpm-lock.yaml"), text)
+    if result is None:
         return
-    last = text.count("\n") + 1
-    assert len({r.name for r in result.refs}) == len(result.refs)
-    for ref in result.refs:
-        assert ref.source is not None and ref.source.line is not None
-        assert 1 <= ref.source.line <= last
+    assert_deduplicated(result)
+    assert_every_source_has_a_line(result, refs_only=True, within=text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import random
 import tomllib
 from pathlib import Path
 
@@ -14,22 +12,25 @@ from hypothesis import strategies as st
 from phantom_guard.errors import SourceError
 from phantom_guard.sources import ParseResult, parse_file, read_text
 from phantom_guard.sources.poetry_lock import parse
-from tests.sources.test_toml_lines import SEEDS, mutate_document, write_toml
+from tests.sources import (
+    assert_every_source_has_a_line,
+    mutated_toml,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
+from tests.sources.toml_documents import SEEDS
 
 FIXTURE = (
     Path(__file__).parent.parent / "fixtures" / "sources" / "python" / "poetry_lock" / "poetry.lock"
 )
 
 
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
 def test_poetry_lock() -> None:
     result = parse_file(FIXTURE)
     # private-lib's multi-line description holds a 'name = "not-a-package"' line (34).
-    assert _refs(result) == [("certifi", 4), ("private-lib", 30), ("requests", 59)]
-    assert [(s.line, reason) for s, reason in result.skipped] == [
+    assert refs(result) == [("certifi", 4), ("private-lib", 30), ("requests", 59)]
+    assert skipped(result) == [
         (15, "git source forked: https://git.example.org/acme/forked.git"),
         (46, "directory source my-local: ../my-local"),
         (74, "file source vendored: vendor/vendored-1.0.tar.gz"),
@@ -46,8 +47,8 @@ def test_inline_package_array_and_crlf() -> None:
         "]\r\n"
     )
     result = parse(Path("poetry.lock"), text)
-    assert _refs(result) == [("a", 2)]
-    assert [(s.line, reason) for s, reason in result.skipped] == [(3, "git source b")]
+    assert refs(result) == [("a", 2)]
+    assert skipped(result) == [(3, "git source b")]
 
 
 def test_empty_lock() -> None:
@@ -85,18 +86,12 @@ TEMPLATE = tomllib.loads(read_text(FIXTURE))
 @settings(max_examples=300, deadline=None)
 @given(SEEDS)
 def test_mutated_documents_parse_or_raise_source_error(seed: int) -> None:
-    rng = random.Random(seed)
-    text = write_toml(mutate_document(rng, TEMPLATE), rng.randrange(6))
-    try:
-        result = parse(Path("poetry.lock"), text)
-    except SourceError:
-        return
-    sources = [r.source for r in result.refs] + [s for s, _ in result.skipped]
-    assert all(s is not None and s.line is not None for s in sources)
+    result = parse_or_source_error(parse, Path("poetry.lock"), mutated_toml(seed, TEMPLATE))
+    if result is not None:
+        assert_every_source_has_a_line(result)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("poetry.lock"), text)
+    parse_or_source_error(parse, Path("poetry.lock"), text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import random
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,14 @@ from hypothesis import strategies as st
 from phantom_guard.errors import SourceError
 from phantom_guard.sources import ParseResult, parse_file, read_text
 from phantom_guard.sources.pyproject import parse
-from tests.sources.test_toml_lines import SEEDS, mutate_document, write_toml
+from tests.sources import (
+    assert_every_source_has_a_line,
+    mutated_toml,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
+from tests.sources.toml_documents import SEEDS
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "python" / "pyproject"
 
@@ -25,17 +30,9 @@ def _parse(name: str) -> ParseResult:
     return parse(path, read_text(path))
 
 
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
-def _skipped(result: ParseResult) -> list[tuple[int | None, str]]:
-    return [(s.line, reason) for s, reason in result.skipped]
-
-
 def test_pep621_and_dependency_groups() -> None:
     result = _parse("pep621")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("setuptools", 2),
         ("wheel", 2),
         ("setuptools-scm", 2),
@@ -53,7 +50,7 @@ def test_pep621_and_dependency_groups() -> None:
         ("pytest-cov", 33),
         ("ruff", 35),
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (
             18,
             "direct URL reference: acme-internal @ "
@@ -68,7 +65,7 @@ def test_pep621_and_dependency_groups() -> None:
 
 def test_poetry_tables() -> None:
     result = _parse("poetry")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("poetry-core", 49),
         ("requests", 9),
         ("ruamel.yaml", 10),
@@ -84,7 +81,7 @@ def test_poetry_tables() -> None:
         ("pytest-mock", 35),
         ("sphinx", 41),
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (19, "path dependency my-local: ../my-local"),
         (20, "git dependency my-fork: https://git.example.org/acme/my-fork.git"),
         (
@@ -97,14 +94,14 @@ def test_poetry_tables() -> None:
 
 def test_pdm_and_uv_tables() -> None:
     result = _parse("pdm-uv")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("pytest", 8),
         ("flake8", 12),
         ("mypy", 15),
         ("grpcio", 16),
         ("werkzeug", 17),
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (9, "editable install: file:///${PROJECT_ROOT}/packages/acme-core#egg=acme-core"),
         (10, "editable install: ."),
     ]
@@ -114,8 +111,8 @@ def test_crlf_and_byte_order_mark() -> None:
     path = FIXTURES / "crlf-bom" / "pyproject.toml"
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
-    assert _refs(parse_file(path)) == [("requests", 4), ("rich", 5)]
-    assert _refs(parse(path, raw.decode("utf-8"))) == [("requests", 4), ("rich", 5)]
+    assert refs(parse_file(path)) == [("requests", 4), ("rich", 5)]
+    assert refs(parse(path, raw.decode("utf-8"))) == [("requests", 4), ("rich", 5)]
 
 
 def test_invalid_toml_names_the_line() -> None:
@@ -191,7 +188,7 @@ def test_poetry_dotted_and_inline_forms() -> None:
         'ruff.version = "^0.4"\n'
         '"Flask-Login" = { version = "*" }\n'
     )
-    assert _refs(parse(Path("pyproject.toml"), text)) == [
+    assert refs(parse(Path("pyproject.toml"), text)) == [
         ("click", 2),
         ("pytest", 3),
         ("ruff", 5),
@@ -222,18 +219,12 @@ TEMPLATE = _template()
 @settings(max_examples=300, deadline=None)
 @given(SEEDS)
 def test_mutated_documents_parse_or_raise_source_error(seed: int) -> None:
-    rng = random.Random(seed)
-    text = write_toml(mutate_document(rng, TEMPLATE), rng.randrange(6))
-    try:
-        result = parse(Path("pyproject.toml"), text)
-    except SourceError:
-        return
-    sources = [r.source for r in result.refs] + [s for s, _ in result.skipped]
-    assert all(s is not None and s.line is not None for s in sources)
+    result = parse_or_source_error(parse, Path("pyproject.toml"), mutated_toml(seed, TEMPLATE))
+    if result is not None:
+        assert_every_source_has_a_line(result)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("pyproject.toml"), text)
+    parse_or_source_error(parse, Path("pyproject.toml"), text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import random
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult, parse_file, read_text
 from phantom_guard.sources.requirements import Skip, parse, pep508_name, pip_requirement_name
-from tests.sources.test_toml_lines import SEEDS
+from tests.sources import parse_or_source_error
+from tests.sources.toml_documents import SEEDS
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "python" / "requirements"
 
@@ -398,8 +398,7 @@ _PIECES = [
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(_SCRATCH, text)
+    parse_or_source_error(parse, _SCRATCH, text)
 
 
 @settings(max_examples=300, deadline=None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import random
 from pathlib import Path
 
@@ -13,18 +12,15 @@ from hypothesis import strategies as st
 from phantom_guard.errors import SourceError
 from phantom_guard.sources import ParseResult, parse_file
 from phantom_guard.sources.setup_cfg import parse
-from tests.sources.test_toml_lines import SEEDS, random_string
+from tests.sources import parse_or_source_error, refs, skipped
+from tests.sources.toml_documents import SEEDS, random_string
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "python" / "setup_cfg"
 
 
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
 def test_setup_cfg() -> None:
     result = parse_file(FIXTURES / "setup.cfg")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("requests", 13),
         ("click", 15),
         ("importlib-metadata", 16),
@@ -45,8 +41,8 @@ def test_setup_cfg() -> None:
 
 def test_one_line_values_and_file_directive() -> None:
     result = parse_file(FIXTURES / "one-line" / "setup.cfg")
-    assert _refs(result) == [("wheel", 3), ("setuptools", 3), ("pytest", 4)]
-    assert [(s.line, reason) for s, reason in result.skipped] == [
+    assert refs(result) == [("wheel", 3), ("setuptools", 3), ("pytest", 4)]
+    assert skipped(result) == [
         (2, "install_requires reads its list from a file (file: requirements.txt)"),
         (4, "direct URL reference: local @ file:///opt/src/local"),
     ]
@@ -92,12 +88,12 @@ def test_errors(text: str, line: int, reason: str) -> None:
 def test_colon_separator_crlf_bom_and_case() -> None:
     text = "\ufeff[options]\r\nInstall_Requires: skipped\r\ninstall_requires:\r\n  a\r\n\tb>=1\r\n"
     text += "[options.extras_require]\r\nAll:\r\n  c\r\n"
-    assert _refs(parse(Path("setup.cfg"), text)) == [("a", 4), ("b", 5), ("c", 8)]
+    assert refs(parse(Path("setup.cfg"), text)) == [("a", 4), ("b", 5), ("c", 8)]
 
 
 def test_duplicate_lines_get_their_own_line_numbers() -> None:
     text = "[options]\ninstall_requires =\n    a\n    a\n[options.extras_require]\nx = a\n"
-    assert _refs(parse(Path("setup.cfg"), text)) == [("a", 3), ("a", 4), ("a", 6)]
+    assert refs(parse(Path("setup.cfg"), text)) == [("a", 3), ("a", 4), ("a", 6)]
 
 
 def test_unrelated_sections_and_no_options() -> None:
@@ -136,9 +132,8 @@ def _random_ini(rng: random.Random) -> str:
 @given(SEEDS)
 def test_generated_files_parse_or_raise_source_error(seed: int) -> None:
     text = _random_ini(random.Random(seed))
-    try:
-        result = parse(Path("setup.cfg"), text)
-    except SourceError:
+    result = parse_or_source_error(parse, Path("setup.cfg"), text)
+    if result is None:
         return
     physical = text.split("\n")
     for ref in result.refs:
@@ -149,5 +144,4 @@ def test_generated_files_parse_or_raise_source_error(seed: int) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("setup.cfg"), text)
+    parse_or_source_error(parse, Path("setup.cfg"), text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import random
 import tomllib
 from pathlib import Path
 
@@ -12,28 +10,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phantom_guard.errors import SourceError
-from phantom_guard.sources import ParseResult, parse_file, read_text
+from phantom_guard.sources import parse_file, read_text
 from phantom_guard.sources.uv_lock import parse
-from tests.sources.test_toml_lines import SEEDS, mutate_document, write_toml
+from tests.sources import (
+    assert_every_source_has_a_line,
+    mutated_toml,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
+from tests.sources.toml_documents import SEEDS
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "sources" / "python" / "uv_lock" / "uv.lock"
-
-
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
 
 
 def test_uv_lock() -> None:
     result = parse_file(FIXTURE)
     # acme (editable) and acme-core (virtual) are the user's own project: not listed at all.
-    assert _refs(result) == [
+    assert refs(result) == [
         ("anyio", 33),
         ("idna", 51),
         ("numpy", 61),  # two locked versions, two entries
         ("numpy", 69),
         ("sniffio", 82),
     ]
-    assert [(s.line, reason) for s, reason in result.skipped] == [
+    assert skipped(result) == [
         (
             46,
             "git source forked: https://git.example.org/acme/forked.git"
@@ -58,8 +59,8 @@ def test_source_table_forms() -> None:
         "source = {}\n"
     )
     result = parse(Path("uv.lock"), text)
-    assert _refs(result) == [("a", 2)]
-    assert [(s.line, reason) for s, reason in result.skipped] == [
+    assert refs(result) == [("a", 2)]
+    assert skipped(result) == [
         (6, "no registry source for b"),
         (8, "no registry source for c"),
     ]
@@ -91,18 +92,12 @@ TEMPLATE = tomllib.loads(read_text(FIXTURE))
 @settings(max_examples=300, deadline=None)
 @given(SEEDS)
 def test_mutated_documents_parse_or_raise_source_error(seed: int) -> None:
-    rng = random.Random(seed)
-    text = write_toml(mutate_document(rng, TEMPLATE), rng.randrange(6))
-    try:
-        result = parse(Path("uv.lock"), text)
-    except SourceError:
-        return
-    sources = [r.source for r in result.refs] + [s for s, _ in result.skipped]
-    assert all(s is not None and s.line is not None for s in sources)
+    result = parse_or_source_error(parse, Path("uv.lock"), mutated_toml(seed, TEMPLATE))
+    if result is not None:
+        assert_every_source_has_a_line(result)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_arbitrary_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("uv.lock"), text)
+    parse_or_source_error(parse, Path("uv.lock"), text)

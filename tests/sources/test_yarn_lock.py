@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -16,40 +15,34 @@ from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult, read_text
 from phantom_guard.sources.yarn_lock import parse
+from tests.sources import (
+    JSON,
+    KEYS,
+    assert_crlf_gives_the_same_result,
+    assert_every_source_has_a_line,
+    parse_fixture,
+    parse_or_source_error,
+    refs,
+    skipped,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources" / "npm" / "yarn_lock"
 
 
 def _parse(name: str, *, crlf: bool = False) -> ParseResult:
-    path = FIXTURES / name
-    text = path.read_bytes().decode("utf-8")
-    if crlf:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-    result = parse(path, text)
-    assert all(r.registry is Registry.NPM for r in result.refs)
-    assert all(r.source is not None and r.source.file == str(path) for r in result.refs)
-    assert len({r.name for r in result.refs}) == len(result.refs)  # deduplicated
-    return result
-
-
-def _refs(result: ParseResult) -> list[tuple[str, int | None]]:
-    return [(r.name, r.source.line if r.source else None) for r in result.refs]
-
-
-def _skipped(result: ParseResult) -> list[tuple[int | None, str]]:
-    return [(s.line, reason) for s, reason in result.skipped]
+    return parse_fixture(parse, FIXTURES / name, Registry.NPM, crlf=crlf, deduplicated=True)
 
 
 def test_classic() -> None:
     result = _parse("classic.lock")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("@babel/code-frame", 5),
         ("@babel/highlight", 13),
         ("chalk", 18),  # and again at 27 for ^4: the first line wins
         ("string-width", 43),  # "string-width-cjs@npm:string-width@^4.2.0" and plain specs
         ("@preact/compat", 52),  # "react-compat@npm:@preact/compat@^17.1.2"
     ]
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (32, "local path: local-lib@file:../local-lib"),
         (35, "git dependency: my-fork@git+https://github.com/acme/my-fork.git#v2.0.0"),
         (39, "tarball URL: remote-tarball@https://example.com/files/remote-tarball-1.0.0.tgz"),
@@ -58,14 +51,14 @@ def test_classic() -> None:
 
 def test_classic_bom_and_crlf() -> None:
     expected = [("@types/node", 5), ("undici-types", 12)]
-    assert _refs(_parse("classic-bom-crlf.lock")) == expected
+    assert refs(_parse("classic-bom-crlf.lock")) == expected
     path = FIXTURES / "classic-bom-crlf.lock"
-    assert _refs(parse(path, read_text(path))) == expected
+    assert refs(parse(path, read_text(path))) == expected
 
 
 def test_berry() -> None:
     result = _parse("berry.lock")
-    assert _refs(result) == [
+    assert refs(result) == [
         ("@babel/core", 16),
         ("lodash", 41),
         ("resolve", 61),  # and its builtin patch at 68
@@ -74,7 +67,7 @@ def test_berry() -> None:
         ("typescript", 87),  # only a patch: resolved to the patched package
     ]
     # The root workspace "acme-monorepo@workspace:." is the project itself: not even a note.
-    assert _skipped(result) == [
+    assert skipped(result) == [
         (8, "workspace link: @acme/utils@workspace:packages/utils"),
         (35, "local link: linked-tool@link:../linked-tool"),
         (
@@ -89,14 +82,7 @@ def test_berry() -> None:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.lock")))
 def test_crlf_gives_the_same_result(name: str) -> None:
-    try:
-        expected = _parse(name)
-    except SourceError as exc:
-        with pytest.raises(SourceError) as crlf:
-            _parse(name, crlf=True)
-        assert (crlf.value.line, crlf.value.reason) == (exc.line, exc.reason)
-    else:
-        assert _parse(name, crlf=True) == expected
+    assert_crlf_gives_the_same_result(_parse, name)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +120,7 @@ def test_bad_input(text: str, line: int, reason: str | None) -> None:
 
 def test_unquoted_classic_header_and_empty_file() -> None:
     text = 'lodash@^4.17.15, lodash@^4.17.21:\n  version "4.17.21"\n'
-    assert _refs(parse(Path("yarn.lock"), text)) == [("lodash", 1)]
+    assert refs(parse(Path("yarn.lock"), text)) == [("lodash", 1)]
     assert parse(Path("yarn.lock"), "") == ParseResult()
 
 
@@ -147,13 +133,6 @@ RANGES = st.sampled_from(
     ["^1.0.0", "npm:real@^1", "npm:@s/real@2", "file:../x", "github:a/b", "workspace:.", "*"]
 ) | st.text(max_size=6)
 SPECS = st.builds(lambda name, range_: f"{name}@{range_}", NAMES, RANGES)
-KEYS = st.text(max_size=8)
-LEAVES = st.none() | st.booleans() | st.integers() | KEYS
-JSON = st.recursive(
-    LEAVES,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
-    max_leaves=6,
-)
 BERRY = st.builds(
     lambda metadata, entries: {"__metadata": metadata, **entries},
     st.fixed_dictionaries({"version": st.integers(4, 8)}),
@@ -168,22 +147,16 @@ BERRY = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_any_text_parses_or_raises_source_error(text: str) -> None:
-    with contextlib.suppress(SourceError):
-        parse(Path("yarn.lock"), text)
+    parse_or_source_error(parse, Path("yarn.lock"), text)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(BERRY, BERRY, JSON))
 def test_any_berry_yaml_parses_or_raises_source_error(data: Any) -> None:
     text = yaml.dump(data, Dumper=DUMPER)
-    try:
-        result = parse(Path("yarn.lock"), text)
-    except SourceError:
-        return
-    last = text.count("\n") + 1
-    for ref in result.refs:
-        assert ref.source is not None and ref.source.line is not None
-        assert 1 <= ref.source.line <= last
+    result = parse_or_source_error(parse, Path("yarn.lock"), text)
+    if result is not None:
+        assert_every_source_has_a_line(result, refs_only=True, within=text)
 
 
 @settings(max_examples=100, deadline=None)
@@ -193,9 +166,8 @@ def test_classic_refs_sit_on_their_header(entries: list[list[str]]) -> None:
     for specs in entries:
         lines += [", ".join(json.dumps(spec) for spec in specs) + ":", '  version "1.0.0"', ""]
     text = "\n".join(lines)
-    try:
-        result = parse(Path("yarn.lock"), text)
-    except SourceError:
+    result = parse_or_source_error(parse, Path("yarn.lock"), text)
+    if result is None:
         return
     rows = text.split("\n")
     for ref in result.refs:

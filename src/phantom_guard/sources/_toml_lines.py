@@ -2,27 +2,21 @@
 
 `value_lines` maps each key path (``("project", "dependencies", 0)``; arrays and arrays of
 tables are indexed from 0, as in the parsed data) to the 1-based line where that key or array
-element starts. `table_spans` gives the lines each ``[table]`` header covers, `find_line`
-searches a span for a literal, `load` turns `tomllib` errors into `SourceError`, and
-`Collector` gathers a parser's refs by key path. The line functions are for text `tomllib`
-accepted: on other text they never raise, but their answer may be partial.
+element starts; the parsers look their entries up in it. `toml_key_lines` keeps only the keys
+written as keys, `table_spans` gives the lines each ``[table]`` header covers and `find_line`
+searches a span for a literal (no parser uses these three; their tests pin how they behave).
+All are for text `tomllib` accepted: on other text they never raise, but may be partial.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-import tomllib
-from typing import Any, NoReturn
 
-from phantom_guard.errors import SourceError
-from phantom_guard.model import PackageRef, Registry, Source
-from phantom_guard.sources import ParseResult
+from phantom_guard.sources._keypath import KeyPath
 
-#: A key path as in the parsed document: table keys, and indexes into arrays.
-KeyPath = tuple[str | int, ...]
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+#: A key that needs no quotes.
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\s#]")
 # One-line strings: a basic string's backslash escapes the next character (not a newline).
 _BASIC_STRING = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
@@ -31,7 +25,6 @@ _BLANK = re.compile(r"(?:[ \t\r]+|#[^\n]*)+")
 _BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)+")
 _DATE_SPACE = re.compile(r"\d{4}-\d\d-\d\d \d")
 _SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
-_ERROR_AT = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")
 #: Nesting deeper than this is given up on (tomllib accepts it; no dependency file needs it).
 _MAX_DEPTH = 200
 
@@ -43,6 +36,15 @@ class _GiveUp(Exception):
 def value_lines(text: str) -> dict[KeyPath, int]:
     """The line where each key path of the TOML document `text` is declared."""
     return _Scanner(text).run().lines
+
+
+def toml_key_lines(text: str) -> dict[KeyPath, int]:
+    """Like `value_lines`, but only for keys written as keys: ``[headers]`` and the parts of
+    ``dotted.key = value`` below their table; no array elements, no keys inside inline values,
+    no tables a header only implies (``[a.b]`` declares ``("a", "b")``, not ``("a",)``).
+    """
+    scanner = _Scanner(text).run()
+    return {path: scanner.lines[path] for path in scanner.declared}
 
 
 def table_spans(text: str) -> dict[KeyPath, tuple[int, int]]:
@@ -78,6 +80,9 @@ class _Scanner:
         self.line = 1
         self.lines: dict[KeyPath, int] = {}
         self.headers: list[tuple[KeyPath, int]] = []
+        #: Paths written as keys: ``[headers]`` and the parts of ``dotted.key = value`` below
+        #: the current table (not array elements, keys inside values, or implied tables).
+        self.declared: set[KeyPath] = set()
         self._array_tables: dict[KeyPath, int] = {}
 
     def run(self) -> _Scanner:
@@ -111,6 +116,7 @@ class _Scanner:
                 self.pos += 1
                 path = table + keys
                 self._record(path, start_line)
+                self.declared.update(path[:end] for end in range(len(table) + 1, len(path) + 1))
                 self._value(path, depth=0)
             self._skip_space(newlines=False)
             if self.pos < len(text) and text[self.pos] != "\n":
@@ -139,8 +145,10 @@ class _Scanner:
             self._array_tables[path] = element
             if path not in self.lines:
                 self._record(path, line)
+            self.declared.add(path)
             path = (*path, element)
         self._record(path, line)
+        self.declared.add(path)
         self.headers.append((path, line))
         return path
 
@@ -158,7 +166,7 @@ class _Scanner:
                 self._string()
                 parts.append(_unquote(text[start : self.pos]))
             else:
-                match = _BARE_KEY.match(text, self.pos)
+                match = BARE_KEY.match(text, self.pos)
                 if match is None:
                     raise _GiveUp
                 parts.append(match.group())
@@ -316,112 +324,3 @@ def _unquote(raw: str) -> str:
         else:
             return body
     return "".join(out)
-
-
-def load(file: str, text: str) -> dict[str, Any]:
-    """Parse TOML with `tomllib`; any failure is a `SourceError` naming `file` and the line."""
-    try:
-        return tomllib.loads(text.removeprefix("\ufeff"))
-    except RecursionError:
-        raise SourceError(file, "invalid TOML: nested too deeply") from None
-    except ValueError as exc:  # TOMLDecodeError, and int() refusing a 5000-digit number
-        message = str(exc)
-        match = _ERROR_AT.search(message)
-        if match is None:
-            return _raise(file, f"invalid TOML: {message}", None)
-        # "at end of document": the last line that has anything on it.
-        line = int(match.group(1)) if match.group(1) else text.rstrip().count("\n") + 1
-        return _raise(file, f"invalid TOML: {message[: match.start()]}", line)
-
-
-def describe(path: KeyPath) -> str:
-    """A key path as a TOML reader writes it: ``tool.poetry.dependencies.requests``, ``a[0]``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            key = part if _BARE_KEY.fullmatch(part) else '"' + part.replace('"', '\\"') + '"'
-            out += f".{key}" if out else key
-    return out
-
-
-def _raise(file: str, reason: str, line: int | None) -> NoReturn:
-    raise SourceError(file, reason, line) from None
-
-
-class Collector:
-    """A parser's findings so far: refs and skipped entries, placed by key path.
-
-    Holds the parsed document (`data`) and the line of every key path, so a parser only
-    names paths: ``collector.ref("requests", ("project", "dependencies", 0))``.
-    """
-
-    def __init__(self, file: str, text: str, registry: Registry) -> None:
-        self.file = file
-        self.registry = registry
-        self.data = load(file, text)
-        self.lines = value_lines(text)
-        self.refs: list[PackageRef] = []
-        self.skipped: list[tuple[Source, str]] = []
-
-    def result(self) -> ParseResult:
-        """Everything collected, as the parser's answer."""
-        return ParseResult(refs=tuple(self.refs), skipped=tuple(self.skipped))
-
-    def source(self, path: KeyPath) -> Source:
-        """Where `path` is declared (line None if it cannot be told)."""
-        return Source(self.file, self.lines.get(path))
-
-    def ref(self, name: str, path: KeyPath) -> None:
-        """Record a package name declared at `path`."""
-        self.refs.append(PackageRef(name, self.registry, self.source(path)))
-
-    def skip(self, path: KeyPath, reason: str) -> None:
-        """Record an entry at `path` that names no registry package."""
-        self.skipped.append((self.source(path), reason))
-
-    def fail(self, path: KeyPath, reason: str) -> SourceError:
-        """The error for a wrong-shaped value at `path` (to raise)."""
-        return SourceError(self.file, f"{describe(path)}: {reason}", self.lines.get(path))
-
-    def table(self, parent: dict[str, Any], path: KeyPath) -> dict[str, Any]:
-        """``parent[path[-1]]`` if it is a table, ``{}`` if absent; otherwise a SourceError."""
-        value = parent.get(str(path[-1]))
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.fail(path, f"expected a table, found {kind(value)}")
-        return value
-
-    def array(self, parent: dict[str, Any], path: KeyPath) -> list[Any]:
-        """``parent[path[-1]]`` if it is an array, ``[]`` if absent; otherwise a SourceError."""
-        value = parent.get(str(path[-1]))
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(path, f"expected an array, found {kind(value)}")
-        return value
-
-    def string(self, value: object, path: KeyPath) -> str:
-        """`value` if it is a string; otherwise a SourceError."""
-        if not isinstance(value, str):
-            raise self.fail(path, f"expected a string, found {kind(value)}")
-        return value
-
-
-def kind(value: object) -> str:
-    """The TOML name of a parsed value's type, for error messages."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, int | float):
-        return "a number"
-    return "a date or time"

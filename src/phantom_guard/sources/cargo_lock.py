@@ -7,7 +7,10 @@ from pathlib import Path
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._lines import Collector, line_of, load_toml, toml_key_lines
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._keypath import line_of
+from phantom_guard.sources._toml import load_toml
+from phantom_guard.sources._toml_lines import value_lines
 
 _REGISTRY_SOURCES = ("registry+", "sparse+")
 
@@ -17,9 +20,9 @@ def parse(path: Path, text: str) -> ParseResult:
     on the block's ``name =`` line; no source (the workspace's own crates) is not a dependency.
     """
     file = str(path)
-    data = load_toml(file, text)
-    lines = toml_key_lines(text)
-    found = Collector(file, Registry.CRATES)
+    data = load_toml(file, text, column=True)
+    lines = value_lines(text)
+    found = Collector(file, Registry.CRATES, dedupe=True)
     packages = data.get("package", [])
     if not isinstance(packages, list):
         raise SourceError(

@@ -6,9 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from phantom_guard.errors import SourceError
-from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._lines import KeyPath, line_of, load_toml, toml_key_lines
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._keypath import KeyPath, line_of
+from phantom_guard.sources._toml import load_toml
+from phantom_guard.sources._toml_lines import value_lines
 
 #: The dependency tables of a crate, also found under ``[target.<cfg>]``. Cargo still accepts
 #: the old underscore spellings.
@@ -34,7 +37,7 @@ def parse(path: Path, text: str) -> ParseResult:
     ``[target.<cfg>]``) and ``[workspace.dependencies]``; ``package = "..."`` gives the real name.
     """
     file = str(path)
-    manifest = _Manifest(file, load_toml(file, text), toml_key_lines(text))
+    manifest = _Manifest(file, load_toml(file, text, column=True), value_lines(text))
     return manifest.read()
 
 
@@ -43,8 +46,7 @@ class _Manifest:
         self.file = file
         self.data = data
         self.lines = lines
-        self.refs: list[PackageRef] = []
-        self.skipped: list[tuple[Source, str]] = []
+        self.found = Collector(file, Registry.CRATES)
 
     def read(self) -> ParseResult:
         for table in TABLES:
@@ -57,7 +59,7 @@ class _Manifest:
             target = self.table_at(targets, ("target", cfg))
             for table in TABLES:
                 self.table(target or {}, ("target", cfg, table))
-        return ParseResult(refs=tuple(self.refs), skipped=tuple(self.skipped))
+        return self.found.result()
 
     def table_at(self, parent: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
         """The table at the last key of `path` under `parent`; None when absent."""
@@ -70,28 +72,24 @@ class _Manifest:
     def table(self, parent: dict[str, Any], path: tuple[str, ...]) -> None:
         """Each dependency in one table: a version string, or a table of its source."""
         for name, spec in (self.table_at(parent, path) or {}).items():
-            source = Source(self.file, line_of(self.lines, (*path, name)))
+            line = line_of(self.lines, (*path, name))
             if isinstance(spec, str):
-                self.refs.append(PackageRef(name, Registry.CRATES, source))
+                self.found.ref(name, line)
                 continue
             if not isinstance(spec, dict):
                 where = ".".join((*path, name))
-                raise SourceError(
-                    self.file, f"{where} must be a version string or a table", source.line
-                )
+                raise SourceError(self.file, f"{where} must be a version string or a table", line)
             if spec.get("workspace") is True:
                 continue  # inherited: [workspace.dependencies] declares it
             reason = _not_registry(spec)
             if reason is not None:
                 kind, key = reason
-                self.skipped.append((source, f"{kind}: {name} ({key} = {spec[key]})"))
+                self.found.skip(name, line, f"{kind}: {name} ({key} = {spec[key]})")
             else:
                 real = spec.get("package", name)
                 if not isinstance(real, str) or not real:
-                    raise SourceError(
-                        self.file, f"{name}: 'package' must be a crate name", source.line
-                    )
-                self.refs.append(PackageRef(real, Registry.CRATES, source))
+                    raise SourceError(self.file, f"{name}: 'package' must be a crate name", line)
+                self.found.ref(real, line)
 
 
 def _not_registry(spec: dict[str, Any]) -> tuple[str, str] | None:

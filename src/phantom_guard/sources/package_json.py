@@ -10,9 +10,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from phantom_guard.errors import SourceError
-from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._lines import KeyPath, json_key_lines, line_of, load_json
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._json import json_key_lines, load_json
+from phantom_guard.sources._keypath import KeyPath, line_of
 
 #: Sections whose keys are package names. ``bundledDependencies`` only repeats names from
 #: ``dependencies``; ``overrides`` and ``resolutions`` pin versions of packages found elsewhere.
@@ -93,8 +95,7 @@ def parse(path: Path, text: str) -> ParseResult:
     if not isinstance(data, dict):
         raise SourceError(file, "package.json must hold a JSON object", 1)
     lines = json_key_lines(text, _keep)
-    refs: list[PackageRef] = []
-    skipped: list[tuple[Source, str]] = []
+    found = Collector(file, Registry.NPM)
     for section in SECTIONS:
         entries = data.get(section)
         if entries is None:
@@ -102,20 +103,18 @@ def parse(path: Path, text: str) -> ParseResult:
         if not isinstance(entries, dict):
             raise SourceError(file, f"{section!r} must be an object", lines.get((section,)))
         for name, spec in entries.items():
-            source = Source(file, line_of(lines, (section, name)))
+            line = line_of(lines, (section, name))
             if not isinstance(spec, str):
-                raise SourceError(
-                    file, f"{section}.{name}: the version must be a string", source.line
-                )
+                raise SourceError(file, f"{section}.{name}: the version must be a string", line)
             if not name:
-                skipped.append((source, "empty package name: " + f"{section}"))
+                found.skip(name, line, "empty package name: " + f"{section}")
                 continue
             real, reason = spec_target(name, spec)
             if real is None:
-                skipped.append((source, f"{reason}: {name}@{spec}"))
+                found.skip(name, line, f"{reason}: {name}@{spec}")
             else:
-                refs.append(PackageRef(real, Registry.NPM, source))
-    return ParseResult(refs=tuple(refs), skipped=tuple(skipped))
+                found.ref(real, line)
+    return found.result()
 
 
 def _keep(path: KeyPath) -> bool:

@@ -8,7 +8,9 @@ from typing import Any
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._lines import Collector, KeyPath, json_key_lines, line_of, load_json
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._json import json_key_lines, load_json
+from phantom_guard.sources._keypath import KeyPath, line_of
 from phantom_guard.sources.package_json import spec_target
 
 _MODULES = "node_modules/"
@@ -35,7 +37,7 @@ class _Lock:
     def __init__(self, file: str, lines: dict[KeyPath, int]) -> None:
         self.file = file
         self.lines = lines
-        self.found = Collector(file, Registry.NPM)
+        self.found = Collector(file, Registry.NPM, dedupe=True)
 
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._toml_lines import Collector, kind
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._toml import TomlDocument, kind
 
 #: Top-level Pipfile tables that are not package categories.
 NOT_CATEGORIES = frozenset({"source", "requires", "scripts", "pipenv"})
@@ -30,24 +31,25 @@ _NON_REGISTRY = {
 
 def parse(path: Path, text: str) -> ParseResult:
     """Parse a ``Pipfile`` (Pipenv's format): every package category table, name by name."""
-    found = Collector(str(path), text, Registry.PYPI)
-    for category, table in found.data.items():
+    doc = TomlDocument(str(path), text)
+    found = Collector(doc.file, Registry.PYPI)
+    for category, table in doc.data.items():
         if category in NOT_CATEGORIES or not isinstance(table, dict):
             continue
         for name, spec in table.items():
-            entry_path = (category, name)
+            line = doc.line((category, name))
             if isinstance(spec, str):
-                found.ref(name, entry_path)
+                found.ref(name, line)
                 continue
             if not isinstance(spec, dict):
-                raise found.fail(
-                    entry_path, f"expected a version string or a table, found {kind(spec)}"
+                raise doc.fail(
+                    (category, name), f"expected a version string or a table, found {kind(spec)}"
                 )
             reason = _non_registry(name, spec)
             if reason is None:
-                found.ref(name, entry_path)
+                found.ref(name, line)
             else:
-                found.skip(entry_path, reason)
+                found.skip(name, line, reason)
     return found.result()
 
 

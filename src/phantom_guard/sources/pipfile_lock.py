@@ -7,14 +7,13 @@ mapping names to ``{"version": ..., "hashes": [...]}``. Entries with ``path``, `
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from phantom_guard.errors import SourceError
-from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._json import json_key_lines, load_json
 
 # Lock entry keys that mean "not from an index", in the order they are reported.
 _NON_REGISTRY = {
@@ -25,29 +24,16 @@ _NON_REGISTRY = {
     "svn": "svn dependency",
     "bzr": "bzr dependency",
 }
-_TOKEN = re.compile(r'[{}\[\]",:\n]')
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-
-JsonPath = tuple[str | int, ...]
 
 
 def parse(path: Path, text: str) -> ParseResult:
     """Parse a ``Pipfile.lock``: the names in each category, at the line of ``"name": {``."""
     file = str(path)
-    text = text.removeprefix("\ufeff")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(file, f"invalid JSON: {exc.msg}", exc.lineno) from None
-    except RecursionError:
-        raise SourceError(file, "invalid JSON: nested too deeply") from None
-    except ValueError as exc:  # int() refusing a 5000-digit number
-        raise SourceError(file, f"invalid JSON: {exc}") from None
+    data = load_json(file, text)
     if not isinstance(data, dict):
         raise SourceError(file, "expected a JSON object at the top level", 1)
-    lines = key_lines(text)
-    refs: list[PackageRef] = []
-    skipped: list[tuple[Source, str]] = []
+    lines = json_key_lines(text)
+    found = Collector(file, Registry.PYPI)
     for category, packages in data.items():
         if category == "_meta":
             continue
@@ -56,9 +42,9 @@ def parse(path: Path, text: str) -> ParseResult:
                 file, f"category {category!r}: expected an object", lines.get((category,))
             )
         for name, entry in packages.items():
-            source = Source(file, lines.get((category, name)))
+            line = lines.get((category, name))
             if not isinstance(entry, dict):
-                raise SourceError(file, f"{category}.{name}: expected an object", source.line)
+                raise SourceError(file, f"{category}.{name}: expected an object", line)
             reason = next(
                 (
                     f"{label} {name}: {entry[key]}"
@@ -68,60 +54,7 @@ def parse(path: Path, text: str) -> ParseResult:
                 None,
             )
             if reason is None:
-                refs.append(PackageRef(name, Registry.PYPI, source))
+                found.ref(name, line)
             else:
-                skipped.append((source, reason))
-    return ParseResult(refs=tuple(refs), skipped=tuple(skipped))
-
-
-def key_lines(text: str) -> dict[JsonPath, int]:
-    """The 1-based line of each object key in the JSON document `text`, by key path.
-
-    For text `json.loads` accepted; on other text it never raises but may be partial.
-    """
-    lines: dict[JsonPath, int] = {}
-    stack: list[_Container] = []
-    expect_key = False
-    line = 1
-    pos = 0
-    while (match := _TOKEN.search(text, pos)) is not None:
-        char = match.group()
-        pos = match.end()
-        if char == "\n":
-            line += 1
-        elif char in "{[":
-            path: JsonPath = (*stack[-1].path, stack[-1].slot) if stack else ()
-            stack.append(_Container(path, 0 if char == "[" else ""))
-            expect_key = char == "{"
-        elif char in "}]":
-            if stack:
-                stack.pop()
-            expect_key = False
-        elif char == ",":
-            if stack and isinstance(stack[-1].slot, int):
-                stack[-1].slot += 1
-            else:
-                expect_key = True
-        elif char == ":":
-            expect_key = False
-        else:  # a string
-            string = _STRING.match(text, match.start())
-            if string is None:
-                break
-            pos = string.end()
-            if expect_key and stack:
-                try:
-                    key = json.loads(string.group())
-                except ValueError:
-                    key = string.group()[1:-1]
-                stack[-1].slot = key
-                lines[(*stack[-1].path, key)] = line
-    return lines
-
-
-@dataclass(slots=True)
-class _Container:
-    """An open object or array: its path, and the key or index its next value goes to."""
-
-    path: JsonPath
-    slot: str | int
+                found.skip(name, line, reason)
+    return found.result()

@@ -9,13 +9,8 @@ import yaml
 
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._lines import (
-    Collector,
-    compose_yaml,
-    yaml_get,
-    yaml_items,
-    yaml_str,
-)
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._yaml import compose_yaml, yaml_get, yaml_items, yaml_str
 from phantom_guard.sources.package_json import spec_target
 
 _SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
@@ -66,7 +61,7 @@ def split_key(key: str) -> tuple[str, str]:
 class _Lock:
     def __init__(self, file: str) -> None:
         self.file = file
-        self.found = Collector(file, Registry.NPM)
+        self.found = Collector(file, Registry.NPM, dedupe=True)
         self.seen: set[int] = set()  # dependency maps already read (YAML aliases repeat them)
 
     def importer(self, importer: yaml.Node | None) -> None:

@@ -13,7 +13,9 @@ from typing import Any
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._toml_lines import Collector, KeyPath, kind
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._keypath import KeyPath
+from phantom_guard.sources._toml import TomlDocument, kind
 from phantom_guard.sources.requirements import Skip, pep508_name
 
 # Poetry dependency tables with one of these keys install from elsewhere than an index.
@@ -26,79 +28,90 @@ def parse(path: Path, text: str) -> ParseResult:
     """Parse ``pyproject.toml``: build-system requires (PEP 518), [project] (PEP 621),
     [dependency-groups] (PEP 735), and the Poetry, PDM and uv dependency tables.
     """
-    found = Collector(str(path), text, Registry.PYPI)
-    build = found.table(found.data, ("build-system",))
-    _pep508_list(found, build, ("build-system", "requires"))
-    project = found.table(found.data, ("project",))
-    _pep508_list(found, project, ("project", "dependencies"))
-    extras = found.table(project, ("project", "optional-dependencies"))
+    doc = TomlDocument(str(path), text)
+    found = Collector(doc.file, Registry.PYPI)
+    build = doc.table(doc.data, ("build-system",))
+    _pep508_list(doc, found, build, ("build-system", "requires"))
+    project = doc.table(doc.data, ("project",))
+    _pep508_list(doc, found, project, ("project", "dependencies"))
+    extras = doc.table(project, ("project", "optional-dependencies"))
     for extra in extras:
-        _pep508_list(found, extras, ("project", "optional-dependencies", extra))
-    groups = found.table(found.data, ("dependency-groups",))
+        _pep508_list(doc, found, extras, ("project", "optional-dependencies", extra))
+    groups = doc.table(doc.data, ("dependency-groups",))
     for group in groups:
-        _dependency_group(found, groups, ("dependency-groups", group))
-    tool = found.table(found.data, ("tool",))
-    _poetry(found, found.table(tool, ("tool", "poetry")))
-    pdm = found.table(tool, ("tool", "pdm"))
-    pdm_dev = found.table(pdm, ("tool", "pdm", "dev-dependencies"))
+        _dependency_group(doc, found, groups, ("dependency-groups", group))
+    tool = doc.table(doc.data, ("tool",))
+    _poetry(doc, found, doc.table(tool, ("tool", "poetry")))
+    pdm = doc.table(tool, ("tool", "pdm"))
+    pdm_dev = doc.table(pdm, ("tool", "pdm", "dev-dependencies"))
     for group in pdm_dev:
-        _pep508_list(found, pdm_dev, ("tool", "pdm", "dev-dependencies", group), pdm=True)
-    uv = found.table(tool, ("tool", "uv"))
+        _pep508_list(doc, found, pdm_dev, ("tool", "pdm", "dev-dependencies", group), pdm=True)
+    uv = doc.table(tool, ("tool", "uv"))
     for key in _UV_LISTS:
-        _pep508_list(found, uv, ("tool", "uv", key))
+        _pep508_list(doc, found, uv, ("tool", "uv", key))
     return found.result()
 
 
-def _pep508(found: Collector, path: KeyPath, text: str) -> None:
+def _pep508(doc: TomlDocument, found: Collector, path: KeyPath, text: str) -> None:
+    line = doc.line(path)
     try:
         named = pep508_name(text)
     except ValueError as exc:
-        raise SourceError(found.file, str(exc), found.lines.get(path)) from None
+        raise SourceError(doc.file, str(exc), line) from None
     if isinstance(named, Skip):
-        found.skip(path, named.reason)
+        found.skip(text, line, named.reason)
     else:
-        found.ref(named, path)
+        found.ref(named, line)
 
 
 def _pep508_list(
-    found: Collector, parent: dict[str, Any], path: KeyPath, *, pdm: bool = False
+    doc: TomlDocument,
+    found: Collector,
+    parent: dict[str, Any],
+    path: KeyPath,
+    *,
+    pdm: bool = False,
 ) -> None:
     """An array of PEP 508 strings at ``parent[path[-1]]``, if present."""
-    for index, entry in enumerate(found.array(parent, path)):
+    for index, entry in enumerate(doc.array(parent, path)):
         entry_path = (*path, index)
-        text = found.string(entry, entry_path)
+        text = doc.string(entry, entry_path)
         # PDM: "-e path" or "-e url" installs that project in editable mode.
         if pdm and text.lstrip().startswith("-e"):
             target = text.lstrip().removeprefix("-e").strip()
-            found.skip(entry_path, f"editable install: {target}")
+            found.skip(text, doc.line(entry_path), f"editable install: {target}")
         else:
-            _pep508(found, entry_path, text)
+            _pep508(doc, found, entry_path, text)
 
 
-def _dependency_group(found: Collector, groups: dict[str, Any], path: KeyPath) -> None:
+def _dependency_group(
+    doc: TomlDocument, found: Collector, groups: dict[str, Any], path: KeyPath
+) -> None:
     """PEP 735: a group lists requirement strings and ``{include-group = "name"}`` tables."""
-    for index, entry in enumerate(found.array(groups, path)):
+    for index, entry in enumerate(doc.array(groups, path)):
         entry_path = (*path, index)
         if isinstance(entry, str):
-            _pep508(found, entry_path, entry)
+            _pep508(doc, found, entry_path, entry)
         elif not (isinstance(entry, dict) and isinstance(entry.get("include-group"), str)):
-            raise found.fail(
+            raise doc.fail(
                 entry_path, f"expected a string or {{include-group = ...}}, found {kind(entry)}"
             )
 
 
-def _poetry(found: Collector, poetry: dict[str, Any]) -> None:
+def _poetry(doc: TomlDocument, found: Collector, poetry: dict[str, Any]) -> None:
     base: KeyPath = ("tool", "poetry")
     for key in ("dependencies", "dev-dependencies"):
-        _poetry_table(found, found.table(poetry, (*base, key)), (*base, key))
-    groups = found.table(poetry, (*base, "group"))
+        _poetry_table(doc, found, doc.table(poetry, (*base, key)), (*base, key))
+    groups = doc.table(poetry, (*base, "group"))
     for group in groups:
         group_path = (*base, "group", group)
-        table = found.table(found.table(groups, group_path), (*group_path, "dependencies"))
-        _poetry_table(found, table, (*group_path, "dependencies"))
+        table = doc.table(doc.table(groups, group_path), (*group_path, "dependencies"))
+        _poetry_table(doc, found, table, (*group_path, "dependencies"))
 
 
-def _poetry_table(found: Collector, table: dict[str, Any], path: KeyPath) -> None:
+def _poetry_table(
+    doc: TomlDocument, found: Collector, table: dict[str, Any], path: KeyPath
+) -> None:
     """Poetry: ``name = "constraint"``, ``name = {version = ...}``, or a list of those tables
     (multiple constraints: one package)."""
     for name, spec in table.items():
@@ -109,21 +122,21 @@ def _poetry_table(found: Collector, table: dict[str, Any], path: KeyPath) -> Non
         items = enumerate(spec) if isinstance(spec, list) else [(None, spec)]
         for index, item in items:
             item_path = entry_path if index is None else (*entry_path, index)
-            reason = _poetry_reason(found, item_path, name, item)
+            reason = _poetry_reason(doc, item_path, name, item)
             if reason is None:
                 from_index = True
             else:
-                found.skip(item_path, reason)
+                found.skip(name, doc.line(item_path), reason)
         if from_index:
-            found.ref(name, entry_path)
+            found.ref(name, doc.line(entry_path))
 
 
-def _poetry_reason(found: Collector, path: KeyPath, name: str, spec: object) -> str | None:
+def _poetry_reason(doc: TomlDocument, path: KeyPath, name: str, spec: object) -> str | None:
     """None if a Poetry constraint installs `name` from an index, else why it does not."""
     if isinstance(spec, str):
         return None
     if not isinstance(spec, dict):
-        raise found.fail(path, f"expected a version string or a table, found {kind(spec)}")
+        raise doc.fail(path, f"expected a version string or a table, found {kind(spec)}")
     for key, label in _POETRY_NON_REGISTRY.items():
         if key in spec:
             return f"{label} {name}: {spec[key]}"

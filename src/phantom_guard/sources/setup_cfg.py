@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 from phantom_guard.errors import SourceError
-from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
+from phantom_guard.sources._collect import Collector
 from phantom_guard.sources.requirements import Skip, pep508_name
 
 _OPTION_KEYS = ("install_requires", "setup_requires", "tests_require")
@@ -35,8 +36,7 @@ def parse(path: Path, text: str) -> ParseResult:
     except configparser.Error as exc:
         raise SourceError(file, _error_message(exc), _error_line(exc)) from None
     lines = _value_lines(text)
-    refs: list[PackageRef] = []
-    skipped: list[tuple[Source, str]] = []
+    found = Collector(file, Registry.PYPI)
     wanted = [("options", key) for key in _OPTION_KEYS]
     if parser.has_section(_EXTRAS):
         wanted += [(_EXTRAS, key) for key in parser.options(_EXTRAS)]
@@ -45,19 +45,18 @@ def parse(path: Path, text: str) -> ParseResult:
             continue
         value = parser.get(section, key)
         for line, requirement in _entries(value, lines.get((section, key), [])):
-            source = Source(file, line)
             if requirement.startswith("file:"):
-                skipped.append((source, f"{key} reads its list from a file ({requirement})"))
+                found.skip(requirement, line, f"{key} reads its list from a file ({requirement})")
                 continue
             try:
                 named = pep508_name(requirement)
             except ValueError as exc:
                 raise SourceError(file, str(exc), line) from None
             if isinstance(named, Skip):
-                skipped.append((source, named.reason))
+                found.skip(requirement, line, named.reason)
             else:
-                refs.append(PackageRef(named, Registry.PYPI, source))
-    return ParseResult(refs=tuple(refs), skipped=tuple(skipped))
+                found.ref(named, line)
+    return found.result()
 
 
 def _entries(value: str, value_lines: list[tuple[int, str]]) -> list[tuple[int | None, str]]:

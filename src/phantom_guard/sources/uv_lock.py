@@ -11,7 +11,8 @@ from pathlib import Path
 
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._toml_lines import Collector
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._toml import TomlDocument
 
 # uv.lock source kinds that are the user's own project (not reported at all).
 _OWN_PROJECT = ("editable", "virtual")
@@ -21,22 +22,24 @@ _NON_REGISTRY = ("git", "path", "directory", "url")
 
 def parse(path: Path, text: str) -> ParseResult:
     """Parse a ``uv.lock``: each ``[[package]]`` from a registry, at its ``name = ...`` line."""
-    found = Collector(str(path), text, Registry.PYPI)
-    for index, package in enumerate(found.array(found.data, ("package",))):
+    doc = TomlDocument(str(path), text)
+    found = Collector(doc.file, Registry.PYPI)
+    for index, package in enumerate(doc.array(doc.data, ("package",))):
         package_path = ("package", index)
         if not isinstance(package, dict):
-            raise found.fail(package_path, "expected a table")
+            raise doc.fail(package_path, "expected a table")
         name_path = (*package_path, "name")
-        name = found.string(package.get("name"), name_path)
-        source = found.table(package, (*package_path, "source"))
+        line = doc.line(name_path)
+        name = doc.string(package.get("name"), name_path)
+        source = doc.table(package, (*package_path, "source"))
         if "registry" in source:
-            found.ref(name, name_path)
+            found.ref(name, line)
         elif any(key in source for key in _OWN_PROJECT):
             continue
         else:
             kind = next((key for key in _NON_REGISTRY if key in source), None)
             if kind is None:
-                found.skip(name_path, f"no registry source for {name}")
+                found.skip(name, line, f"no registry source for {name}")
             else:
-                found.skip(name_path, f"{kind} source {name}: {source[kind]}")
+                found.skip(name, line, f"{kind} source {name}: {source[kind]}")
     return found.result()

@@ -9,14 +9,8 @@ from pathlib import Path
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources._lines import (
-    Collector,
-    compose_yaml,
-    strip_bom,
-    yaml_get,
-    yaml_items,
-    yaml_str,
-)
+from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._yaml import compose_yaml, yaml_get, yaml_items, yaml_str
 from phantom_guard.sources.package_json import spec_target, split_spec
 
 _BERRY = re.compile(r"^[\"']?__metadata[\"']?:", re.MULTILINE)
@@ -28,8 +22,8 @@ def parse(path: Path, text: str) -> ParseResult:
     """One ref per package name: from each entry's ``resolution`` (berry, which has
     ``__metadata``) or from the ``name@range`` specs of its header (classic v1).
     """
-    found = Collector(str(path), Registry.NPM)
-    text = strip_bom(text)
+    found = Collector(str(path), Registry.NPM, dedupe=True)
+    text = text.removeprefix("\ufeff")
     if _BERRY.search(text):
         _berry(found, text)
     else:
