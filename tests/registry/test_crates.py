@@ -8,11 +8,9 @@ import pytest
 
 from phantom_guard.errors import BadResponse
 from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import normalize
-from phantom_guard.registry._http import HttpClient
 from phantom_guard.registry.crates import CratesClient, parse_document
 from tests.fakeregistry import CRATES, FIXTURES_DIR, FakeRegistry, documents
-from tests.registry import fixture, utc, with_http
+from tests.registry import assert_metadata, fetch, fixture, utc
 
 # monthly_downloads = round(recent_downloads * 30 / 90): crates.io counts the last 90 days.
 EXPECTED: dict[str, dict[str, Any]] = {
@@ -75,14 +73,10 @@ def test_every_fixture_has_expectations() -> None:
 @pytest.mark.parametrize("stem", sorted(EXPECTED))
 def test_parse_fixture(stem: str) -> None:
     meta = parse_document(stem, fixture("crates", stem))
-    assert meta.registry is Registry.CRATES
-    for field, expected in EXPECTED[stem].items():
-        assert getattr(meta, field) == expected, field
+    assert_metadata(meta, Registry.CRATES, EXPECTED[stem])
     assert meta.deprecated is None
     assert meta.security_holding is False
     assert meta.unpublished is False
-    assert meta.release_count == len(meta.release_times)
-    assert list(meta.release_times) == sorted(meta.release_times)
 
 
 def test_crate_created_at_is_the_creation_date() -> None:
@@ -164,10 +158,7 @@ def test_wrong_shapes_are_bad_responses(document: Any) -> None:
 
 
 def _fetch(registry: FakeRegistry, name: str) -> PackageMetadata | None:
-    async def work(http: HttpClient) -> PackageMetadata | None:
-        return await CratesClient(http, registry.crates_url).fetch(normalize(name, Registry.CRATES))
-
-    return with_http(work)
+    return fetch(lambda http: CratesClient(http, registry.crates_url), name)
 
 
 def test_fetch_found(fake_registry: FakeRegistry) -> None:

@@ -8,11 +8,9 @@ import pytest
 
 from phantom_guard.errors import BadResponse
 from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import normalize
-from phantom_guard.registry._http import HttpClient
 from phantom_guard.registry.npm import NpmClient, package_url, parse_document
 from tests.fakeregistry import FIXTURES_DIR, NPM, NPM_DOWNLOADS, FakeRegistry, Fault, documents
-from tests.registry import fixture, utc, with_http
+from tests.registry import assert_metadata, fetch, fixture, utc
 
 EXPECTED: dict[str, dict[str, Any]] = {
     "express": {
@@ -104,13 +102,9 @@ def test_every_fixture_has_expectations() -> None:
 @pytest.mark.parametrize("stem", sorted(EXPECTED))
 def test_parse_fixture(stem: str) -> None:
     meta = parse_document(stem, fixture("npm", stem))
-    assert meta.registry is Registry.NPM
-    for field, expected in EXPECTED[stem].items():
-        assert getattr(meta, field) == expected, field
+    assert_metadata(meta, Registry.NPM, EXPECTED[stem])
     assert meta.monthly_downloads is None  # only the downloads API says
     assert meta.all_yanked is False  # npm has no yanking
-    assert meta.release_count == len(meta.release_times)
-    assert list(meta.release_times) == sorted(meta.release_times)
 
 
 def test_downloads_are_passed_through() -> None:
@@ -206,11 +200,7 @@ def test_package_url(name: str, url: str) -> None:
 
 
 def _fetch(registry: FakeRegistry, name: str) -> PackageMetadata | None:
-    async def work(http: HttpClient) -> PackageMetadata | None:
-        client = NpmClient(http, registry.npm_url, registry.npm_downloads_url)
-        return await client.fetch(normalize(name, Registry.NPM))
-
-    return with_http(work)
+    return fetch(lambda http: NpmClient(http, registry.npm_url, registry.npm_downloads_url), name)
 
 
 def test_fetch_merges_downloads(fake_registry: FakeRegistry) -> None:

@@ -8,11 +8,9 @@ import pytest
 
 from phantom_guard.errors import BadResponse
 from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import normalize
-from phantom_guard.registry._http import HttpClient
 from phantom_guard.registry.pypi import PyPIClient, parse_document
 from tests.fakeregistry import FIXTURES_DIR, PYPI, FakeRegistry, documents
-from tests.registry import fixture, utc, with_http
+from tests.registry import assert_metadata, fetch, fixture, utc
 
 EXPECTED: dict[str, dict[str, Any]] = {
     "flask": {
@@ -118,16 +116,12 @@ def test_every_fixture_has_expectations() -> None:
 @pytest.mark.parametrize("stem", sorted(EXPECTED))
 def test_parse_fixture(stem: str) -> None:
     meta = parse_document(stem, fixture("pypi", stem))
-    assert meta.registry is Registry.PYPI
-    for field, expected in EXPECTED[stem].items():
-        assert getattr(meta, field) == expected, field
+    assert_metadata(meta, Registry.PYPI, EXPECTED[stem])
     # PyPI never reports downloads, deprecation, takedowns or unpublishing in this API.
     assert meta.monthly_downloads is None
     assert meta.deprecated is None
     assert meta.security_holding is False
     assert meta.unpublished is False
-    assert meta.release_count == len(meta.release_times)
-    assert list(meta.release_times) == sorted(meta.release_times)
     if meta.release_times:
         assert meta.created == meta.release_times[0]
         assert meta.latest_release == meta.release_times[-1]
@@ -203,10 +197,7 @@ def test_wrong_shapes_are_bad_responses(document: Any) -> None:
 
 
 def _fetch(registry: FakeRegistry, name: str) -> PackageMetadata | None:
-    async def work(http: HttpClient) -> PackageMetadata | None:
-        return await PyPIClient(http, registry.pypi_url).fetch(normalize(name, Registry.PYPI))
-
-    return with_http(work)
+    return fetch(lambda http: PyPIClient(http, registry.pypi_url), name)
 
 
 def test_fetch_found(fake_registry: FakeRegistry) -> None:
