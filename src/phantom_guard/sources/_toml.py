@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from typing import Any
 
 from phantom_guard.errors import SourceError
@@ -84,6 +85,17 @@ class TomlDocument:
         if not isinstance(value, str):
             raise self.fail(path, f"expected a string, found {kind(value)}")
         return value
+
+    def packages(self) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
+        """Each ``[[package]]`` of a lock file: its name, the line of ``name =``, its source."""
+        for index, package in enumerate(self.array(self.data, ("package",))):
+            package_path = ("package", index)
+            if not isinstance(package, dict):
+                raise self.fail(package_path, "expected a table")
+            name_path = (*package_path, "name")
+            name = self.string(package.get("name"), name_path)
+            source = self.table(package, (*package_path, "source"))
+            yield name, self.line(name_path), source
 
 
 def describe(path: KeyPath) -> str:

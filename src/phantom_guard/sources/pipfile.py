@@ -18,7 +18,7 @@ from phantom_guard.sources._toml import TomlDocument, kind
 #: Top-level Pipfile tables that are not package categories.
 NOT_CATEGORIES = frozenset({"source", "requires", "scripts", "pipenv"})
 # Pipfile table keys that mean "not from an index", in the order they are reported.
-_NON_REGISTRY = {
+NON_REGISTRY = {
     "path": "path dependency",
     "file": "file dependency",
     "git": "git dependency",
@@ -55,7 +55,7 @@ def parse(path: Path, text: str) -> ParseResult:
 
 def _non_registry(name: str, spec: dict[str, object]) -> str | None:
     """Why a Pipfile table entry installs from elsewhere than an index, or None."""
-    for key, label in _NON_REGISTRY.items():
+    for key, label in NON_REGISTRY.items():
         if key == "editable" and spec.get(key) is True:
             return f"{label} {name}"
         if key != "editable" and key in spec:

@@ -14,16 +14,11 @@ from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._json import json_key_lines, load_json
+from phantom_guard.sources.pipfile import NON_REGISTRY
 
-# Lock entry keys that mean "not from an index", in the order they are reported.
-_NON_REGISTRY = {
-    "path": "path dependency",
-    "file": "file dependency",
-    "git": "git dependency",
-    "hg": "hg dependency",
-    "svn": "svn dependency",
-    "bzr": "bzr dependency",
-}
+# Lock entry keys that mean "not from an index": the Pipfile's, less "editable" (a locked
+# editable entry also carries the "path" or VCS key that says where it comes from).
+_NON_REGISTRY = {key: reason for key, reason in NON_REGISTRY.items() if key != "editable"}
 
 
 def parse(path: Path, text: str) -> ParseResult:

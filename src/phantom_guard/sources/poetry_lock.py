@@ -21,18 +21,12 @@ def parse(path: Path, text: str) -> ParseResult:
     """Parse a ``poetry.lock``: each ``[[package]]`` name, at the line of its ``name = ...``."""
     doc = TomlDocument(str(path), text)
     found = Collector(doc.file, Registry.PYPI)
-    for index, package in enumerate(doc.array(doc.data, ("package",))):
-        package_path = ("package", index)
-        if not isinstance(package, dict):
-            raise doc.fail(package_path, "expected a table")
-        name_path = (*package_path, "name")
-        name = doc.string(package.get("name"), name_path)
-        source = doc.table(package, (*package_path, "source"))
+    for name, line, source in doc.packages():
         kind = source.get("type")
         if isinstance(kind, str) and kind in _NON_REGISTRY:
             target = source.get("url")
             reason = f"{kind} source {name}" + (f": {target}" if target else "")
-            found.skip(name, doc.line(name_path), reason)
+            found.skip(name, line, reason)
         else:
-            found.ref(name, doc.line(name_path))
+            found.ref(name, line)
     return found.result()

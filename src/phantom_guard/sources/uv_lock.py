@@ -24,14 +24,7 @@ def parse(path: Path, text: str) -> ParseResult:
     """Parse a ``uv.lock``: each ``[[package]]`` from a registry, at its ``name = ...`` line."""
     doc = TomlDocument(str(path), text)
     found = Collector(doc.file, Registry.PYPI)
-    for index, package in enumerate(doc.array(doc.data, ("package",))):
-        package_path = ("package", index)
-        if not isinstance(package, dict):
-            raise doc.fail(package_path, "expected a table")
-        name_path = (*package_path, "name")
-        line = doc.line(name_path)
-        name = doc.string(package.get("name"), name_path)
-        source = doc.table(package, (*package_path, "source"))
+    for name, line, source in doc.packages():
         if "registry" in source:
             found.ref(name, line)
         elif any(key in source for key in _OWN_PROJECT):
