@@ -12,15 +12,17 @@ import sys
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar, assert_never
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, assert_never
 
 import click
 
 from phantom_guard._version import __version__
 from phantom_guard.errors import InputError, PhantomGuardError
 from phantom_guard.model import FailOn, Registry, Report
-from phantom_guard.runner import ProgressCallback
 from phantom_guard.settings import Settings
+
+if TYPE_CHECKING:
+    from phantom_guard.runner import ProgressCallback
 
 T = TypeVar("T")
 _PROGRESS_AFTER = 5  # names; fewer finish before a bar would be worth drawing
