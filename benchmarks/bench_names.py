@@ -147,7 +147,7 @@ def main() -> int:
     print(f"  {'registry':<14}{'load list':>11}{'build index':>13}{'1st analyze':>13}")
     for label, load_ms, build_ms, first_ms in cold:
         print(f"  {label:<14}{load_ms:>11.1f}{build_ms:>13.1f}{first_ms:>13.1f}")
-    print("  (1st analyze = a fresh NameAnalyzer's first name: index build + one analysis)")
+    print("  (1st analyze = a fresh NameAnalyzer's first name; the index is cached per process)")
     print()
     mix_desc = ", ".join(f"{r.value} {n}" for r, n in per_registry.items() if n)
     print(
