@@ -410,3 +410,48 @@ def test_process_invalid_name_is_exit_2_without_traceback(cli_env: FakeRegistry)
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+_LOADED_AT_EXIT = """
+import atexit, sys
+def report():
+    heavy = ("asyncio", "aiohttp", "rapidfuzz", "rich")
+    sys.stderr.write("LOADED " + " ".join(m for m in heavy if m in sys.modules) + "\\n")
+atexit.register(report)
+from phantom_guard.cli import main
+main(sys.argv[1:])
+"""
+
+
+def _loaded(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED_AT_EXIT, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+        check=False,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("LOADED")]
+    assert len(lines) == 1, done.stderr
+    return done, set(lines[0].split()[1:])
+
+
+def test_popular_and_cached_names_skip_the_event_loop_http_and_index(
+    cli_env: FakeRegistry,
+) -> None:
+    """The warm path of a pre-commit hook: answered before asyncio or aiohttp is imported."""
+    done, loaded = _loaded("validate", "-o", "json", "flask", "reqeusts")
+    assert done.returncode == 1, done.stderr  # reqeusts: NOT_FOUND, looked up
+    assert {"asyncio", "aiohttp", "rapidfuzz"} <= loaded
+    first = json.loads(done.stdout)["results"]
+
+    done, loaded = _loaded("validate", "-o", "json", "flask", "reqeusts")
+    assert done.returncode == 1, done.stderr
+    assert loaded == set()
+    again = json.loads(done.stdout)["results"]
+    assert [r["cached"] for r in again] == [False, True]
+    for result in (*first, *again):
+        result.pop("cached")
+    assert again == first
+    assert cli_env.request_count(PYPI) == 1

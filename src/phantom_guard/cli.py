@@ -121,9 +121,16 @@ def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
 
     settings = _guard(lambda: _settings(options))
     refs = _guard(lambda: [make_ref(name, Registry(registry)) for name in names])
+    detector = Detector(settings)
+    # Popular, allow-listed and cached names are answered before any event loop or HTTP
+    # client exists: this is the path a pre-commit hook takes on almost every run.
+    report = _guard(lambda: detector.answer_locally(refs))
+    if report is not None:
+        detector.close_store()
+        _finish(settings, options, report)
 
     async def work(progress: ProgressCallback) -> Report:
-        async with Detector(settings) as detector:
+        async with detector:
             return await detector.check(refs, on_progress=progress)
 
     _finish(settings, options, _run(settings, work))

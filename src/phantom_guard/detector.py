@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from phantom_guard.detect.analysis import analyze
-from phantom_guard.detect.name_signals import NameAnalyzer
+from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import risk_score, signal
 from phantom_guard.errors import InputError, LookupFailed
 from phantom_guard.model import (
@@ -29,7 +29,6 @@ from phantom_guard.model import (
     Source,
 )
 from phantom_guard.names import NormalizedName, normalize, parse_purl, parse_registry
-from phantom_guard.runner import ProgressCallback, run_batch
 from phantom_guard.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from phantom_guard.cache.cached import CachedClient
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry._http import HttpClient
+    from phantom_guard.runner import ProgressCallback
 
 
 @dataclass(slots=True)
@@ -124,8 +124,32 @@ class Detector:
         if self._http is not None:
             await self._http.close()
             self._http = None
+        self.close_store()
+
+    def close_store(self) -> None:
+        """Release the cache; enough after `answer_locally`, which never opens the network."""
         if self._store is not None:
             self._store.close()
+            self._store = None
+
+    def answer_locally(self, refs: Sequence[PackageRef]) -> Report | None:
+        """The report for `refs` if every name is answered without the network, else None.
+
+        Synchronous, so a command whose names are all allow-listed, popular or cached finishes
+        without starting an event loop, loading the HTTP client, or (with findings cached)
+        building the typosquat indexes. None means: run `check`.
+        """
+        targets, errors = self._targets(refs, honour_ignore=True)
+        results: list[PackageRisk] = []
+        for target in targets:
+            risk = self._name_verdict(target)
+            if risk is None:
+                entry = self._open_store().get(target.registry, target.normalized)
+                if entry is None:
+                    return None
+                risk = self._verdict(target, self._findings(target), entry.metadata, cached=True)
+            results.append(risk)
+        return Report(tuple(results), input_errors=tuple(errors))
 
     async def validate(self, name: str, registry: Registry | str = Registry.PYPI) -> PackageRisk:
         """The verdict on one name (a bare name of `registry`, or a Package URL)."""
@@ -177,6 +201,23 @@ class Detector:
         fail_fast: bool = False,
         honour_ignore: bool = True,
     ) -> Report:
+        from phantom_guard.runner import run_batch  # asyncio: not needed by answer_locally
+
+        targets, errors = self._targets(refs, honour_ignore=honour_ignore)
+        results = await run_batch(
+            targets,
+            self._assess,
+            concurrency=self.settings.concurrency,
+            skipped=_not_checked,
+            on_progress=on_progress,
+            fail_fast=self.settings.fail_on if fail_fast else None,
+        )
+        return Report(tuple(results), input_errors=tuple(errors))
+
+    def _targets(
+        self, refs: Sequence[PackageRef], *, honour_ignore: bool
+    ) -> tuple[list[_Target], list[str]]:
+        """The distinct names to check, in input order, and one message per invalid name."""
         targets: dict[tuple[Registry, NormalizedName], _Target] = {}
         errors: list[str] = []
         for ref in refs:
@@ -193,51 +234,83 @@ class Detector:
             )
             if ref.source is not None and ref.source not in target.sources:
                 target.sources.append(ref.source)
-        results = await run_batch(
-            list(targets.values()),
-            self._assess,
-            concurrency=self.settings.concurrency,
-            skipped=_not_checked,
-            on_progress=on_progress,
-            fail_fast=self.settings.fail_on if fail_fast else None,
-        )
-        return Report(tuple(results), input_errors=tuple(errors))
+        return list(targets.values()), errors
 
     async def _assess(self, target: _Target) -> PackageRisk:
-        if self._allow.contains(target.registry, target.normalized):
-            allowed = signal(SignalKind.ALLOWLISTED, "on the allow list in the configuration")
-            return target.risk(Recommendation.SAFE, 0.0, exists=None, signals=(allowed,))
-        findings = self._names.analyze(target.normalized, target.registry)
-        if findings.popular and not self.settings.verify_popular:
-            return target.risk(Recommendation.SAFE, 0.0, exists=True, signals=findings.signals)
+        if (risk := self._name_verdict(target)) is not None:
+            return risk
+        findings = self._findings(target)
         try:
             lookup = await self._client(target.registry).lookup(target.normalized)
         except LookupFailed as exc:
             return target.unverified(str(exc), findings.signals)
-        recommendation, score, signals = analyze(lookup.metadata, findings.signals, self._clock())
+        return self._verdict(target, findings, lookup.metadata, cached=lookup.cached)
+
+    def _name_verdict(self, target: _Target) -> PackageRisk | None:
+        """SAFE for an allow-listed or (unless verify_popular) popular name; None: look it up."""
+        if self._allow.contains(target.registry, target.normalized):
+            allowed = signal(SignalKind.ALLOWLISTED, "on the allow list in the configuration")
+            return target.risk(Recommendation.SAFE, 0.0, exists=None, signals=(allowed,))
+        if self.settings.verify_popular:
+            return None
+        popular = self._names.popular(target.normalized, target.registry)
+        if popular is None:
+            return None
+        return target.risk(Recommendation.SAFE, 0.0, exists=True, signals=popular.signals)
+
+    def _findings(self, target: _Target) -> NameFindings:
+        """Name analysis, read from the cache when an earlier run stored it for these lists."""
+        registry, name = target.registry, target.normalized
+        if (popular := self._names.popular(name, registry)) is not None:
+            return popular
+        store = self._open_store()
+        fingerprint = self._names.fingerprint(registry)
+        stored = store.get_findings(registry, name, fingerprint)
+        if stored is not None:
+            try:
+                return NameFindings.from_bytes(stored)
+            except ValueError:
+                pass  # unreadable: analyze again and overwrite it
+        findings = self._names.analyze(name, registry)
+        store.put_findings(registry, name, fingerprint, findings.to_bytes())
+        return findings
+
+    def _verdict(
+        self,
+        target: _Target,
+        findings: NameFindings,
+        metadata: PackageMetadata | None,
+        *,
+        cached: bool,
+    ) -> PackageRisk:
+        recommendation, score, signals = analyze(metadata, findings.signals, self._clock())
         return target.risk(
             recommendation,
             score,
-            exists=lookup.metadata is not None,
+            exists=metadata is not None,
             signals=signals,
             suggestion=findings.suggestion if recommendation is not Recommendation.SAFE else None,
-            cached=lookup.cached,
+            cached=cached,
         )
+
+    def _open_store(self) -> Store:
+        if self._store is None:
+            from phantom_guard.cache import open_store
+
+            self._store = open_store(
+                self.settings.resolved_cache_dir, enabled=self.settings.use_cache
+            )
+        return self._store
 
     def _client(self, registry: Registry) -> CachedClient:
         cached = self._cached.get(registry)
         if cached is None:
-            from phantom_guard.cache import open_store
             from phantom_guard.cache.cached import CachedClient
 
-            if self._store is None:
-                self._store = open_store(
-                    self.settings.resolved_cache_dir, enabled=self.settings.use_cache
-                )
             client: RegistryClient = self._given_clients.get(registry) or _DeferredClient(
                 registry, self
             )
-            cached = CachedClient(client, self._store, offline=self.settings.offline)
+            cached = CachedClient(client, self._open_store(), offline=self.settings.offline)
             self._cached[registry] = cached
         return cached
 

@@ -332,3 +332,40 @@ def test_many_processes_share_one_file(tmp_path: Path, open_sqlite: Opener) -> N
         assert entry is not None, name
         # Overlapping workers agree on every name: their offsets differ by a multiple of 4.
         assert entry.metadata == (metadata(name) if k % 4 else None)
+
+
+def test_findings_round_trip_under_their_fingerprint(open_sqlite: Opener, path: Path) -> None:
+    store = open_sqlite()
+    store.put_findings(PYPI, n("reqeusts"), "lists-a", b"payload-a")
+    assert store.get_findings(PYPI, n("reqeusts"), "lists-a") == b"payload-a"
+    assert store.get_findings(PYPI, n("reqeusts"), "lists-b") is None  # other lists: a miss
+    assert store.get_findings(NPM, n("reqeusts"), "lists-a") is None
+    store.put_findings(PYPI, n("reqeusts"), "lists-b", b"payload-b")  # replaces, one row per name
+    assert store.get_findings(PYPI, n("reqeusts"), "lists-a") is None
+    assert _query(path, "SELECT count(*) FROM findings") == [(1,)]
+    assert store.stats().entries == 0  # findings are not answers
+
+
+def test_clear_removes_findings_too(open_sqlite: Opener, path: Path) -> None:
+    store = open_sqlite()
+    store.put(PYPI, n("flask"), None)
+    store.put_findings(PYPI, n("flask"), "f", b"p")
+    store.put_findings(NPM, n("left-pad"), "f", b"p")
+    assert store.clear(NPM) == 0
+    assert store.get_findings(NPM, n("left-pad"), "f") is None
+    assert store.get_findings(PYPI, n("flask"), "f") == b"p"
+    assert store.clear() == 1
+    assert _query(path, "SELECT count(*) FROM findings") == [(0,)]
+
+
+def test_a_first_version_file_gains_the_findings_table(open_sqlite: Opener, path: Path) -> None:
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(
+            "CREATE TABLE packages (registry TEXT NOT NULL, name TEXT NOT NULL, found INTEGER "
+            "NOT NULL, payload BLOB NOT NULL, stored_at REAL NOT NULL, PRIMARY KEY (registry, name))"
+        )
+        conn.execute("PRAGMA user_version = 1")
+    store = open_sqlite()
+    store.put_findings(PYPI, n("flask"), "f", b"p")
+    assert store.get_findings(PYPI, n("flask"), "f") == b"p"
+    assert _query(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]

@@ -159,3 +159,10 @@ def test_open_store_falls_back_to_memory_when_the_file_cannot_be_opened(
     assert isinstance(store, MemoryStore)
     assert len(caplog.records) == 1
     assert "using memory only" in caplog.records[0].getMessage()
+
+
+def test_findings_live_on_disk_only(tiered: TieredStore) -> None:
+    tiered.put_findings(PYPI, n("reqeusts"), "f", b"p")
+    assert tiered.get_findings(PYPI, n("reqeusts"), "f") == b"p"
+    assert tiered.disk.get_findings(PYPI, n("reqeusts"), "f") == b"p"
+    assert tiered.memory.get_findings(PYPI, n("reqeusts"), "f") is None

@@ -59,6 +59,22 @@ class Store(Protocol):
         """Store an answer; ``None`` means the registry said the package does not exist."""
         ...
 
+    def get_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str
+    ) -> bytes | None:
+        """What name analysis said about this name, if stored under the same `fingerprint`.
+
+        The payload is opaque to the store; the fingerprint names the lists and rules that
+        produced it, so findings from other lists are a miss, never a stale answer.
+        """
+        ...
+
+    def put_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
+    ) -> None:
+        """Keep name-analysis findings so a later process can skip building the indexes."""
+        ...
+
     def clear(self, registry: Registry | None = None) -> int:
         """Forget every answer (or one registry's); returns how many were removed."""
         ...

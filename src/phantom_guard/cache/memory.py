@@ -82,6 +82,17 @@ class MemoryStore:
             if len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
 
+    def get_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str
+    ) -> bytes | None:
+        """Never held: within one process the name analyzer is faster than a lookup here."""
+        return None
+
+    def put_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
+    ) -> None:
+        """Findings only pay off across processes, so memory keeps none."""
+
     def clear(self, registry: Registry | None = None) -> int:
         """Forget every answer, or one registry's; returns how many were removed."""
         with self._lock:

@@ -27,6 +27,17 @@ class NullStore:
     ) -> None:
         """Drop the answer."""
 
+    def get_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str
+    ) -> bytes | None:
+        """Never stored."""
+        return None
+
+    def put_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
+    ) -> None:
+        """Nothing is kept."""
+
     def clear(self, registry: Registry | None = None) -> int:
         """Nothing to remove: 0."""
         return 0

@@ -23,8 +23,10 @@ from phantom_guard.names import NormalizedName
 _log = logging.getLogger("phantom_guard")
 
 # Bump when the table or the payload format changes: a file with another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _TABLE = "packages"
+_FINDINGS = "findings"
+_TABLES = frozenset({_TABLE, _FINDINGS})
 _CREATE = f"""
 CREATE TABLE {_TABLE} (
     registry TEXT NOT NULL,
@@ -35,7 +37,26 @@ CREATE TABLE {_TABLE} (
     PRIMARY KEY (registry, name)
 ) WITHOUT ROWID
 """
-_PROBE = f"SELECT registry, name, found, payload, stored_at FROM {_TABLE} LIMIT 0"
+# Name-analysis findings: one row per name, replaced when the lists or rules change.
+_CREATE_FINDINGS = f"""
+CREATE TABLE {_FINDINGS} (
+    registry TEXT NOT NULL,
+    name TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    PRIMARY KEY (registry, name)
+) WITHOUT ROWID
+"""
+_PROBES = (
+    f"SELECT registry, name, found, payload, stored_at FROM {_TABLE} LIMIT 0",
+    f"SELECT registry, name, fingerprint, payload FROM {_FINDINGS} LIMIT 0",
+)
+_SELECT_FINDINGS = (
+    f"SELECT payload FROM {_FINDINGS} WHERE registry = ? AND name = ? AND fingerprint = ?"
+)
+_UPSERT_FINDINGS = (
+    f"INSERT OR REPLACE INTO {_FINDINGS} (registry, name, fingerprint, payload) VALUES (?, ?, ?, ?)"
+)
 _SELECT = f"SELECT found, payload, stored_at FROM {_TABLE} WHERE registry = ? AND name = ?"
 _UPSERT = (
     f"INSERT OR REPLACE INTO {_TABLE} (registry, name, found, payload, stored_at) "
@@ -136,16 +157,44 @@ class SqliteStore:
             except sqlite3.DatabaseError as exc:
                 self._trouble("write", exc)
 
+    def get_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str
+    ) -> bytes | None:
+        """The stored findings for this name under `fingerprint`, or None."""
+        with self._lock:
+            try:
+                row = self._conn.execute(_SELECT_FINDINGS, (registry, name, fingerprint)).fetchone()
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._trouble("read", exc)
+                return None
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+    def put_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
+    ) -> None:
+        """Store (or replace) the findings for this name; a write that fails is skipped."""
+        with self._lock:
+            try:
+                self._conn.execute(_UPSERT_FINDINGS, (registry, name, fingerprint, payload))
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._trouble("write", exc)
+
     def clear(self, registry: Registry | None = None) -> int:
-        """Delete every row, or one registry's; returns how many rows were removed."""
+        """Delete every answer, or one registry's; returns how many answers were removed."""
         with self._lock:
             try:
                 if registry is None:
                     removed: int = self._conn.execute(f"DELETE FROM {_TABLE}").rowcount
+                    self._conn.execute(f"DELETE FROM {_FINDINGS}")
                 else:
                     removed = self._conn.execute(
                         f"DELETE FROM {_TABLE} WHERE registry = ?", (registry,)
                     ).rowcount
+                    self._conn.execute(f"DELETE FROM {_FINDINGS} WHERE registry = ?", (registry,))
             except sqlite3.ProgrammingError:
                 raise
             except sqlite3.DatabaseError as exc:
@@ -298,11 +347,13 @@ def _ensure_schema(conn: sqlite3.Connection) -> None:
             objects = conn.execute(
                 "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite~_%' ESCAPE '~'"
             ).fetchall()
-            if {name for (name,) in objects} - {_TABLE}:
+            if {name for (name,) in objects} - _TABLES:
                 raise _ForeignFile("the file holds tables phantom-guard did not create")
-            # An older (or newer) layout of our own table: the cache is rebuilt, not migrated.
-            conn.execute(f"DROP TABLE IF EXISTS {_TABLE}")
+            # An older (or newer) layout of our own tables: the cache is rebuilt, not migrated.
+            for table in _TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
             conn.execute(_CREATE)
+            conn.execute(_CREATE_FINDINGS)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
@@ -316,7 +367,8 @@ def _is_current(conn: sqlite3.Connection) -> bool:
     if version != SCHEMA_VERSION:
         return False
     try:
-        conn.execute(_PROBE)
+        for probe in _PROBES:
+            conn.execute(probe)
     except sqlite3.OperationalError as exc:
         if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_ERROR:
             raise  # busy, I/O: not an answer about the schema

@@ -48,6 +48,18 @@ class TieredStore:
         self.memory.put(registry, name, metadata)
         self.disk.put(registry, name, metadata)
 
+    def get_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str
+    ) -> bytes | None:
+        """Findings live on disk only (see `MemoryStore.get_findings`)."""
+        return self.disk.get_findings(registry, name, fingerprint)
+
+    def put_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
+    ) -> None:
+        """Keep findings on disk."""
+        self.disk.put_findings(registry, name, fingerprint, payload)
+
     def clear(self, registry: Registry | None = None) -> int:
         """Clear both tiers; returns the rows removed from disk (memory holds copies of them)."""
         self.memory.clear(registry)

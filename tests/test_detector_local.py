@@ -1,0 +1,160 @@
+"""`Detector.answer_locally` and the stored name findings: the path a warm run takes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from phantom_guard.cache import open_store
+from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
+from phantom_guard.detector import Detector, make_ref
+from phantom_guard.model import PackageRisk, Recommendation, Registry, Report, SignalKind
+from phantom_guard.names import NormalizedName
+from phantom_guard.settings import Settings
+from tests.test_detector import NAMES, FakeClient, clock, fresh_package, old_package
+
+R = Recommendation
+SQUAT = "reqeusts"  # not popular; a typo of "requests": it has name findings
+
+
+class CountingAnalyzer(NameAnalyzer):
+    """A NameAnalyzer that counts full analyses (the ones that need the typosquat index)."""
+
+    def __init__(self, extra_patterns: tuple[str, ...] = ()) -> None:
+        super().__init__(extra_patterns)
+        self.analyses = 0
+
+    def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
+        self.analyses += 1
+        return super().analyze(name, registry)
+
+
+def detector(cache: Path, names: NameAnalyzer, fake: FakeClient | None = None) -> Detector:
+    """A Detector on a disk cache in `cache`, as a new process would build it."""
+    clients = {Registry.PYPI: fake} if fake is not None else None
+    return Detector(
+        Settings(cache_dir=cache),
+        clients=clients,  # type: ignore[arg-type]
+        store=open_store(cache),
+        clock=clock,
+        names=names,
+    )
+
+
+def checked(cache: Path, names: list[str], fake: FakeClient) -> Report:
+    async def go() -> Report:
+        async with detector(cache, NAMES, fake) as d:
+            return await d.check([make_ref(n) for n in names])
+
+    return asyncio.run(go())
+
+
+def local(cache: Path, names: list[str], analyzer: NameAnalyzer | None = None) -> Report | None:
+    d = detector(cache, analyzer or CountingAnalyzer())
+    try:
+        return d.answer_locally([make_ref(n) for n in names])
+    finally:
+        d.close_store()
+
+
+def plain(risk: PackageRisk) -> tuple[object, ...]:
+    return (risk.name, risk.recommendation, risk.risk_score, risk.signals, risk.suggestion)
+
+
+def test_popular_and_allowed_names_need_no_cache(tmp_path: Path) -> None:
+    d = Detector(Settings(allow=("my-internal-pkg",), cache_dir=tmp_path), clock=clock)
+    report = d.answer_locally([make_ref("flask"), make_ref("my-internal-pkg")])
+    assert report is not None
+    assert [r.recommendation for r in report.results] == [R.SAFE, R.SAFE]
+    assert [r.signals[0].kind for r in report.results] == [
+        SignalKind.POPULAR_PACKAGE,
+        SignalKind.ALLOWLISTED,
+    ]
+    assert not (tmp_path / "cache.sqlite3").exists()  # never opened
+
+
+def test_an_uncached_name_means_the_network_is_needed(tmp_path: Path) -> None:
+    assert local(tmp_path, ["flask", "never-looked-up-before"]) is None
+
+
+def test_a_cached_name_is_answered_as_the_network_run_answered_it(tmp_path: Path) -> None:
+    fake = FakeClient({SQUAT: fresh_package(SQUAT), "steady-lib": old_package("steady-lib")})
+    names = [SQUAT, "steady-lib", "gone-missing-pkg", "flask"]
+    first = checked(tmp_path, names, fake)
+    analyzer = CountingAnalyzer()
+    again = local(tmp_path, names, analyzer)
+    assert again is not None
+    assert [plain(r) for r in again.results] == [plain(r) for r in first.results]
+    assert [r.cached for r in again.results[:3]] == [True, True, True]
+    assert again.results[0].recommendation is not R.SAFE
+    assert again.results[0].suggestion == "requests"
+    assert analyzer.analyses == 0  # the findings came from the cache: no typosquat index built
+    assert fake.total == 3  # and nothing was fetched twice
+
+
+def test_findings_of_other_lists_or_patterns_are_not_reused(tmp_path: Path) -> None:
+    fake = FakeClient({"acme-widget-helper": fresh_package("acme-widget-helper")})
+    checked(tmp_path, ["acme-widget-helper"], fake)
+    other = CountingAnalyzer(extra_patterns=("widget",))
+    assert other.fingerprint(Registry.PYPI) != NAMES.fingerprint(Registry.PYPI)
+    assert local(tmp_path, ["acme-widget-helper"], other) is not None
+    assert other.analyses == 1  # analysed again under the new patterns...
+    same = CountingAnalyzer(extra_patterns=("widget",))
+    assert local(tmp_path, ["acme-widget-helper"], same) is not None
+    assert same.analyses == 0  # ...and that answer is stored for the next run
+
+
+def test_unreadable_findings_are_analysed_again_and_replaced(tmp_path: Path) -> None:
+    fake = FakeClient({SQUAT: fresh_package(SQUAT)})
+    first = checked(tmp_path, [SQUAT], fake)
+    store = open_store(tmp_path)
+    fingerprint = NAMES.fingerprint(Registry.PYPI)
+    store.put_findings(Registry.PYPI, NormalizedName(SQUAT), fingerprint, b"\xff not json")
+    store.close()
+    analyzer = CountingAnalyzer()
+    again = local(tmp_path, [SQUAT], analyzer)
+    assert again is not None and analyzer.analyses == 1
+    assert plain(again.results[0]) == plain(first.results[0])
+    store = open_store(tmp_path)
+    stored = store.get_findings(Registry.PYPI, NormalizedName(SQUAT), fingerprint)
+    store.close()
+    assert stored is not None and NameFindings.from_bytes(stored).suggestion == "requests"
+
+
+def test_offline_and_no_cache_runs_still_fail_closed(tmp_path: Path) -> None:
+    d = Detector(Settings(offline=True, use_cache=False, cache_dir=tmp_path), clock=clock)
+    assert d.answer_locally([make_ref("not-cached-anywhere")]) is None
+    report = asyncio.run(d.check([make_ref("not-cached-anywhere")]))
+    assert report.results[0].recommendation is R.ERROR
+
+
+def test_findings_round_trip() -> None:
+    findings = NAMES.analyze(NormalizedName(SQUAT), Registry.PYPI)
+    assert findings.signals
+    assert NameFindings.from_bytes(findings.to_bytes()) == findings
+    popular = NAMES.analyze(NormalizedName("flask"), Registry.PYPI)
+    assert NameFindings.from_bytes(popular.to_bytes()) == popular
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"",
+        b"[]",
+        b"{}",
+        b'[true, [], null, "extra"]',
+        b'["yes", [], null]',
+        b'[false, [["NOT_A_KIND", 0.5, "m", {}]], null]',
+        b'[false, [["TYPOSQUAT", 7, "m", {}]], null]',
+        b'[false, [["TYPOSQUAT", 0.5, 3, {}]], null]',
+        b'[false, [["TYPOSQUAT", 0.5, "m", []]], null]',
+        b'[false, [["TYPOSQUAT", 0.5, "m", {"k": [1]}]], null]',
+        b"[false, [], 5]",
+        b"\xff\xfe",
+    ],
+)
+def test_unreadable_findings_raise_value_error(payload: bytes) -> None:
+    with pytest.raises(ValueError):
+        NameFindings.from_bytes(payload)
