@@ -7,7 +7,6 @@ The config file is ``.phantom-guard.toml`` (top-level keys) or ``[tool.phantom-g
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,6 +110,8 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file: most runs in a hook have none to read
+
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

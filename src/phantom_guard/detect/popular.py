@@ -6,28 +6,67 @@ its source and date (see scripts/build_popular_lists.py). Line order is the rank
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+import re
+from functools import cache, cached_property
 from importlib import resources
 
 from phantom_guard.model import Registry
 from phantom_guard.names import comparable, normalize
 
+# A handful of names (one `validate`) are looked up by a search of the text, which costs
+# microseconds; more than this and the whole list is indexed once (a few milliseconds).
+_SCANS_BEFORE_INDEX = 8
+_NAME_LINE = re.compile(r"^([^#\t\n][^\t\n]*)", re.MULTILINE)
 
-@dataclass(frozen=True, slots=True)
+
 class PopularList:
     """One registry's popular names in comparable (lowercase, normalized) form, with ranks."""
 
-    registry: Registry
-    names: tuple[str, ...]
-    ranks: dict[str, int]
+    def __init__(self, registry: Registry, text: str) -> None:
+        self.registry = registry
+        self._text = text
+        # Only PyPI and npm lists are written normalized, one name per line, no duplicates
+        # (the build script's guarantee): only there does a line number equal the rank.
+        self._scans_left = _SCANS_BEFORE_INDEX if registry is not Registry.CRATES else 0
+        self._body = 0
+        while text.startswith("#", self._body):
+            self._body = text.index("\n", self._body) + 1
+
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        """Every name, most popular first."""
+        found = _NAME_LINE.findall(self._text)
+        if self.registry is Registry.CRATES:
+            # Crates are listed as published ("serde_json"); the PyPI and npm lists are
+            # written normalized by the build script, so 30,000 lines skip this.
+            found = [comparable(normalize(name, self.registry)) for name in found]
+        return tuple(dict.fromkeys(found))  # a repeated name keeps its first (best) rank
+
+    @cached_property
+    def ranks(self) -> dict[str, int]:
+        """Name -> 1-based rank."""
+        return dict(zip(self.names, range(1, len(self.names) + 1), strict=True))
 
     def rank(self, comparable: str) -> int | None:
         """1-based popularity rank, or None if not on the list."""
+        if self._scans_left > 0 and "ranks" not in self.__dict__:
+            self._scans_left -= 1
+            return self._scan(comparable)
         return self.ranks.get(comparable)
 
     def __contains__(self, comparable: object) -> bool:
-        return comparable in self.ranks
+        return isinstance(comparable, str) and self.rank(comparable) is not None
+
+    def _scan(self, name: str) -> int | None:
+        if not name or "\n" in name or "\t" in name:
+            return None
+        text = self._text
+        if text.startswith(name + "\t", self._body):
+            return 1
+        at = text.find(f"\n{name}\t", self._body)
+        if at < 0:
+            return None
+        return text.count("\n", self._body, at) + 2
 
 
 @cache
@@ -40,17 +79,4 @@ def popular_list(registry: Registry) -> PopularList:
         .joinpath(f"{registry.value}.txt")
         .read_text(encoding="utf-8")
     )
-    names: list[str] = []
-    ranks: dict[str, int] = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        name = line.split("\t", 1)[0]
-        if registry is Registry.CRATES:
-            # Crates are listed as published ("serde_json"); the PyPI and npm lists are
-            # written normalized by the build script, so 30,000 lines skip this.
-            name = comparable(normalize(name, registry))
-        if name not in ranks:
-            ranks[name] = len(names) + 1
-            names.append(name)
-    return PopularList(registry, tuple(names), ranks)
+    return PopularList(registry, text)
