@@ -361,8 +361,9 @@ def test_clear_removes_findings_too(open_sqlite: Opener, path: Path) -> None:
 def test_a_first_version_file_gains_the_findings_table(open_sqlite: Opener, path: Path) -> None:
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
-            "CREATE TABLE packages (registry TEXT NOT NULL, name TEXT NOT NULL, found INTEGER "
-            "NOT NULL, payload BLOB NOT NULL, stored_at REAL NOT NULL, PRIMARY KEY (registry, name))"
+            "CREATE TABLE packages (registry TEXT NOT NULL, name TEXT NOT NULL, "
+            "found INTEGER NOT NULL, payload BLOB NOT NULL, stored_at REAL NOT NULL, "
+            "PRIMARY KEY (registry, name))"
         )
         conn.execute("PRAGMA user_version = 1")
     store = open_sqlite()
