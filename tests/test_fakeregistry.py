@@ -15,7 +15,14 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.fakeregistry import FIXTURES_DIR, FakeRegistry, Fault, RequestRecord, documents
+from tests.fakeregistry import (
+    FIXTURES_DIR,
+    FakeRegistry,
+    Fault,
+    Outcome,
+    RequestRecord,
+    documents,
+)
 
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -408,6 +415,37 @@ def test_request_log_and_counts(fake_registry: FakeRegistry) -> None:
     assert "User-Agent" in fake_registry.request_headers[0]
     fake_registry.reset_log()
     assert fake_registry.requests == []
+
+
+def test_request_log_records_faults_and_outcomes(fake_registry: FakeRegistry) -> None:
+    fake_registry.set_fault(Fault.STATUS_500, registry="pypi", name="flask", times=2)
+    fake_registry.set_fault(Fault.RESET, registry="crates", name="serde")
+    statuses = [get(f"{fake_registry.pypi_url}/{n}/json")[0] for n in ("Flask", "flask", "FLASK")]
+    assert statuses == [500, 500, 200]
+    assert get(f"{fake_registry.pypi_url}/no-such-pkg/json")[0] == 404
+    with pytest.raises(OSError):
+        get(f"{fake_registry.crates_url}/crates/Serde")
+    get(f"{fake_registry.crates_url}/crates/fresh_crate")
+    records = fake_registry.requests
+    assert [r.fault for r in records] == ["status_500", "status_500", None, None, "reset", None]
+    assert records[2] == RequestRecord("pypi", "FLASK", "/pypi/FLASK/json")
+    assert fake_registry.outcomes("pypi") == {
+        "flask": Outcome(faulted=2, answered=1),
+        "no-such-pkg": Outcome(faulted=0, answered=1),
+    }
+    assert fake_registry.outcomes("crates") == {
+        "serde": Outcome(faulted=1, answered=0),
+        "fresh-crate": Outcome(faulted=0, answered=1),
+    }
+    assert fake_registry.outcomes("npm") == {}
+
+
+def test_outcomes_under_a_fail_rate(fake_registry: FakeRegistry) -> None:
+    fake_registry.fail_rate(0.5, seed=3)
+    statuses = [get(f"{fake_registry.npm_url}/express")[0] for _ in range(20)]
+    outcome = fake_registry.outcomes("npm")["express"]
+    assert outcome == Outcome(faulted=statuses.count(500), answered=statuses.count(200))
+    assert outcome.faulted > 0 and outcome.answered > 0
 
 
 def test_standalone_start_stop_with_request_in_flight() -> None:

@@ -10,6 +10,7 @@ from tests.fakeregistry.server import (
     REGISTRIES,
     FakeRegistry,
     Fault,
+    Outcome,
     RegistryState,
     RequestRecord,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "REGISTRIES",
     "FakeRegistry",
     "Fault",
+    "Outcome",
     "RegistryState",
     "RequestRecord",
     "documents",

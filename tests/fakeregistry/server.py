@@ -31,6 +31,7 @@ __all__ = [
     "REGISTRIES",
     "FakeRegistry",
     "Fault",
+    "Outcome",
     "RegistryState",
     "RequestRecord",
 ]
@@ -94,11 +95,22 @@ _CAPTIVE_PORTAL = b"""<!DOCTYPE html>
 
 
 class RequestRecord(NamedTuple):
-    """One request the server received: registry key, package name as requested, raw path."""
+    """One request the server received: registry key, package name as requested, raw path.
+
+    ``fault`` is the value of the `Fault` served instead of the normal answer (None: answered).
+    """
 
     registry: str
     name: str
     path: str
+    fault: str | None = None
+
+
+class Outcome(NamedTuple):
+    """How the requests for one name went: ``faulted`` got an injected fault, ``answered`` not."""
+
+    faulted: int
+    answered: int
 
 
 @dataclass
@@ -477,7 +489,7 @@ class FakeRegistry:
 
     @property
     def requests(self) -> list[RequestRecord]:
-        """Copy of the request log: ``(registry, name, path)`` in arrival order."""
+        """Copy of the request log: ``(registry, name, path, fault)`` in arrival order."""
         with self._lock:
             return list(self._log)
 
@@ -499,14 +511,28 @@ class FakeRegistry:
         with self._lock:
             return sum(1 for r in self._log if _matches(probe, r.registry, r.name))
 
+    def outcomes(self, registry: str) -> dict[str, Outcome]:
+        """Per name requested on ``registry`` (keyed by its lookup key): faulted vs answered.
+
+        A name whose every request was faulted (``answered == 0``) is one whose lookup failed.
+        """
+        counts: dict[str, list[int]] = {}
+        with self._lock:
+            for record in self._log:
+                if record.registry == registry:
+                    count = counts.setdefault(name_key(registry, record.name), [0, 0])
+                    count[record.fault is None] += 1
+        return {key: Outcome(faulted, answered) for key, (faulted, answered) in counts.items()}
+
     # ------------------------------------------------------------------ serving
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         registry, name = _route(request.raw_path)
         with self._lock:
-            self._log.append(RequestRecord(registry, name, request.raw_path))
-            self._headers_log.append(dict(request.headers))
             rule = self._pick_fault(registry, name) if registry != UNKNOWN else None
+            fault = rule.fault.value if rule is not None else None
+            self._log.append(RequestRecord(registry, name, request.raw_path, fault))
+            self._headers_log.append(dict(request.headers))
         if self.latency > 0 and await self._sleep(self.latency):
             return _plain(503, "fake registry shutting down")
         if request.method not in ("GET", "HEAD"):
