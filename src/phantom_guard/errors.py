@@ -58,7 +58,8 @@ class SourceError(InputError):
     def __init__(self, file: str, reason: str, line: int | None = None) -> None:
         self.file = file
         self.line = line
-        self.reason = reason
+        # Parsers' own messages (YAML's, TOML's) can span lines; the user gets one.
+        self.reason = reason = " ".join(reason.split())
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {reason}")
 

@@ -21,8 +21,10 @@ from packaging.requirements import InvalidRequirement, Requirement
 from phantom_guard.errors import SourceError
 from phantom_guard.model import PackageRef, Registry, Source
 from phantom_guard.sources import ParseResult, read_text
+from phantom_guard.sources._comments import cut_comment
 
-# pip: COMMENT_RE = re.compile(r"(^|\s+)#.*$")
+# pip: COMMENT_RE = re.compile(r"(^|\s+)#.*$"); anchored by match() it is linear, and its
+# sub() is done by cut_comment.
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 # Options start at the first whitespace-separated token beginning with "-".
 _OPTIONS_START = re.compile(r"(?:^|[ \t])-")
@@ -236,7 +238,7 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
         joined.append((first, "".join(pending)))
     logical: list[tuple[int, str]] = []
     for number, line in joined:
-        stripped = _COMMENT.sub("", line).strip()
+        stripped = cut_comment(line, at_start=True).strip()
         if stripped:
             logical.append((number, stripped))
     return logical

@@ -15,6 +15,7 @@ from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
+from phantom_guard.sources._comments import cut_comment
 from phantom_guard.sources.requirements import Skip, pep508_name
 
 _OPTION_KEYS = ("install_requires", "setup_requires", "tests_require")
@@ -22,13 +23,16 @@ _EXTRAS = "options.extras_require"
 # configparser's section header and "key = value" / "key: value" line shapes.
 _SECTION = re.compile(r"\[(?P<header>.+)\]")
 _OPTION = re.compile(r"(?P<key>.*?)\s*[=:]\s*(?P<value>.*)$")
-_INLINE_COMMENT = re.compile(r"\s+#.*$")
+# Runs of blanks inside a line: configparser's option regex, ``(.*?)\s*[=:]``, backtracks over
+# each one, so a line with a long run takes seconds. No requirement or key depends on how many
+# blanks separate its words, so they are squeezed to one before anything reads the text.
+_INNER_BLANKS = re.compile(r"(?<=\S)[^\S\n]{2,}")
 
 
 def parse(path: Path, text: str) -> ParseResult:
     """Parse ``setup.cfg``: setuptools' requirement options, each entry a PEP 508 string."""
     file = str(path)
-    text = text.removeprefix("\ufeff")
+    text = _INNER_BLANKS.sub(" ", text.removeprefix("\ufeff"))
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:
@@ -66,12 +70,12 @@ def _entries(value: str, value_lines: list[tuple[int, str]]) -> list[tuple[int |
     """
     if "\n" not in value:
         line = value_lines[0][0] if value_lines else None
-        chunks = _INLINE_COMMENT.sub("", value).split(";")
+        chunks = cut_comment(value, at_start=False).split(";")
         return [(line, chunk.strip()) for chunk in chunks if chunk.strip()]
     out: list[tuple[int | None, str]] = []
     cursor = 0
     for chunk in value.splitlines():
-        entry = _INLINE_COMMENT.sub("", chunk).strip()
+        entry = cut_comment(chunk, at_start=False).strip()
         # setuptools drops comment lines from requirement lists.
         if not entry or entry.startswith("#"):
             continue

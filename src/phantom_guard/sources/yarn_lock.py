@@ -15,7 +15,8 @@ from phantom_guard.sources.package_json import spec_target, split_spec
 
 _BERRY = re.compile(r"^[\"']?__metadata[\"']?:", re.MULTILINE)
 # One spec of a classic header: "quoted" (JSON escapes) or bare, then a comma or the end.
-_HEADER_SPEC = re.compile(r'[ \t]*(?:"((?:[^"\\]|\\.)*)"|([^,"\s][^,"]*?))[ \t]*(?:,|$)')
+# The bare form is possessive and trimmed in code: a lazy one backtracks over long blank runs.
+_HEADER_SPEC = re.compile(r'[ \t]*(?:"((?:[^"\\]|\\.)*)"|([^,"\s][^,"]*+))[ \t]*(?:,|$)')
 
 
 def parse(path: Path, text: str) -> ParseResult:
@@ -53,7 +54,7 @@ def _header_specs(file: str, header: str, number: int) -> list[str]:
             raise SourceError(file, f"cannot read the entry header {header!r}", number)
         quoted, bare = match.groups()
         if quoted is None:
-            specs.append(bare)
+            specs.append(bare.rstrip(" \t"))
         else:
             try:
                 specs.append(json.loads(f'"{quoted}"'))
