@@ -455,3 +455,12 @@ def test_popular_and_cached_names_skip_the_event_loop_http_and_index(
         result.pop("cached")
     assert again == first
     assert cli_env.request_count(PYPI) == 1
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "pkg:npm/%2e%2e/x", "pkg:cargo/..%2fx"])
+def test_path_like_names_are_refused_before_any_request(cli_env: FakeRegistry, name: str) -> None:
+    code, out, err = run("validate", name)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("phantom-guard: error:")
+    assert cli_env.requests == []

@@ -358,3 +358,28 @@ def test_normalization_is_idempotent(text: str, registry: Registry) -> None:
         return
     assert normalize(once, registry) == once
     assert normalize(NormalizedName(once), registry) == once
+
+
+PATH_LIKE = [
+    "..",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "a/../b",
+    "@x/../y",
+    "@../x",
+    "@scope/..",
+    "%2e%2e%2f",
+    "a\\b",
+    "C:\\x",
+    "~/x",
+    "x/y",
+    "file:x",
+]
+
+
+@pytest.mark.parametrize("registry", [PYPI, NPM, CRATES])
+@pytest.mark.parametrize("name", PATH_LIKE)
+def test_path_like_names_are_invalid_on_every_registry(name: str, registry: Registry) -> None:
+    """Such a name is never normalized, so it never becomes part of a URL or a cache key."""
+    with pytest.raises(InvalidPackageName):
+        normalize(name, registry)
