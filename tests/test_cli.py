@@ -464,3 +464,31 @@ def test_path_like_names_are_refused_before_any_request(cli_env: FakeRegistry, n
     assert out == ""
     assert err.startswith("phantom-guard: error:")
     assert cli_env.requests == []
+
+
+HOSTILE_FIELD = "use \x1b[2J\x1b[31mevil\x1b[0m\u202etxt.exe\ninstead\r\x07"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "markdown"])
+def test_registry_text_is_never_echoed_raw(cli_env: FakeRegistry, fmt: str) -> None:
+    """A deprecation message (registry-controlled text) with escapes, bidi and newlines."""
+    name = "hostile-deprecated-pkg"
+    cli_env.add_npm(
+        name,
+        documents.npm_document(
+            name,
+            [("0.0.1", _now() - timedelta(days=2))],
+            deprecated=HOSTILE_FIELD,
+            description=HOSTILE_FIELD,
+        ),
+    )
+    code, out, err = run("validate", "-r", "npm", "-o", fmt, "-v", name)
+    assert code == 1, err
+    assert "deprecated" in out
+    for marker in ("\x1b", "\u202e", "\x07", "\r"):
+        assert marker not in out, (fmt, marker)
+    if fmt in ("text", "markdown"):
+        assert "\ninstead" not in out  # no line the registry started
+    if fmt == "json":  # escaped in the document, exact for a JSON consumer
+        messages = [s["message"] for s in json.loads(out)["results"][0]["signals"]]
+        assert f"deprecated: {HOSTILE_FIELD}" in messages

@@ -8,6 +8,7 @@ import orjson
 
 from phantom_guard._version import __version__
 from phantom_guard.model import PackageRisk, Recommendation, Report
+from phantom_guard.report import json_safe
 
 SCHEMA_VERSION = 1
 
@@ -20,7 +21,7 @@ def render(report: Report) -> str:
         "results": [result_object(r) for r in report.results],
         "summary": summary(report),
     }
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return json_safe(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()) + "\n"
 
 
 def result_object(risk: PackageRisk) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import orjson
 
 from phantom_guard._version import __version__
 from phantom_guard.model import FailOn, PackageRisk, Recommendation, Report
-from phantom_guard.report import clean
+from phantom_guard.report import clean, json_safe
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _RULES = {
@@ -82,7 +82,7 @@ def render(report: Report, *, fail_on: FailOn = FailOn.HIGH_RISK) -> str:
             }
         ],
     }
-    return orjson.dumps(log, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return json_safe(orjson.dumps(log, option=orjson.OPT_INDENT_2).decode()) + "\n"
 
 
 def _results(risk: PackageRisk, fail_on: FailOn) -> list[dict[str, Any]]:
