@@ -123,7 +123,7 @@ def test_without_versions_list_release_count_is_unknown() -> None:
 
 
 def test_missing_fields_are_unknown() -> None:
-    meta = parse_document("bare", {"crate": {}})
+    meta = parse_document("bare", {"crate": {"name": "bare"}})
     assert meta.name == "bare"
     assert meta.latest_version is None
     assert meta.created is None
@@ -147,7 +147,20 @@ def test_odd_values_are_tolerated() -> None:
 
 
 @pytest.mark.parametrize(
-    "document", [[1, 2, 3], "text", None, {}, {"crate": None}, {"crate": [1]}, {"crate": "serde"}]
+    "document",
+    [
+        [1, 2, 3],
+        "text",
+        None,
+        {},
+        {"crate": None},
+        {"crate": [1]},
+        {"crate": "serde"},
+        {"crate": {}},  # names no crate
+        {"crate": {"name": 5}},
+        {"crate": {"name": "serde"}, "versions": 7},
+        {"crate": {"name": "serde"}, "versions": {"1.0.0": {}}},
+    ],
 )
 def test_wrong_shapes_are_bad_responses(document: Any) -> None:
     with pytest.raises(BadResponse):

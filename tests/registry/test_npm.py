@@ -178,7 +178,9 @@ def test_wrong_shapes_inside_are_tolerated() -> None:
     assert meta.latest_version is None
 
 
-@pytest.mark.parametrize("document", [[1, 2, 3], "text", None, 42, True])
+@pytest.mark.parametrize(
+    "document", [[1, 2, 3], "text", None, 42, True, {}, {"error": "Not found"}, {"name": 42}]
+)
 def test_wrong_shapes_are_bad_responses(document: Any) -> None:
     with pytest.raises(BadResponse):
         parse_document("express", document)

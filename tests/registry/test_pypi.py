@@ -171,11 +171,11 @@ def test_blank_summary_is_no_summary() -> None:
 
 def test_odd_shapes_inside_a_valid_document_are_ignored() -> None:
     doc: dict[str, Any] = {
-        "info": {"name": 42, "version": ["1"], "summary": {"x": 1}, "project_urls": "nope"},
+        "info": {"name": "Odd", "version": ["1"], "summary": {"x": 1}, "project_urls": "nope"},
         "releases": {"1.0": "not a list", "1.1": [None, "x"], "1.2": []},
     }
     meta = parse_document("odd", doc)
-    assert meta.name == "odd"  # a non-string name falls back to the one asked for
+    assert meta.name == "Odd"
     assert meta.latest_version is None
     assert meta.summary is None
     assert meta.repository is None
@@ -186,7 +186,19 @@ def test_odd_shapes_inside_a_valid_document_are_ignored() -> None:
 
 @pytest.mark.parametrize(
     "document",
-    [[1, 2, 3], "text", None, 42, {}, {"info": None}, {"info": "flask"}, {"info": [1]}],
+    [
+        [1, 2, 3],
+        "text",
+        None,
+        42,
+        {},
+        {"info": None},
+        {"info": "flask"},
+        {"info": [1]},
+        {"info": {}},  # no project name: not a project document
+        {"info": {"name": 42}},
+        {"info": {"name": "flask"}, "releases": [1]},
+    ],
 )
 def test_wrong_shapes_are_bad_responses(document: Any) -> None:
     with pytest.raises(BadResponse):

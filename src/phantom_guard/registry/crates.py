@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from phantom_guard.errors import BadResponse
 from phantom_guard.model import PackageMetadata, Registry
 from phantom_guard.names import NormalizedName
 from phantom_guard.registry import _document as doc
@@ -35,7 +36,15 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
     """Map a crates.io crate document to `PackageMetadata` (publishers stand for maintainers)."""
     root = doc.require_object(document, "crates.io document")
     crate = doc.require_object(root.get("crate"), "crates.io document 'crate'")
-    versions = [doc.obj(v) for v in root.get("versions") or [] if isinstance(v, dict)]
+    crate_name = doc.text(crate.get("name"))
+    if crate_name is None:  # every crate object names its crate; this one proves nothing
+        raise BadResponse("crates.io document 'crate': no crate name")
+    listed = root.get("versions")
+    if listed is not None and not isinstance(listed, list):
+        raise BadResponse(
+            f"crates.io document 'versions': expected a JSON array, got {type(listed).__name__}"
+        )
+    versions = [v for v in listed or [] if isinstance(v, dict)]
     release_times: list[datetime] = sorted(
         moment for v in versions if (moment := doc.timestamp(v.get("created_at")))
     )
@@ -50,7 +59,7 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
     if repository is None and doc.is_code_host(homepage):
         repository = homepage
     return PackageMetadata(
-        name=doc.text(crate.get("name")) or name,
+        name=crate_name,
         registry=Registry.CRATES,
         latest_version=doc.text(crate.get("max_stable_version"))
         or doc.text(crate.get("max_version")),
