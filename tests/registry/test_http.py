@@ -97,6 +97,13 @@ def test_malformed_json_is_bad_response(fake_registry: FakeRegistry) -> None:
     assert fake_registry.request_count(PYPI) == 1
 
 
+def test_json_null_is_bad_response_not_404(fake_registry: FakeRegistry) -> None:
+    fake_registry.set_fault(Fault.WRONG_SHAPE, registry=PYPI, body=None)
+    with pytest.raises(BadResponse, match="JSON null"):
+        _get(fake_registry)
+    assert fake_registry.request_count(PYPI) == 1
+
+
 def test_html_captive_portal_is_bad_response(fake_registry: FakeRegistry) -> None:
     fake_registry.set_fault(Fault.HTML, registry=PYPI)
     with pytest.raises(BadResponse):

@@ -19,6 +19,7 @@ import orjson
 
 from phantom_guard._version import __version__
 from phantom_guard.errors import BadResponse, RateLimited, RegistryUnavailable
+from phantom_guard.registry._resolver import DaemonThreadResolver
 
 USER_AGENT = (
     f"phantom-guard/{__version__} (package existence checker; "
@@ -62,7 +63,9 @@ class HttpClient:
 
     def _ensure_session(self) -> aiohttp.ClientSession:
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self._connections, ttl_dns_cache=300)
+            connector = aiohttp.TCPConnector(
+                limit=self._connections, ttl_dns_cache=300, resolver=DaemonThreadResolver()
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=self._timeout,
@@ -124,9 +127,12 @@ class HttpClient:
         except TimeoutError:
             raise RegistryUnavailable(f"timed out waiting for {_host(url)}") from None
         try:
-            return orjson.loads(body)
+            document = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise BadResponse(f"malformed JSON from {_host(url)}: {exc}") from None
+        if document is None:  # None is this method's "404": a 200 `null` must not read as one
+            raise BadResponse(f"JSON null from {_host(url)} instead of a document")
+        return document
 
     async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
         declared = response.content_length
