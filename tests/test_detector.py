@@ -375,3 +375,15 @@ def test_offline_miss_is_an_error_that_mentions_the_network() -> None:
     assert unknown.exists is None
     assert "network" in (unknown.error or "")
     assert fake.total == 0
+
+
+def test_an_unexpected_exception_is_that_names_error_not_the_batchs() -> None:
+    """A bug in a client (here a TypeError) fails closed for one name; the rest are checked."""
+    fake = FakeClient(
+        {"steady-lib": old_package("steady-lib")},
+        failures={"buggy-lib": TypeError("'int' object is not iterable")},
+    )
+    results = run(lambda d: d.validate_batch(["steady-lib", "buggy-lib", "gone-pkg"]), fake)
+    assert [r.recommendation for r in results] == [R.SAFE, R.ERROR, R.NOT_FOUND]
+    assert results[1].error == "unexpected error: TypeError: 'int' object is not iterable"
+    assert results[1].exists is None

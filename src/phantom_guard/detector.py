@@ -7,6 +7,7 @@ cache never import the HTTP client.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry._http import HttpClient
     from phantom_guard.runner import ProgressCallback
+
+_log = logging.getLogger("phantom_guard")
 
 
 @dataclass(slots=True)
@@ -237,6 +240,13 @@ class Detector:
         return list(targets.values()), errors
 
     async def _assess(self, target: _Target) -> PackageRisk:
+        try:
+            return await self._assess_target(target)
+        except Exception as exc:  # a bug costs this name its verdict, not the batch its results
+            _log.debug("unexpected error while checking %s", target.name, exc_info=True)
+            return target.unverified(f"unexpected error: {type(exc).__name__}: {exc}")
+
+    async def _assess_target(self, target: _Target) -> PackageRisk:
         import asyncio  # here, not at the top: answer_locally runs without an event loop
 
         if (risk := self._name_verdict(target)) is not None:
