@@ -94,3 +94,11 @@ def test_hostile_text_is_never_raw() -> None:
     assert len(rows) == 3
     assert all(len(cells(row)) == 6 for row in rows)
     assert "**Input errors**" in output
+
+
+def test_suggestions_are_code_spans_without_backslashes() -> None:
+    from phantom_guard.report.markdown import _code
+
+    assert _code("@types/node") == "`@types/node`"  # no "\@" shown inside the span
+    assert _code("evil`|name") == "evil\\`\\|name"  # could end the span or the cell: escaped
+    assert _code("a\x1b[31m") == "`a\\x1b[31m`"

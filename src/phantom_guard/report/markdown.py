@@ -48,11 +48,21 @@ def _row(risk: PackageRisk) -> str:
     where = "<br>".join(escape(f"{s.file}:{s.line}" if s.line else s.file) for s in risk.sources)
     reasons = [escape(s.message) for s in risk.signals if s.weight > 0][:3]
     if risk.suggestion:
-        reasons.append(f"did you mean `{escape(risk.suggestion)}`?")
+        reasons.append(f"did you mean {_code(risk.suggestion)}?")
     return (
         f"| {_ICONS[risk.recommendation]} | {risk.recommendation.value} | "
         f"{escape(risk.name)} | {risk.registry.value} | {where} | {'<br>'.join(reasons)} |"
     )
+
+
+def _code(text: str) -> str:
+    """A code span: backslash escapes do not work inside one, so only text that cannot end the
+    span or the table cell goes in it (a suggestion is a popular name: always); else escaped text.
+    """
+    cleaned = clean(text)
+    if "`" in cleaned or "|" in cleaned:
+        return escape(text)
+    return f"`{cleaned}`"
 
 
 def escape(text: str) -> str:
