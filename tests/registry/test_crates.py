@@ -191,3 +191,13 @@ def test_fetch_folds_case_and_underscores(fake_registry: FakeRegistry, spelling:
 def test_fetch_missing_is_none(fake_registry: FakeRegistry) -> None:
     assert _fetch(fake_registry, "serde_jsn") is None
     assert fake_registry.request_count(CRATES) == 1
+
+
+def test_all_yanked_has_no_latest_version() -> None:
+    """crates.io reports max_version "0.0.0" when nothing is installable: that is no release."""
+    releases = [("1.0.0", utc(2020, 1, 1)), ("1.0.1", utc(2020, 2, 1))]
+    doc = documents.crates_document("y", releases, yanked_versions=["1.0.0", "1.0.1"])
+    assert doc["crate"]["max_version"] == "0.0.0"
+    meta = parse_document("y", doc)
+    assert meta.all_yanked is True
+    assert meta.latest_version is None

@@ -32,6 +32,9 @@ class CratesClient:
         return parse_document(name, document)
 
 
+_NO_VERSION = "0.0.0"
+
+
 def parse_document(name: str, document: Any) -> PackageMetadata:
     """Map a crates.io crate document to `PackageMetadata` (publishers stand for maintainers)."""
     root = doc.require_object(document, "crates.io document")
@@ -58,11 +61,14 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
     homepage = doc.text(crate.get("homepage"))
     if repository is None and doc.is_code_host(homepage):
         repository = homepage
+    all_yanked = bool(versions) and all(v.get("yanked") is True for v in versions)
+    latest = doc.text(crate.get("max_stable_version")) or doc.text(crate.get("max_version"))
+    if all_yanked and latest == _NO_VERSION:
+        latest = None  # crates.io's placeholder when nothing is installable, not a release
     return PackageMetadata(
         name=crate_name,
         registry=Registry.CRATES,
-        latest_version=doc.text(crate.get("max_stable_version"))
-        or doc.text(crate.get("max_version")),
+        latest_version=latest,
         created=doc.timestamp(crate.get("created_at"))
         or (release_times[0] if release_times else None),
         latest_release=release_times[-1]
@@ -75,5 +81,5 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
         maintainers=tuple(publishers) if versions else None,
         summary=doc.text(crate.get("description")),
         monthly_downloads=round(recent * 30 / _RECENT_DAYS) if recent is not None else None,
-        all_yanked=bool(versions) and all(v.get("yanked") is True for v in versions),
+        all_yanked=all_yanked,
     )
