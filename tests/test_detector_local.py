@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,3 +159,15 @@ def test_findings_round_trip() -> None:
 def test_unreadable_findings_raise_value_error(payload: bytes) -> None:
     with pytest.raises(ValueError):
         NameFindings.from_bytes(payload)
+
+
+def test_validate_sync_answers_locally_then_over_the_network(registry_env: Any) -> None:
+    from phantom_guard.api import validate_sync
+
+    assert validate_sync("flask").recommendation is R.SAFE
+    assert registry_env.requests == []
+    first = validate_sync("reqeusts")  # not on the fake registry: looked up, NOT_FOUND
+    again = validate_sync("reqeusts", settings=Settings.load().with_overrides(ignore=("reqeusts",)))
+    assert (first.recommendation, first.cached) == (R.NOT_FOUND, False)
+    assert (again.recommendation, again.cached) == (R.NOT_FOUND, True)  # asked for: still checked
+    assert len(registry_env.requests) == 1

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from phantom_guard.detector import Detector
+from phantom_guard.detector import Detector, make_ref
 from phantom_guard.errors import InputError, SourceError
 from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Source
 from phantom_guard.runner import ProgressCallback
@@ -28,8 +28,22 @@ async def validate(
 def validate_sync(
     name: str, registry: Registry | str = Registry.PYPI, *, settings: Settings | None = None
 ) -> PackageRisk:
-    """`validate` for code that is not async."""
-    return asyncio.run(validate(name, registry, settings=settings))
+    """`validate` for code that is not async; popular and cached names need no event loop."""
+    detector = Detector(settings)
+    try:
+        local = detector.answer_locally([make_ref(name, registry)], honour_ignore=False)
+    except BaseException:
+        detector.close_store()
+        raise
+    if local is not None:
+        detector.close_store()
+        return local.results[0]
+
+    async def go() -> PackageRisk:
+        async with detector:
+            return await detector.validate(name, registry)
+
+    return asyncio.run(go())
 
 
 async def validate_many(

@@ -135,14 +135,17 @@ class Detector:
             self._store.close()
             self._store = None
 
-    def answer_locally(self, refs: Sequence[PackageRef]) -> Report | None:
+    def answer_locally(
+        self, refs: Sequence[PackageRef], *, honour_ignore: bool = True
+    ) -> Report | None:
         """The report for `refs` if every name is answered without the network, else None.
 
         Synchronous, so a command whose names are all allow-listed, popular or cached finishes
         without starting an event loop, loading the HTTP client, or (with findings cached)
-        building the typosquat indexes. None means: run `check`.
+        building the typosquat indexes. None means: run `check` (or `validate`, which like
+        ``honour_ignore=False`` checks a name even when the ignore list names it).
         """
-        targets, errors = self._targets(refs, honour_ignore=True)
+        targets, errors = self._targets(refs, honour_ignore=honour_ignore)
         results: list[PackageRisk] = []
         for target in targets:
             risk = self._name_verdict(target)
