@@ -49,8 +49,8 @@ BACKOFF: float = _POLICY["backoff"].default
 ATTEMPTS = RETRIES + 1
 #: A Retry-After longer than this is not waited for: the lookup fails at once.
 MAX_RETRY_AFTER: float = _http._MAX_RETRY_AFTER
-#: aiohttp counts redirect responses; the one that reaches ``max_redirects`` is refused.
-REDIRECTS_FOLLOWED = MAX_REDIRECTS - 1
+#: The first request, then one per redirect followed; the redirect after those is refused.
+REQUESTS_AT_THE_LIMIT = MAX_REDIRECTS + 1
 #: aiohttp itself sends an idempotent request once more when the connection drops before any
 #: answer (RFC 9112 §9.3.1.1), inside each of the client's attempts.
 SENDS_PER_DROPPED_ATTEMPT = 2
@@ -338,8 +338,8 @@ CASES = [
         Case(
             Fault.REDIRECT,
             lambda reg: {"location": reg.path(TARGET)},
-            times=REDIRECTS_FOLLOWED,
-            requests=REDIRECTS_FOLLOWED + 1,
+            times=MAX_REDIRECTS,
+            requests=REQUESTS_AT_THE_LIMIT,
             waits="none",
         ),
         id="redirects-within-limit",
@@ -348,8 +348,8 @@ CASES = [
         Case(
             Fault.REDIRECT,
             lambda reg: {"location": reg.path(TARGET)},
-            times=REDIRECTS_FOLLOWED + 1,
-            requests=MAX_REDIRECTS,
+            times=MAX_REDIRECTS + 1,
+            requests=REQUESTS_AT_THE_LIMIT,
             waits="none",
             reason="too many redirects",
         ),
@@ -359,7 +359,7 @@ CASES = [
         Case(
             Fault.REDIRECT,
             lambda reg: {"location": reg.path(TARGET), "status": 301},
-            requests=MAX_REDIRECTS,
+            requests=REQUESTS_AT_THE_LIMIT,
             waits="none",
             reason="too many redirects",
         ),

@@ -26,7 +26,7 @@ USER_AGENT = (
     "+https://github.com/phantom-guard/phantom-guard)"
 )
 MAX_BODY_BYTES = 64 * 1024 * 1024
-MAX_REDIRECTS = 5
+MAX_REDIRECTS = 5  # followed; the next one is an error
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 # Longer waits than this are not worth blocking a commit hook for: report RateLimited instead.
 _MAX_RETRY_AFTER = 10.0
@@ -103,7 +103,7 @@ class HttpClient:
     async def _get_once(self, url: str) -> Any | None:
         session = self._ensure_session()
         try:
-            async with session.get(url, max_redirects=MAX_REDIRECTS) as response:
+            async with session.get(url, max_redirects=MAX_REDIRECTS + 1) as response:
                 if response.status == 404:
                     return None
                 if response.status == 429:
