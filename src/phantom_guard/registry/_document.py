@@ -33,6 +33,30 @@ def require_object(value: Any, what: str) -> dict[str, Any]:
     return value
 
 
+def optional_object(value: Any, what: str) -> dict[str, Any]:
+    """`value` if it is a JSON object, an empty one if absent (null), else BadResponse."""
+    return {} if value is None else require_object(value, what)
+
+
+def optional_array(value: Any, what: str) -> list[Any]:
+    """`value` if it is a JSON array, an empty one if absent (null), else BadResponse."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadResponse(f"{what}: expected a JSON array, got {type(value).__name__}")
+    return value
+
+
+def require_text(value: Any, missing: str) -> str:
+    """`value` as `text` gives it, else BadResponse(`missing`): for fields every real document
+    has, such as the package's own name, whose absence means this is not such a document.
+    """
+    found = text(value)
+    if found is None:
+        raise BadResponse(missing)
+    return found
+
+
 def text(value: Any) -> str | None:
     """A non-empty stripped string, or None."""
     if isinstance(value, str):

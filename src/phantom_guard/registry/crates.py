@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from phantom_guard.errors import BadResponse
 from phantom_guard.model import PackageMetadata, Registry
 from phantom_guard.names import NormalizedName
 from phantom_guard.registry import _document as doc
@@ -39,15 +38,9 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
     """Map a crates.io crate document to `PackageMetadata` (publishers stand for maintainers)."""
     root = doc.require_object(document, "crates.io document")
     crate = doc.require_object(root.get("crate"), "crates.io document 'crate'")
-    crate_name = doc.text(crate.get("name"))
-    if crate_name is None:  # every crate object names its crate; this one proves nothing
-        raise BadResponse("crates.io document 'crate': no crate name")
-    listed = root.get("versions")
-    if listed is not None and not isinstance(listed, list):
-        raise BadResponse(
-            f"crates.io document 'versions': expected a JSON array, got {type(listed).__name__}"
-        )
-    versions = [v for v in listed or [] if isinstance(v, dict)]
+    crate_name = doc.require_text(crate.get("name"), "crates.io document 'crate': no crate name")
+    listed = doc.optional_array(root.get("versions"), "crates.io document 'versions'")
+    versions = [v for v in listed if isinstance(v, dict)]
     release_times: list[datetime] = sorted(
         moment for v in versions if (moment := doc.timestamp(v.get("created_at")))
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from phantom_guard.errors import BadResponse, LookupFailed
+from phantom_guard.errors import LookupFailed
 from phantom_guard.model import PackageMetadata, Registry
 from phantom_guard.names import NormalizedName
 from phantom_guard.registry import _document as doc
@@ -65,9 +65,7 @@ def parse_document(name: str, document: Any, *, downloads: int | None = None) ->
     version ``0.0.1-security``; ``deprecated`` is read from the latest version.
     """
     root = doc.require_object(document, "npm document")
-    package = doc.text(root.get("name"))
-    if package is None:  # every packument names its package; this is something else
-        raise BadResponse("npm document: no package name, not a packument")
+    package = doc.require_text(root.get("name"), "npm document: no package name, not a packument")
     times = doc.obj(root.get("time"))
     versions = doc.obj(root.get("versions"))
     latest_tag = doc.text(doc.obj(root.get("dist-tags")).get("latest"))

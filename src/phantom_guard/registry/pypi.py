@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from phantom_guard.errors import BadResponse
 from phantom_guard.model import PackageMetadata, Registry
 from phantom_guard.names import NormalizedName
 from phantom_guard.registry import _document as doc
@@ -40,15 +39,8 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
     """
     root = doc.require_object(document, "PyPI document")
     info = doc.require_object(root.get("info"), "PyPI document 'info'")
-    project = doc.text(info.get("name"))
-    if project is None:  # every project document names its project; this one proves nothing
-        raise BadResponse("PyPI document 'info': no project name")
-    listed = root.get("releases")
-    if listed is not None and not isinstance(listed, dict):
-        raise BadResponse(
-            f"PyPI document 'releases': expected a JSON object, got {type(listed).__name__}"
-        )
-    releases = doc.obj(listed)
+    project = doc.require_text(info.get("name"), "PyPI document 'info': no project name")
+    releases = doc.optional_object(root.get("releases"), "PyPI document 'releases'")
     release_times: list[datetime] = []
     release_count = 0
     files_total = 0
