@@ -104,14 +104,8 @@ class SqliteStore:
     def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
         """The live answer stored for this name, or None (absent, expired, or unreadable)."""
         with self._lock:
-            try:
-                row = self._conn.execute(_SELECT, (registry, name)).fetchone()
-            except sqlite3.ProgrammingError:
-                raise  # used after close(): a bug, not a cache miss
-            except sqlite3.DatabaseError as exc:
-                self._trouble("read", exc)
-                self._misses += 1
-                return None
+            cursor = self._execute("read", _SELECT, (registry, name))
+            row = cursor.fetchone() if cursor is not None else None
             if row is None:
                 self._misses += 1
                 return None
@@ -131,7 +125,7 @@ class SqliteStore:
                         raise PayloadError("a found row holds no metadata")
                 except PayloadError as exc:
                     _log.debug("cache: dropping unreadable row %s/%s: %s", registry, name, exc)
-                    self._execute_quietly(_DROP_ROW, (registry, name, stored_at))
+                    self._execute("write", _DROP_ROW, (registry, name, stored_at))
                     self._misses += 1
                     return None
             else:
@@ -150,25 +144,15 @@ class SqliteStore:
             return
         row = (registry, name, metadata is not None, payload, self._clock())
         with self._lock:
-            try:
-                self._conn.execute(_UPSERT, row)
-            except sqlite3.ProgrammingError:
-                raise
-            except sqlite3.DatabaseError as exc:
-                self._trouble("write", exc)
+            self._execute("write", _UPSERT, row)
 
     def get_findings(
         self, registry: Registry, name: NormalizedName, fingerprint: str
     ) -> bytes | None:
         """The stored findings for this name under `fingerprint`, or None."""
         with self._lock:
-            try:
-                row = self._conn.execute(_SELECT_FINDINGS, (registry, name, fingerprint)).fetchone()
-            except sqlite3.ProgrammingError:
-                raise
-            except sqlite3.DatabaseError as exc:
-                self._trouble("read", exc)
-                return None
+            cursor = self._execute("read", _SELECT_FINDINGS, (registry, name, fingerprint))
+            row = cursor.fetchone() if cursor is not None else None
         return row[0] if row is not None and isinstance(row[0], bytes) else None
 
     def put_findings(
@@ -176,12 +160,7 @@ class SqliteStore:
     ) -> None:
         """Store (or replace) the findings for this name; a write that fails is skipped."""
         with self._lock:
-            try:
-                self._conn.execute(_UPSERT_FINDINGS, (registry, name, fingerprint, payload))
-            except sqlite3.ProgrammingError:
-                raise
-            except sqlite3.DatabaseError as exc:
-                self._trouble("write", exc)
+            self._execute("write", _UPSERT_FINDINGS, (registry, name, fingerprint, payload))
 
     def clear(self, registry: Registry | None = None) -> int:
         """Delete every answer, or one registry's; returns how many answers were removed."""
@@ -310,11 +289,17 @@ class SqliteStore:
             target.name,
         )
 
-    def _execute_quietly(self, sql: str, parameters: tuple[object, ...]) -> None:
+    def _execute(
+        self, action: str, sql: str, parameters: tuple[object, ...]
+    ) -> sqlite3.Cursor | None:
+        """Run one statement (the caller holds the lock); trouble costs it, not the run: None."""
         try:
-            self._conn.execute(sql, parameters)
-        except sqlite3.OperationalError as exc:
-            self._trouble("write", exc)
+            return self._conn.execute(sql, parameters)
+        except sqlite3.ProgrammingError:
+            raise  # used after close(): a bug, not a cache miss
+        except sqlite3.DatabaseError as exc:
+            self._trouble(action, exc)
+            return None
 
     def _trouble(self, action: str, exc: sqlite3.DatabaseError) -> None:
         # One warning per store: a full disk would otherwise print a line per package.
