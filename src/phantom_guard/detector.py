@@ -148,12 +148,14 @@ class Detector:
         targets, errors = self._targets(refs, honour_ignore=honour_ignore)
         results: list[PackageRisk] = []
         for target in targets:
-            risk = self._name_verdict(target)
+            popular = self._names.popular(target.normalized, target.registry)
+            risk = self._name_verdict(target, popular)
             if risk is None:
                 entry = self._open_store().get(target.registry, target.normalized)
                 if entry is None:
                     return None
-                risk = self._verdict(target, self._findings(target), entry.metadata, cached=True)
+                findings = popular or self._findings(target)
+                risk = self._verdict(target, findings, entry.metadata, cached=True)
             results.append(risk)
         return Report(tuple(results), input_errors=tuple(errors))
 
@@ -252,7 +254,8 @@ class Detector:
     async def _assess_target(self, target: _Target) -> PackageRisk:
         import asyncio  # here, not at the top: answer_locally runs without an event loop
 
-        if (risk := self._name_verdict(target)) is not None:
+        popular = self._names.popular(target.normalized, target.registry)
+        if (risk := self._name_verdict(target, popular)) is not None:
             return risk
         # The request goes out first and the name is analysed while it is on the wire: the
         # first analysis in a process builds the typosquat index, ~0.1 s of CPU that would
@@ -260,7 +263,7 @@ class Detector:
         pending = asyncio.ensure_future(self._client(target.registry).lookup(target.normalized))
         try:
             await asyncio.sleep(0)
-            findings = self._findings(target)
+            findings = popular or self._findings(target)
         except BaseException:
             pending.cancel()
             raise
@@ -270,23 +273,20 @@ class Detector:
             return target.unverified(str(exc), findings.signals)
         return self._verdict(target, findings, lookup.metadata, cached=lookup.cached)
 
-    def _name_verdict(self, target: _Target) -> PackageRisk | None:
+    def _name_verdict(self, target: _Target, popular: NameFindings | None) -> PackageRisk | None:
         """SAFE for an allow-listed or (unless verify_popular) popular name; None: look it up."""
         if self._allow.contains(target.registry, target.normalized):
             allowed = signal(SignalKind.ALLOWLISTED, "on the allow list in the configuration")
             return target.risk(Recommendation.SAFE, 0.0, exists=None, signals=(allowed,))
-        if self.settings.verify_popular:
-            return None
-        popular = self._names.popular(target.normalized, target.registry)
-        if popular is None:
+        if popular is None or self.settings.verify_popular:
             return None
         return target.risk(Recommendation.SAFE, 0.0, exists=True, signals=popular.signals)
 
     def _findings(self, target: _Target) -> NameFindings:
-        """Name analysis, read from the cache when an earlier run stored it for these lists."""
+        """Name analysis of a name not on the popular list, read from the cache when an earlier
+        run stored it for these lists.
+        """
         registry, name = target.registry, target.normalized
-        if (popular := self._names.popular(name, registry)) is not None:
-            return popular
         store = self._open_store()
         fingerprint = self._names.fingerprint(registry)
         stored = store.get_findings(registry, name, fingerprint)
