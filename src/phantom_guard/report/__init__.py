@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
-# C0/C1 controls, DEL, and Unicode bidi/format controls that can reorder or hide text.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-# What a JSON encoder leaves raw but a terminal acts on; it can only occur inside strings.
-_UNSAFE_IN_JSON = re.compile(
-    "[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+# DEL, C1 controls, and Unicode bidi/format controls that can reorder or hide text.
+_HIDDEN = "\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+# ... and C0 controls, for text shown as it is.
+_UNSAFE = re.compile(f"[\x00-\x1f{_HIDDEN}]")
+# What a JSON encoder leaves raw (it escapes C0) but a terminal acts on, line separators
+# included; it can only occur inside strings.
+_UNSAFE_IN_JSON = re.compile(f"[\u2028\u2029{_HIDDEN}]")
 
 
 def json_safe(document: str) -> str:
