@@ -55,3 +55,14 @@ def registry_env(
     monkeypatch.setenv("PHANTOM_GUARD_TIMEOUT", "2")
     monkeypatch.delenv("PHANTOM_GUARD_OFFLINE", raising=False)
     return fake_registry
+
+
+@pytest.fixture
+def project_env(
+    registry_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> FakeRegistry:
+    """`registry_env`, run from an empty project (a git root with no config file)."""
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    monkeypatch.chdir(project)
+    return registry_env

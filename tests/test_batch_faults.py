@@ -42,18 +42,13 @@ _OLD = [("1.0.0", documents.days_ago(700)), ("1.4.2", documents.days_ago(200))]
 
 
 @pytest.fixture
-def project(
-    registry_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> FakeRegistry:
+def project(project_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch) -> FakeRegistry:
     """The fake registry in the environment, from an empty project; retries without waiting."""
-    folder = tmp_path / "project"
-    (folder / ".git").mkdir(parents=True)
-    monkeypatch.chdir(folder)
     # Never a timeout on a loaded machine: an ERROR must come from the injected faults only.
     monkeypatch.setenv("PHANTOM_GUARD_TIMEOUT", "60")
     # The jittered backoff between attempts (0-0.25 s, then 0-0.5 s) only slows the test down.
     monkeypatch.setattr(HttpClient, "_delay", lambda self, attempt: 0.0)
-    return registry_env
+    return project_env
 
 
 def batch_names(count: int, registries: Sequence[Registry] = _REGISTRIES) -> list[Ref]:

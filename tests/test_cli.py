@@ -49,16 +49,11 @@ SUMMARY_KEYS = {"total", "SAFE", "SUSPICIOUS", "HIGH_RISK", "NOT_FOUND", "ERROR"
 
 
 @pytest.fixture
-def cli_env(
-    registry_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> FakeRegistry:
+def cli_env(project_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch) -> FakeRegistry:
     """The fake registry in the environment, run from an empty project (no config file)."""
-    project = tmp_path / "project"
-    (project / ".git").mkdir(parents=True)
-    monkeypatch.chdir(project)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    _add_now_relative_documents(registry_env)
-    return registry_env
+    _add_now_relative_documents(project_env)
+    return project_env
 
 
 def _now() -> datetime:

@@ -39,6 +39,7 @@ from phantom_guard.cli import main
 from phantom_guard.registry import _http
 from phantom_guard.registry._http import MAX_BODY_BYTES, MAX_REDIRECTS, HttpClient
 from tests.fakeregistry import CRATES, NPM, PYPI, FakeRegistry, Fault, documents
+from tests.test_cli import RESULT_KEYS
 
 # ---------------------------------------------------------------- the retry policy, as _http has it
 
@@ -62,20 +63,6 @@ BYSTANDER = "wombat-almanac"  # served normally, in the same batch
 MISSING = "zz-absent-quokka"  # served as 404 by every registry
 _RELEASES = [("1.0.0", documents.days_ago(800)), ("1.1.0", documents.days_ago(400))]
 
-RESULT_KEYS = {
-    "name",
-    "normalized_name",
-    "registry",
-    "purl",
-    "recommendation",
-    "risk_score",
-    "exists",
-    "signals",
-    "suggestion",
-    "sources",
-    "cached",
-    "error",
-}
 
 # Timeout (PHANTOM_GUARD_TIMEOUT, seconds) for faults that are about time, and for the others.
 SHORT_TIMEOUT = 0.3
@@ -392,19 +379,14 @@ CASES = [
 
 
 @pytest.fixture
-def fault_env(
-    registry_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> FakeRegistry:
+def fault_env(project_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch) -> FakeRegistry:
     """The fake registry serving TARGET and BYSTANDER on every registry; cwd an empty project."""
-    project = tmp_path / "project"
-    (project / ".git").mkdir(parents=True)
-    monkeypatch.chdir(project)
     monkeypatch.setenv("PHANTOM_GUARD_TIMEOUT", str(TIMEOUT))
     for name in (TARGET, BYSTANDER):
-        registry_env.add_pypi(name, documents.pypi_document(name))
-        registry_env.add_npm(name, documents.npm_document(name, _RELEASES), downloads=25_000)
-        registry_env.add_crate(name, documents.crates_document(name, _RELEASES))
-    return registry_env
+        project_env.add_pypi(name, documents.pypi_document(name))
+        project_env.add_npm(name, documents.npm_document(name, _RELEASES), downloads=25_000)
+        project_env.add_crate(name, documents.crates_document(name, _RELEASES))
+    return project_env
 
 
 @pytest.fixture(scope="module", autouse=True)
