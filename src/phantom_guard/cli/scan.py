@@ -1,4 +1,4 @@
-"""The command line: options -> Settings -> one library call -> render -> exit code.
+"""`validate` and `check`: options -> Settings -> one library call -> render -> exit code.
 
 Exit codes (DESIGN.md §2): 0 nothing at or above --fail-on, 1 findings, 2 usage or input error,
 3 some names could not be verified. Input errors are one line on stderr, never a traceback.
@@ -6,7 +6,6 @@ Exit codes (DESIGN.md §2): 0 nothing at or above --fail-on, 1 findings, 2 usage
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sys
 from collections.abc import Callable, Coroutine
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, assert_never
 
 import click
 
-from phantom_guard._version import __version__
 from phantom_guard.errors import InputError, PhantomGuardError
 from phantom_guard.model import FailOn, Registry, Report
 from phantom_guard.settings import Settings
@@ -88,24 +86,7 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    __version__, "--version", prog_name="phantom-guard", message="%(prog)s %(version)s"
-)
-def main() -> None:
-    """Stop AI-hallucinated and typosquatted packages before they are installed."""
-    logger = logging.getLogger("phantom_guard")
-    # One handler per process, writing to the stderr of this call (tests invoke main repeatedly).
-    for handler in list(logger.handlers):
-        if getattr(handler, "phantom_guard_cli", False):
-            logger.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("phantom-guard: warning: %(message)s"))
-    handler.phantom_guard_cli = True  # type: ignore[attr-defined]
-    logger.addHandler(handler)
-
-
-@main.command()
+@click.command()
 @click.argument("names", nargs=-1, required=True)
 @click.option(
     "-r",
@@ -136,7 +117,7 @@ def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
     _finish(settings, options, _run(settings, work))
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-r",
@@ -181,52 +162,6 @@ def check(
         )
 
     _finish(settings, options, _run(settings, work))
-
-
-@main.group()
-def cache() -> None:
-    """Inspect or clear the lookup cache."""
-
-
-@cache.command("path")
-def cache_path() -> None:
-    """Print the cache directory."""
-    click.echo(str(_guard(lambda: _settings({})).resolved_cache_dir))
-
-
-@cache.command("stats")
-@click.option("--registry", type=click.Choice([r.value for r in Registry]), default=None)
-def cache_stats(registry: str | None) -> None:
-    """Show how many answers are cached."""
-    from phantom_guard.cache import open_store
-
-    store = open_store(_guard(lambda: _settings({})).resolved_cache_dir)
-    try:
-        stats = store.stats()
-    finally:
-        store.close()
-    click.echo(f"path: {stats.path}")
-    click.echo(f"size: {stats.size_bytes or 0:,} bytes")
-    if registry:
-        click.echo(f"{registry}: {stats.by_registry.get(registry, 0)} entries")
-        return
-    click.echo(f"entries: {stats.entries} ({stats.found} found, {stats.not_found} not found)")
-    for name, count in sorted(stats.by_registry.items()):
-        click.echo(f"  {name}: {count}")
-
-
-@cache.command("clear")
-@click.option("--registry", type=click.Choice([r.value for r in Registry]), default=None)
-def cache_clear(registry: str | None) -> None:
-    """Remove cached answers (of one registry with --registry)."""
-    from phantom_guard.cache import open_store
-
-    store = open_store(_guard(lambda: _settings({})).resolved_cache_dir)
-    try:
-        removed = store.clear(Registry(registry) if registry else None)
-    finally:
-        store.close()
-    click.echo(f"removed {removed} cached entries")
 
 
 def _settings(options: dict[str, Any]) -> Settings:
