@@ -63,7 +63,7 @@ def test_repository_tree_is_searched_and_build_dirs_skipped(
     assert found[("pypi", "reqeusts")]["recommendation"] == "NOT_FOUND"
     assert found[("pypi", "reqeusts")]["suggestion"] == "requests"
     assert found[("pypi", "reqeusts")]["sources"] == [
-        {"file": str(root / "backend/requirements.txt"), "line": 3}
+        {"file": str(root / "backend/requirements.txt"), "line": 3, "version": None}
     ]
     assert found[("npm", "expres")]["sources"][0]["line"] == 5
     assert found[("crates", "serde")]["recommendation"] == "SAFE"

@@ -310,7 +310,15 @@ def test_json_contract(cli_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch) -
     )
     assert code == 1
     document = json.loads(out)  # exactly one JSON document, nothing else on stdout
-    assert set(document) == {"schema_version", "tool", "results", "summary"}
+    assert set(document) == {
+        "schema_version",
+        "tool",
+        "results",
+        "summary",
+        "skipped",
+        "feeds",
+        "config",
+    }
     assert document["schema_version"] == 1
     assert document["tool"] == {"name": "phantom-guard", "version": __version__}
     assert [r["name"] for r in document["results"]] == [

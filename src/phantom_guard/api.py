@@ -12,7 +12,7 @@ from pathlib import Path
 
 from phantom_guard.detector import Detector, make_ref
 from phantom_guard.errors import InputError, SourceError
-from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Source
+from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Skipped
 from phantom_guard.runner import ProgressCallback
 from phantom_guard.settings import Settings
 
@@ -46,6 +46,36 @@ def validate_sync(
     return asyncio.run(go())
 
 
+def check_refs(
+    refs: Sequence[PackageRef],
+    *,
+    settings: Settings | None = None,
+    on_progress: ProgressCallback | None = None,
+    fail_fast: bool = False,
+) -> Report:
+    """The local-first entry point: allow-listed, popular and cached names are answered without
+    an event loop or the HTTP client; only the rest go to the async pipeline. One Report either way.
+
+    Synchronous; used by every command that reads names (validate, check, the install guard,
+    the agent hook, the MCP server).
+    """
+    detector = Detector(settings)
+    try:
+        local = detector.answer_locally(refs)
+    except BaseException:
+        detector.close_store()
+        raise
+    if local is not None:
+        detector.close_store()
+        return local
+
+    async def go() -> Report:
+        async with detector:
+            return await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+
+    return asyncio.run(go())
+
+
 async def validate_many(
     names: Iterable[str],
     registry: Registry | str = Registry.PYPI,
@@ -66,7 +96,7 @@ def collect_refs(
     *,
     registry: Registry | None = None,
     since: str | None = None,
-) -> tuple[list[PackageRef], list[tuple[Source, str]], list[str]]:
+) -> tuple[list[PackageRef], list[Skipped], list[str]]:
     """Parse files and directories into refs, skipped entries and per-file errors.
 
     A directory is searched for dependency files; a file that fails to parse is reported in the
@@ -76,7 +106,7 @@ def collect_refs(
     from phantom_guard.sources import discover, parse_file
 
     refs: list[PackageRef] = []
-    skipped: list[tuple[Source, str]] = []
+    skipped: list[Skipped] = []
     errors: list[str] = []
     files: list[Path] = []
     for given in paths or ["."]:
@@ -96,7 +126,9 @@ def collect_refs(
             continue
         for ref in parsed.refs:
             refs.append(ref if registry is None else PackageRef(ref.name, registry, ref.source))
-        skipped.extend(parsed.skipped)
+        skipped.extend(
+            Skipped(spec="", reason=reason, source=source) for source, reason in parsed.skipped
+        )
     if since is not None:
         refs = _introduced(refs, files, since, errors)
     return refs, skipped, errors

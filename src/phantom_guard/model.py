@@ -92,6 +92,12 @@ class SignalKind(StrEnum):
     TYPOSQUAT = "TYPOSQUAT"
     HALLUCINATION_PATTERN = "HALLUCINATION_PATTERN"
     BRAND_NAMESPACE = "BRAND_NAMESPACE"
+    KNOWN_MALICIOUS = "KNOWN_MALICIOUS"
+    MALICIOUS_VERSION = "MALICIOUS_VERSION"
+    MALICIOUS_VERSION_IN_RANGE = "MALICIOUS_VERSION_IN_RANGE"
+    CONFIG_WEAKENED = "CONFIG_WEAKENED"
+    FOREIGN_SOURCE = "FOREIGN_SOURCE"
+    DEPENDENCY_CONFUSION_EXPOSURE = "DEPENDENCY_CONFUSION_EXPOSURE"
 
 
 EvidenceValue = str | int | float | bool | None
@@ -113,10 +119,13 @@ class Signal:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a dependency was declared: a file and, when known, a 1-based line."""
+    """Where a dependency was declared: a file, when known a 1-based line, and the exact version
+    that declaration pins (a lock file entry or an ``==`` pin), else None.
+    """
 
     file: str
     line: int | None = None
+    version: str | None = None
 
     def __post_init__(self) -> None:
         if self.line is not None and self.line < 1:
@@ -130,6 +139,26 @@ class PackageRef:
     name: str
     registry: Registry
     source: Source | None = None
+    version: str | None = None  # the exact version asked for (``name==1.2``), if any
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry that was not checked, and why (editable, path, URL, VCS, workspace, private)."""
+
+    spec: str
+    reason: str
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """Which known-malicious data a report used: the feed's name, its date and size."""
+
+    name: str
+    data_as_of: str | None
+    records: int
+    stale: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +235,10 @@ class Report:
     """All results of one run, in input order."""
 
     results: tuple[PackageRisk, ...]
-    skipped: tuple[tuple[Source, str], ...] = ()
+    skipped: tuple[Skipped, ...] = ()
     input_errors: tuple[str, ...] = ()
+    feeds: tuple[FeedInfo, ...] = ()
+    config: tuple[str, ...] = ()  # the config files this run read, in the order applied
 
     def count(self, recommendation: Recommendation) -> int:
         """How many results carry this verdict."""

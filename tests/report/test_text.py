@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from phantom_guard.model import Recommendation, Report, Source
+from phantom_guard.model import Recommendation, Report, Skipped, Source
 from phantom_guard.report import clean, text
 from tests.report import (
     HOSTILE,
@@ -62,7 +62,11 @@ def test_empty_report() -> None:
 def test_skipped_entries() -> None:
     report = Report(
         (risk("requests", Recommendation.SAFE),),
-        skipped=((Source("requirements.txt", 9), "a URL, not a registry package"),),
+        skipped=(
+            Skipped(
+                "https://x/y.whl", "a URL, not a registry package", Source("requirements.txt", 9)
+            ),
+        ),
         input_errors=("requirements.txt:3: invalid pypi package name 'bad name'",),
     )
     output = text.render(report)

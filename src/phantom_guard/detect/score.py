@@ -16,6 +16,8 @@ from phantom_guard.model import Recommendation, Signal, SignalKind
 WEIGHTS: dict[SignalKind, float] = {
     # Verdicts on their own.
     SignalKind.SECURITY_HOLDING: 1.0,  # the registry removed it for malware
+    SignalKind.KNOWN_MALICIOUS: 1.0,  # listed in the known-malicious feed (detect/feed)
+    SignalKind.MALICIOUS_VERSION: 1.0,  # the exact version pinned is listed as malicious
     SignalKind.NOT_FOUND: 0.9,
     SignalKind.UNPUBLISHED: 0.7,  # the name is free to be re-registered by anyone
     SignalKind.NO_RELEASES: 0.5,  # a name registered with nothing uploaded
@@ -25,6 +27,11 @@ WEIGHTS: dict[SignalKind, float] = {
     SignalKind.BRAND_NAMESPACE: 0.3,
     # New + few releases + a suspicious name: the shape of a registered slopsquat.
     SignalKind.PLACEHOLDER_SHAPE: 0.25,
+    # Where it comes from and how the project is configured.
+    SignalKind.MALICIOUS_VERSION_IN_RANGE: 0.3,  # a declared range admits a listed version
+    SignalKind.CONFIG_WEAKENED: 0.3,  # a change adds to allow/ignore/private
+    SignalKind.FOREIGN_SOURCE: 0.3,  # fetched from a host no configuration names
+    SignalKind.DEPENDENCY_CONFUSION_EXPOSURE: 0.3,  # a private name the public index could serve
     # Metadata.
     SignalKind.ALL_YANKED: 0.6,  # pip will not install it by name
     SignalKind.RECENTLY_CREATED: 0.3,

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 
 from phantom_guard._version import __version__
-from phantom_guard.model import PackageRisk, Recommendation, Report
+from phantom_guard.model import PackageRisk, Recommendation, Report, Skipped
 from phantom_guard.report import json_safe
 
 SCHEMA_VERSION = 1
@@ -20,6 +20,17 @@ def render(report: Report) -> str:
         "tool": {"name": "phantom-guard", "version": __version__},
         "results": [result_object(r) for r in report.results],
         "summary": summary(report),
+        "skipped": [skipped_object(entry) for entry in report.skipped],
+        "feeds": [
+            {
+                "name": feed.name,
+                "data_as_of": feed.data_as_of,
+                "records": feed.records,
+                "stale": feed.stale,
+            }
+            for feed in report.feeds
+        ],
+        "config": list(report.config),
     }
     return json_safe(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()) + "\n"
 
@@ -44,9 +55,21 @@ def result_object(risk: PackageRisk) -> dict[str, Any]:
             for s in risk.signals
         ],
         "suggestion": risk.suggestion,
-        "sources": [{"file": src.file, "line": src.line} for src in risk.sources],
+        "sources": [
+            {"file": src.file, "line": src.line, "version": src.version} for src in risk.sources
+        ],
         "cached": risk.cached,
         "error": risk.error,
+    }
+
+
+def skipped_object(entry: Skipped) -> dict[str, Any]:
+    """One entry of the top-level ``skipped`` list."""
+    return {
+        "file": entry.source.file if entry.source else None,
+        "line": entry.source.line if entry.source else None,
+        "spec": entry.spec,
+        "reason": entry.reason,
     }
 
 

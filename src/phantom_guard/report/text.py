@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from phantom_guard.model import PackageRisk, Recommendation, Report, Signal
+from phantom_guard.model import PackageRisk, Recommendation, Report, Signal, Skipped
 from phantom_guard.report import clean
 
 _STYLES = {
@@ -85,10 +85,7 @@ def _footer(report: Report) -> list[str]:
 
 def render_skipped(report: Report) -> list[str]:
     """One line per skipped entry (shown with -v)."""
-    return [
-        f"skipped {clean(src.file)}:{src.line or '?'}: {clean(reason)}"
-        for src, reason in report.skipped
-    ]
+    return [f"skipped {_where(entry)}{clean(entry.reason)}" for entry in report.skipped]
 
 
 def _render_rich(report: Report, *, verbose: bool, width: int) -> str:
@@ -119,3 +116,9 @@ def _render_rich(report: Report, *, verbose: bool, width: int) -> str:
     for line in _footer(report):
         console.print(Text(line))
     return console.export_text(styles=True)
+
+
+def _where(entry: Skipped) -> str:
+    if entry.source is None:
+        return ""
+    return f"{clean(entry.source.file)}:{entry.source.line or '?'}: "
