@@ -212,6 +212,13 @@ class Detector:
         from phantom_guard.runner import run_batch  # asyncio: not needed by answer_locally
 
         targets, errors = self._targets(refs, honour_ignore=honour_ignore)
+        limit = self.settings.max_names
+        if len(targets) > limit:
+            raise InputError(
+                f"{len(targets)} distinct names to check, more than --max-names {limit}; "
+                "raise the limit to check them all"
+            )
+        deadline = self.settings.deadline
         results = await run_batch(
             targets,
             self._assess,
@@ -219,6 +226,8 @@ class Detector:
             skipped=_not_checked,
             on_progress=on_progress,
             fail_fast=self.settings.fail_on if fail_fast else None,
+            deadline=deadline,
+            expired=lambda target: target.unverified(f"deadline reached ({deadline:g} s)"),
         )
         return Report(tuple(results), input_errors=tuple(errors))
 
@@ -344,7 +353,10 @@ class Detector:
         if self._http is None:
             # One pooled connection per lookup in flight, so none waits for a free socket.
             self._http = HttpClient(
-                timeout=self.settings.timeout, connections=max(100, self.settings.concurrency)
+                timeout=self.settings.timeout,
+                connections=max(100, self.settings.concurrency),
+                budget_bytes=self.settings.body_budget_mb * 1024 * 1024,
+                rates=self.settings.request_rates,
             )
         match registry:
             case Registry.PYPI:

@@ -24,11 +24,15 @@ async def run_batch(
     skipped: Callable[[T], PackageRisk],
     on_progress: ProgressCallback | None = None,
     fail_fast: FailOn | None = None,
+    deadline: float | None = None,
+    expired: Callable[[T], PackageRisk] | None = None,
 ) -> list[PackageRisk]:
     """Assess every item, at most `concurrency` at a time; results in input order.
 
     With `fail_fast`, the first result at or above that level stops new work: items not yet
-    started get `skipped(item)` (an ERROR result), never a silent pass.
+    started get `skipped(item)` (an ERROR result), never a silent pass. With `deadline`
+    (seconds), lookups still running then are cancelled and every item without a result gets
+    `expired(item)`: the report stays complete, one result per item.
     """
     total = len(items)
     results: list[PackageRisk | None] = [None] * total
@@ -49,7 +53,13 @@ async def run_batch(
             if fail_fast is not None and risk.recommendation.severity >= fail_fast.threshold:
                 stop.set()
 
-    async with asyncio.TaskGroup() as group:
-        for _ in range(min(concurrency, total)):
-            group.create_task(worker())
-    return [risk if risk is not None else skipped(items[i]) for i, risk in enumerate(results)]
+    late = skipped
+    try:
+        async with asyncio.timeout(deadline), asyncio.TaskGroup() as group:
+            for _ in range(min(concurrency, total)):
+                group.create_task(worker())
+    except TimeoutError:
+        if expired is None:
+            raise
+        late = expired
+    return [risk if risk is not None else late(items[i]) for i, risk in enumerate(results)]

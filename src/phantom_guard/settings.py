@@ -17,6 +17,14 @@ from phantom_guard.model import FailOn
 from phantom_guard.registry import endpoints
 
 DEFAULT_CONCURRENCY = 50
+#: Seconds a run may spend on lookups: a commit hook must not hang on a registry that drips.
+DEFAULT_DEADLINE = 120.0
+#: Distinct names one run may look up; a 100,000-package lock file is refused, not crawled.
+DEFAULT_MAX_NAMES = 20_000
+#: MiB of response bodies in flight at once, across every lookup of a run.
+DEFAULT_BODY_BUDGET_MB = 256
+#: crates.io's crawler policy asks for at most one request per second.
+CRATES_PUBLIC_RATE = 1.0
 _MAX_CONCURRENCY = 500
 _CONFIG_KEYS = frozenset(
     {
@@ -54,6 +62,10 @@ class Settings:
     patterns: tuple[str, ...] = ()
     allow_unverified: bool = False
     verify_popular: bool = False
+    deadline: float = DEFAULT_DEADLINE
+    max_names: int = DEFAULT_MAX_NAMES
+    body_budget_mb: int = DEFAULT_BODY_BUDGET_MB
+    crates_rate: float | None = None  # requests/s to the crates host; None: policy default
     no_color: bool = False
     config_file: Path | None = field(default=None, compare=False)
 
@@ -62,9 +74,28 @@ class Settings:
             raise ConfigError(f"concurrency must be between 1 and {_MAX_CONCURRENCY}")
         if not self.timeout > 0:
             raise ConfigError("timeout must be a positive number of seconds")
+        if not self.deadline > 0:
+            raise ConfigError("deadline must be a positive number of seconds")
+        if self.max_names < 1:
+            raise ConfigError("max_names must be at least 1")
+        if self.body_budget_mb < 1:
+            raise ConfigError("the response budget must be at least 1 MiB")
+        if self.crates_rate is not None and not self.crates_rate >= 0:
+            raise ConfigError("the crates request rate must be 0 (no limit) or more")
         for url in (self.pypi_url, self.npm_url, self.npm_downloads_url, self.crates_url):
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"registry URL must be http(s): {url!r}")
+
+    @property
+    def request_rates(self) -> dict[str, float]:
+        """Requests-per-second ceilings by host: the public crates.io API's policy by default."""
+        from urllib.parse import urlsplit
+
+        host = urlsplit(self.crates_url).hostname or ""
+        rate = self.crates_rate
+        if rate is None:
+            rate = CRATES_PUBLIC_RATE if self.crates_url == endpoints.CRATES_URL else 0.0
+        return {host: rate} if rate > 0 else {}
 
     @property
     def resolved_cache_dir(self) -> Path:
@@ -152,6 +183,14 @@ _ENV_URLS = {
 }
 
 
+_ENV_NUMBERS: tuple[tuple[str, str, type[int] | type[float]], ...] = (
+    ("PHANTOM_GUARD_DEADLINE", "deadline", float),
+    ("PHANTOM_GUARD_MAX_NAMES", "max_names", int),
+    ("PHANTOM_GUARD_BODY_BUDGET_MB", "body_budget_mb", int),
+    ("PHANTOM_GUARD_CRATES_RATE", "crates_rate", float),
+)
+
+
 def _read_env(env: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for variable, key in _ENV_URLS.items():
@@ -164,6 +203,12 @@ def _read_env(env: Mapping[str, str]) -> dict[str, Any]:
             values["timeout"] = float(env["PHANTOM_GUARD_TIMEOUT"])
         except ValueError:
             raise ConfigError("PHANTOM_GUARD_TIMEOUT must be a number of seconds") from None
+    for variable, key, kind in _ENV_NUMBERS:
+        if env.get(variable):
+            try:
+                values[key] = kind(env[variable])
+            except ValueError:
+                raise ConfigError(f"{variable} must be a number") from None
     if env.get("PHANTOM_GUARD_OFFLINE", "") not in ("", "0"):
         values["offline"] = True
     if "NO_COLOR" in env and env["NO_COLOR"] != "":

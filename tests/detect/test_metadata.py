@@ -146,7 +146,9 @@ def test_maintainers_unknown_is_neutral_but_empty_is_a_signal() -> None:
 
 def test_deprecated() -> None:
     signal = by_kind(metadata_signals(established(deprecated="use other-lib"), NOW), K.DEPRECATED)
-    assert "use other-lib" in signal.message
+    # the publisher's note is registry text in the evidence, never part of the tool's message
+    assert signal.evidence["registry_text"] == "use other-lib"
+    assert "use other-lib" not in signal.message
 
 
 def test_deprecation_message_is_cut() -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import hashlib
 import json
 import random
 import threading
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -69,6 +71,9 @@ class Fault(enum.Enum):
     HANG = "hang"  #: Wait ``seconds`` (default 30) before the normal answer.
     REDIRECT = "redirect"  #: Redirect to ``location`` (default "/moved"); param ``status``.
     HTML = "html"  #: 200 text/html captive-portal page.
+    GZIP_BOMB = "gzip_bomb"  #: gzip body inflating to ``size`` bytes of JSON-ish padding.
+    ENDLESS = "endless"  #: 200 chunked JSON-ish body that never ends (until the client leaves).
+    HUGE_HEADER = "huge_header"  #: A response header line of ``size`` bytes.
 
 
 _FAULT_PARAMS: dict[Fault, dict[str, Any]] = {
@@ -84,6 +89,9 @@ _FAULT_PARAMS: dict[Fault, dict[str, Any]] = {
     Fault.HANG: {"seconds": 30.0},
     Fault.REDIRECT: {"location": "/moved", "status": 302},
     Fault.HTML: {},
+    Fault.GZIP_BOMB: {"size": 256 * 1024 * 1024},
+    Fault.ENDLESS: {},
+    Fault.HUGE_HEADER: {"size": 64 * 1024},
 }
 
 _CAPTIVE_PORTAL = b"""<!DOCTYPE html>
@@ -636,6 +644,18 @@ class FakeRegistry:
                 )
             case Fault.HTML:
                 return web.Response(body=_CAPTIVE_PORTAL, content_type="text/html", charset="utf-8")
+            case Fault.GZIP_BOMB:
+                return web.Response(
+                    body=_gzip_bomb(int(params["size"])),
+                    content_type=_JSON,
+                    headers={"Content-Encoding": "gzip"},
+                )
+            case Fault.ENDLESS:
+                return await self._endless(request)
+            case Fault.HUGE_HEADER:
+                return web.Response(
+                    body=b"{}", content_type=_JSON, headers={"X-Padding": "a" * int(params["size"])}
+                )
         raise AssertionError(f"unhandled fault {rule.fault}")  # pragma: no cover
 
     async def _truncated(self, request: web.Request, answer: _Answer) -> web.StreamResponse:
@@ -687,6 +707,33 @@ class FakeRegistry:
         except ConnectionError:
             _close(request)
         return response
+
+    async def _endless(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(status=200)
+        response.content_type = _JSON
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        chunk = b"x" * 65536
+        try:
+            await response.write(b'{"info":{"name":"endless","summary":"')
+            while self._stop_event is not None and not self._stop_event.is_set():
+                await response.write(chunk)
+        except ConnectionError:
+            pass
+        _close(request)
+        return response
+
+
+@functools.cache
+def _gzip_bomb(size: int) -> bytes:
+    """A small gzip stream that inflates to `size` bytes (a JSON string never closed)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: gzip framing
+    parts = [packer.compress(b'{"info":{"name":"bomb","summary":"')]
+    block = b"0" * (1024 * 1024)
+    for _ in range(size // len(block)):
+        parts.append(packer.compress(block))
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 def _matches(rule: _FaultRule, registry: str, name: str) -> bool:

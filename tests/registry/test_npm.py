@@ -101,7 +101,7 @@ def test_every_fixture_has_expectations() -> None:
 
 @pytest.mark.parametrize("stem", sorted(EXPECTED))
 def test_parse_fixture(stem: str) -> None:
-    meta = parse_document(stem, fixture("npm", stem))
+    meta = parse_document(stem.replace("__", "/"), fixture("npm", stem))
     assert_metadata(meta, Registry.NPM, EXPECTED[stem])
     assert meta.monthly_downloads is None  # only the downloads API says
     assert meta.all_yanked is False  # npm has no yanking

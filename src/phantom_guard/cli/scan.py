@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, assert_never
 
 import click
 
+from phantom_guard.cli.process import interruptible, write_stdout
 from phantom_guard.errors import InputError, PhantomGuardError
 from phantom_guard.model import FailOn, Registry, Report
 from phantom_guard.settings import Settings
@@ -78,6 +79,19 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             default=False,
             help="Look popular packages up too instead of trusting the shipped lists.",
+        ),
+        click.option(
+            "--deadline",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            metavar="SECONDS",
+            help="Names not answered by then are ERROR (default: 120).",
+        ),
+        click.option(
+            "--max-names",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Refuse a run with more distinct names than this (default: 20,000).",
         ),
         click.option("-v", "--verbose", is_flag=True, default=False, help="Show every signal."),
     ]
@@ -173,6 +187,8 @@ def _settings(options: dict[str, Any]) -> Settings:
         use_cache=False if options.get("no_cache") else None,
         allow_unverified=True if options.get("allow_unverified") else None,
         verify_popular=True if options.get("verify_popular") else None,
+        deadline=options.get("deadline"),
+        max_names=options.get("max_names"),
     )
 
 
@@ -184,7 +200,8 @@ def _run(
 
     progress = _Progress(enabled=sys.stderr.isatty() and not settings.no_color)
     try:
-        return _guard(lambda: asyncio.run(work(progress.update)))
+        with interruptible():
+            return _guard(lambda: asyncio.run(work(progress.update)))
     finally:
         progress.close()
 
@@ -218,7 +235,7 @@ def _finish(settings: Settings, options: dict[str, Any], report: Report) -> NoRe
             output = markdown.render(report)
         case _:
             assert_never(fmt)
-    click.echo(output, nl=False)
+    write_stdout(output)
     for error in report.input_errors:
         click.echo(f"phantom-guard: error: {error}", err=True)
     sys.exit(report.exit_code(settings.fail_on, allow_unverified=settings.allow_unverified))

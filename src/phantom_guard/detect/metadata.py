@@ -76,7 +76,15 @@ def metadata_signals(meta: PackageMetadata, now: datetime) -> list[Signal]:
     if meta.maintainers is not None and not meta.maintainers:
         found.append(signal(SignalKind.NO_MAINTAINER, "no author or maintainer named"))
     if meta.deprecated:
-        found.append(signal(SignalKind.DEPRECATED, f"deprecated: {meta.deprecated[:120]}"))
+        # The note is the publisher's text, not ours: it goes into the evidence, marked as
+        # registry text, where a reader (or an agent) can tell it apart from the tool's words.
+        found.append(
+            signal(
+                SignalKind.DEPRECATED,
+                "deprecated by its publisher (their note: evidence.registry_text)",
+                registry_text=meta.deprecated[:300],
+            )
+        )
     found += _download_signals(meta.monthly_downloads)
     return found
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from phantom_guard.errors import BadResponse
+from phantom_guard.errors import BadResponse, InputError
+from phantom_guard.model import Registry
 
 # Where people put their source code; a homepage on one of these counts as a repository link.
 _CODE_HOSTS = (
@@ -55,6 +56,30 @@ def require_text(value: Any, missing: str) -> str:
     if found is None:
         raise BadResponse(missing)
     return found
+
+
+def require_name(value: Any, asked: str, registry: Registry, what: str) -> str:
+    """The package name a document gives, which must normalize to the name asked for.
+
+    A registry (or anything between us and it) that answers ``x`` with the document of
+    ``requests`` would otherwise lend ``x`` the trust of ``requests``.
+    """
+    from phantom_guard.names import normalize
+
+    found = require_text(value, f"{what}: no package name")
+    try:
+        same = normalize(found, registry) == normalize(asked, registry)
+    except InputError:
+        same = False
+    if not same:
+        raise BadResponse(f"{what} names another package ({clip(found)!r}, asked for {asked!r})")
+    return found
+
+
+def clip(value: str, limit: int = 60) -> str:
+    """A short, printable excerpt of registry text for an error message."""
+    shown = value.encode("unicode_escape").decode("ascii")
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def text(value: Any) -> str | None:

@@ -38,7 +38,7 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
     """Map a crates.io crate document to `PackageMetadata` (publishers stand for maintainers)."""
     root = doc.require_object(document, "crates.io document")
     crate = doc.require_object(root.get("crate"), "crates.io document 'crate'")
-    crate_name = doc.require_text(crate.get("name"), "crates.io document 'crate': no crate name")
+    crate_name = doc.require_name(crate.get("name"), name, Registry.CRATES, "crates.io document")
     listed = doc.optional_array(root.get("versions"), "crates.io document 'versions'")
     versions = [v for v in listed if isinstance(v, dict)]
     release_times: list[datetime] = sorted(

@@ -65,7 +65,7 @@ def parse_document(name: str, document: Any, *, downloads: int | None = None) ->
     version ``0.0.1-security``; ``deprecated`` is read from the latest version.
     """
     root = doc.require_object(document, "npm document")
-    package = doc.require_text(root.get("name"), "npm document: no package name, not a packument")
+    package = doc.require_name(root.get("name"), name, Registry.NPM, "npm document")
     times = doc.obj(root.get("time"))
     versions = doc.obj(root.get("versions"))
     latest_tag = doc.text(doc.obj(root.get("dist-tags")).get("latest"))

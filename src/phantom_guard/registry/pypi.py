@@ -39,7 +39,7 @@ def parse_document(name: str, document: Any) -> PackageMetadata:
     """
     root = doc.require_object(document, "PyPI document")
     info = doc.require_object(root.get("info"), "PyPI document 'info'")
-    project = doc.require_text(info.get("name"), "PyPI document 'info': no project name")
+    project = doc.require_name(info.get("name"), name, Registry.PYPI, "PyPI document")
     releases = doc.optional_object(root.get("releases"), "PyPI document 'releases'")
     release_times: list[datetime] = []
     release_count = 0

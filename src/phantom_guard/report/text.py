@@ -31,9 +31,7 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
             lines.append(clean(title))
         for risk in results:
             lines.append(_headline(risk, indent="  " if title else ""))
-            lines.extend(
-                f"{'  ' if title else ''}    - {clean(s.message)}" for s in _reasons(risk, verbose)
-            )
+            lines.extend(f"{'  ' if title else ''}    - {said(s)}" for s in _reasons(risk, verbose))
     lines.extend(_footer(report))
     return "\n".join(lines) + "\n"
 
@@ -50,6 +48,14 @@ def _headline(risk: PackageRisk, indent: str) -> str:
 def _lines_of(risk: PackageRisk) -> str:
     lines = [str(s.line) for s in risk.sources if s.line]
     return f" (line {', '.join(lines)})" if lines else ""
+
+
+def said(signal: Signal) -> str:
+    """A signal's message, then any registry text it carries, quoted and marked as such."""
+    quoted = signal.evidence.get("registry_text")
+    if not isinstance(quoted, str):
+        return clean(signal.message)
+    return f'{clean(signal.message)}; registry text: "{clean(quoted, 120)}"'
 
 
 def _reasons(risk: PackageRisk, verbose: bool) -> list[Signal]:
@@ -102,7 +108,7 @@ def _render_rich(report: Report, *, verbose: bool, width: int) -> str:
         table.add_column("registry")
         table.add_column("why", overflow="fold")
         for risk in results:
-            why = "\n".join(clean(s.message) for s in _reasons(risk, verbose))
+            why = "\n".join(said(s) for s in _reasons(risk, verbose))
             if risk.suggestion:
                 why = (why + "\n" if why else "") + f"did you mean '{clean(risk.suggestion)}'?"
             table.add_row(

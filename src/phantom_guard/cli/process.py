@@ -1,0 +1,76 @@
+"""How the process ends: on Ctrl-C or SIGTERM, and when stdout cannot take the report.
+
+Ctrl-C cancels the lookups in flight (none is retried), prints nothing half-written on stdout
+and exits 130; SIGTERM exits 143 the same way (128 + the signal number, the shell's
+convention). A report that cannot be written (stdout closed, or a full disk) is an error on
+stderr and exit 2, never a traceback and never a silent 0.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import NoReturn
+
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+EXIT_OUTPUT_FAILED = 2
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived; raised in the main thread so asyncio cancels and cleans up."""
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Run the body so Ctrl-C exits 130 and SIGTERM 143, after the event loop has cleaned up."""
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        previous = None
+    try:
+        yield
+    except KeyboardInterrupt:
+        _stop("interrupted", EXIT_INTERRUPTED)
+    except Terminated:
+        _stop("terminated", EXIT_TERMINATED)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(what: str, code: int) -> NoReturn:
+    sys.stderr.write(f"phantom-guard: {what}; no report written\n")
+    sys.stderr.flush()
+    sys.exit(code)
+
+
+def write_stdout(text: str) -> None:
+    """Write the report to stdout and flush it; a failure is one line on stderr and exit 2."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:  # ValueError: stdout already closed
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _silence_stdout()
+        sys.stderr.write(f"phantom-guard: error: cannot write the report to stdout: {reason}\n")
+        sys.exit(EXIT_OUTPUT_FAILED)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives to the exit
