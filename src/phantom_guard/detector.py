@@ -279,6 +279,7 @@ class Detector:
         try:
             lookup = await pending
         except LookupFailed as exc:
+            del pending  # it keeps the traceback, which holds this frame: see CachedClient
             return target.unverified(str(exc), findings.signals)
         return self._verdict(target, findings, lookup.metadata, cached=lookup.cached)
 

@@ -56,12 +56,15 @@ def _stop(what: str, code: int) -> NoReturn:
 def write_stdout(text: str) -> None:
     """Write the report to stdout and flush it; a failure is one line on stderr and exit 2."""
     try:
+        if sys.stdout is None:  # the process started with file descriptor 1 closed
+            raise ValueError("stdout is closed")
         sys.stdout.write(text)
         sys.stdout.flush()
     except (OSError, ValueError) as exc:  # ValueError: stdout already closed
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         _silence_stdout()
-        sys.stderr.write(f"phantom-guard: error: cannot write the report to stdout: {reason}\n")
+        if sys.stderr is not None:
+            sys.stderr.write(f"phantom-guard: error: cannot write the report to stdout: {reason}\n")
         sys.exit(EXIT_OUTPUT_FAILED)
 
 
@@ -69,8 +72,8 @@ def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, 1)
         os.close(devnull)
-    except (OSError, ValueError):
+    except OSError:
         pass
     sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives to the exit

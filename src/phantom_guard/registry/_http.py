@@ -217,7 +217,7 @@ class HttpClient:
             raise BadResponse(f"JSON null from {host_of(url)} instead of a document")
         return document
 
-    async def _fetch(self, session: aiohttp.ClientSession, url: str) -> bytes | None:
+    async def _fetch(self, session: aiohttp.ClientSession, url: str) -> bytearray | None:
         """The 200 body at `url` (None on 404), following redirects only within its host."""
         current = URL(url)
         for _ in range(MAX_REDIRECTS + 1):
@@ -256,7 +256,7 @@ class HttpClient:
             pacer = self._pacers[key] = Pacer(rate)
         await pacer.wait()
 
-    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
+    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytearray:
         budget = self._budget
         assert budget is not None  # made with the session
         declared = response.content_length
@@ -266,23 +266,21 @@ class HttpClient:
         if declared is not None:
             await budget.reserve(declared, holding=0)
             held = declared
-        chunks: list[bytes] = []
-        size = 0
+        # One buffer grown in place: a list of chunks joined at the end held every body twice.
+        body = bytearray()
         try:
             async for chunk in response.content.iter_chunked(_CHUNK):
-                size += len(chunk)
-                if size > self._max_body:
+                if len(body) + len(chunk) > self._max_body:
                     raise BadResponse(f"response exceeds the {self._max_body}-byte limit")
-                if size > held:
-                    more = max(size - held, _CHUNK)
+                if len(body) + len(chunk) > held:
+                    more = max(len(body) + len(chunk) - held, _CHUNK)
                     await budget.reserve(more, holding=held)
                     held += more
-                chunks.append(chunk)
-            return b"".join(chunks)
+                body += chunk
+            return body
         finally:
             # The caller decodes without yielding to the event loop, so the bytes are gone (or
             # turned into the one document being parsed) before another body can claim them.
-            chunks.clear()
             await asyncio.shield(budget.release(held))
 
 
