@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -37,10 +38,19 @@ class NpmClient:
         except BaseException:
             downloads_task.cancel()
             raise
+        del packument_task  # its result is the packument, freed once parsed (below)
         if document is None:
             downloads_task.cancel()
             return None
-        return parse_document(name, document, downloads=await downloads_task)
+        try:
+            # Parsed before waiting for the downloads: a packument runs to many MB, and holding
+            # it across that wait doubled what each npm lookup kept in memory.
+            metadata = parse_document(name, document)
+        except BaseException:
+            downloads_task.cancel()
+            raise
+        del document
+        return replace(metadata, monthly_downloads=await downloads_task)
 
     async def _monthly_downloads(self, name: str) -> int | None:
         # Downloads only sharpen the verdict; a failure here must not turn a found package into
