@@ -22,7 +22,7 @@ DEFAULT_DEADLINE = 120.0
 #: Distinct names one run may look up; a 100,000-package lock file is refused, not crawled.
 DEFAULT_MAX_NAMES = 20_000
 #: MiB of response bodies in flight at once, across every lookup of a run.
-DEFAULT_BODY_BUDGET_MB = 256
+DEFAULT_BODY_BUDGET_MB = 192
 #: crates.io's crawler policy asks for at most one request per second.
 CRATES_PUBLIC_RATE = 1.0
 _MAX_CONCURRENCY = 500

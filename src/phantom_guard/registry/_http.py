@@ -35,7 +35,7 @@ USER_AGENT = (
 )
 MAX_BODY_BYTES = 64 * 1024 * 1024
 #: Bytes of all response bodies held at once in a run (each is also capped at MAX_BODY_BYTES).
-BODY_BUDGET_BYTES = 256 * 1024 * 1024
+BODY_BUDGET_BYTES = 192 * 1024 * 1024
 MAX_REDIRECTS = 5  # followed; the next one is an error
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
