@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -351,9 +351,14 @@ def _input_errors(report: Report) -> list[dict[str, Any]]:
 
 
 def _location(source: Source) -> dict[str, Any]:
-    physical: dict[str, Any] = {
-        "artifactLocation": {"uri": _uri(source.file), "uriBaseId": "%SRCROOT%"}
-    }
+    path = PurePath(source.file)
+    # A relative path is relative to the checkout (%SRCROOT%); an absolute one is a file: URI.
+    artifact = (
+        {"uri": Path(path).as_uri()}
+        if path.is_absolute()
+        else {"uri": _uri(source.file), "uriBaseId": "%SRCROOT%"}
+    )
+    physical: dict[str, Any] = {"artifactLocation": artifact}
     if source.line:
         physical["region"] = {"startLine": source.line}
     return {"physicalLocation": physical}
