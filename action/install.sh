@@ -13,6 +13,9 @@ if [[ -n "$version" && ! "$version" =~ ^[0-9][0-9A-Za-z.+!-]*$ ]]; then
 fi
 "${PG_BASE_PYTHON:?}" -m venv "${PG_VENV:?}"
 python="${PG_VENV}/bin/python"
+if [[ -x "${PG_VENV}/Scripts/python.exe" ]]; then
+  python="${PG_VENV}/Scripts/python.exe" # Windows runners
+fi
 pip=("$python" -m pip install --quiet --disable-pip-version-check)
 if [[ -n "$version" ]]; then
   "${pip[@]}" "phantom-guard==${version}"
