@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from phantom_guard.cli import main
 from tests.fakeregistry import FakeRegistry
+from tests.report.sarif_checks import assert_valid
 
 REPO_FILES = {
     "backend/requirements.txt": (
@@ -158,6 +159,8 @@ def test_every_format_renders_a_check(
     code, out, _ = _run("check", str(root), "-o", output)
     assert code == 1
     assert "zz-missing-one" in out
+    if output == "sarif":
+        assert_valid(json.loads(out), locations=False)  # absolute paths: file: URIs
 
 
 def test_check_in_a_fresh_process_exits_with_the_findings_code(
