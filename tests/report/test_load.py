@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from phantom_guard._version import __version__
 from phantom_guard.errors import InputError, ReportError
@@ -138,3 +141,44 @@ def test_anything_else_is_a_report_error(text: str, message: str) -> None:
     assert isinstance(caught.value, InputError)  # the CLI's exit 2
     assert str(caught.value).startswith("saved.json: ")
     assert "\n" not in str(caught.value)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_any_edit_of_a_report_loads_or_raises_report_error(data: st.DataObject) -> None:
+    document = json.loads(json_report.render(full_report()))
+    path = data.draw(st.sampled_from(_paths(document)[1:]))
+    replacement = data.draw(_JSON)
+    target = document
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = replacement
+    with contextlib.suppress(ReportError):  # anything else fails the test
+        load(json.dumps(document))
+
+
+@settings(max_examples=100, deadline=None)
+@given(document=_JSON)
+def test_any_json_loads_or_raises_report_error(document: Any) -> None:
+    with pytest.raises(ReportError):
+        load(json.dumps(document))
