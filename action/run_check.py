@@ -33,6 +33,7 @@ _FINDINGS = ("SUSPICIOUS", "HIGH_RISK", "NOT_FOUND")
 
 
 def event_payload(environ: dict[str, str]) -> dict[str, Any]:
+    """The webhook payload of the event that started the run ({} when there is none)."""
     path = environ.get("GITHUB_EVENT_PATH", "")
     if not path:
         return {}
@@ -113,6 +114,9 @@ def findings(report: dict[str, Any]) -> int:
 
 
 def summary_text(markdown: str, scope: str, code: int, errors: list[str], note: str) -> str:
+    """The job summary: the Markdown report, what was checked, stderr's errors, the upload note;
+    cut below GitHub's 1 MiB limit for a step summary.
+    """
     parts = [markdown.rstrip(), "", f"Checked: {scope}. Exit code of the check: {code}."]
     if errors:
         parts += ["", "**Errors**", "", "```", *errors, "```"]
@@ -136,6 +140,7 @@ def artifact_name(environ: dict[str, str]) -> str:
 
 
 def set_outputs(environ: dict[str, str], values: dict[str, str]) -> None:
+    """Append ``name=value`` lines to GITHUB_OUTPUT (stdout outside Actions)."""
     output = environ.get("GITHUB_OUTPUT")
     if not output:
         for key, value in values.items():
@@ -147,6 +152,9 @@ def set_outputs(environ: dict[str, str], values: dict[str, str]) -> None:
 
 
 def main(environ: dict[str, str]) -> int:
+    """Check, render, summarize; 0 whatever the verdicts (the action's last step exits with
+    the check's code), 2 for an input value the action does not know, 1 if rendering fails.
+    """
     python = environ.get("PG_PYTHON") or sys.executable
     fail_on = environ.get("PG_FAIL_ON", "high_risk").strip() or "high_risk"
     sarif_mode = environ.get("PG_SARIF", "auto").strip() or "auto"
