@@ -273,3 +273,20 @@ def test_a_name_from_the_command_line_has_no_location_but_is_schema_valid() -> N
     log = render(report)
     assert "locations" not in log["runs"][0]["results"][0]
     assert_valid(log, locations=False)
+
+
+def test_a_name_declared_twice_in_one_file_numbers_its_line_hash() -> None:
+    twice = risk(
+        "zz-missing",
+        Recommendation.NOT_FOUND,
+        sources=(
+            Source("package.json", 3),
+            Source("package.json", 9),
+            Source("web/package.json", 2),
+        ),
+    )
+    prints = [r["partialFingerprints"] for r in render(Report((twice,)))["runs"][0]["results"]]
+    key = sarif.FINGERPRINT_KEY
+    assert prints[0][key] == prints[1][key] != prints[2][key]
+    hashes = [p["primaryLocationLineHash"] for p in prints]
+    assert hashes == [f"{prints[0][key]}:1", f"{prints[0][key]}:2", f"{prints[2][key]}:1"]

@@ -185,12 +185,14 @@ _NOTE_INDEX = {note_id: index for index, (note_id, _) in enumerate(_NOTIFICATION
 
 def render(report: Report, *, fail_on: FailOn = FailOn.HIGH_RISK) -> str:
     """The report as a SARIF 2.1.0 log with one run."""
-    results = [
-        result
-        for risk in report.results
-        if risk.recommendation not in (Recommendation.SAFE, Recommendation.ERROR)
-        for result in _results(risk, fail_on)
-    ]
+    results = _number_occurrences(
+        [
+            result
+            for risk in report.results
+            if risk.recommendation not in (Recommendation.SAFE, Recommendation.ERROR)
+            for result in _results(risk, fail_on)
+        ]
+    )
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -317,6 +319,22 @@ def _fingerprints(rule: Rule, risk: PackageRisk, source: Source | None) -> dict[
     # Without primaryLocationLineHash, the upload action computes one from the text of the line,
     # and a dependency's line holds its version: an upgrade would re-open the alert.
     return {FINGERPRINT_KEY: value, "primaryLocationLineHash": value}
+
+
+def _number_occurrences(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``primaryLocationLineHash`` as ``hash:N``, N counting repeats of one hash in the run (a
+    name declared twice in one file), the form the upload action gives its own line hashes.
+    """
+    seen: dict[str, int] = {}
+    for result in results:
+        prints = result["partialFingerprints"]
+        value = prints["primaryLocationLineHash"]
+        seen[value] = seen.get(value, 0) + 1
+        result["partialFingerprints"] = {
+            **prints,
+            "primaryLocationLineHash": f"{value}:{seen[value]}",
+        }
+    return results
 
 
 def _unverified(report: Report) -> list[dict[str, Any]]:
