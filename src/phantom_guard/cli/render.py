@@ -49,6 +49,7 @@ class RenderFormat(StrEnum):
 @click.option("-v", "--verbose", is_flag=True, default=False, help="Text only: every signal.")
 def render(report_file: Path, output: str, fail_on: str, verbose: bool) -> None:
     """Write the saved JSON report REPORT.json as SARIF, Markdown or text (no lookup)."""
+    from phantom_guard.cli.process import write_stdout
     from phantom_guard.cli.scan import _guard
     from phantom_guard.report.load import load_file
 
@@ -73,5 +74,5 @@ def render(report_file: Path, output: str, fail_on: str, verbose: bool) -> None:
                 text += "".join(line + "\n" for line in plain.render_skipped(report))
         case _:
             assert_never(fmt)
-    click.echo(text, nl=False)
+    write_stdout(text)
     sys.exit(0)
