@@ -11,7 +11,7 @@ import sys
 import click
 
 from phantom_guard._version import __version__
-from phantom_guard.cli import cache, scan
+from phantom_guard.cli import cache, render, scan
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,3 +34,4 @@ def main() -> None:
 main.add_command(scan.validate)
 main.add_command(scan.check)
 main.add_command(cache.cache)
+main.add_command(render.render)

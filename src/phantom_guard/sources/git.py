@@ -1,7 +1,8 @@
 """Dependency files as they were at a git revision, for ``check --since REF``.
 
 A pull request should be gated on the dependencies it introduces, not on old debt: the files'
-content at REF is read with ``git show REF:path`` and parsed by the same parsers.
+content at REF is read with ``git show REF:path`` and parsed by the same parsers. ``HEAD`` of a
+repository with no commits yet declared nothing, so everything in it is introduced.
 """
 
 from __future__ import annotations
@@ -73,6 +74,24 @@ def _show(revision: str, top: Path, file: Path) -> str | None:
             check=False,
         )
         if verify.returncode != 0:
+            if _unborn_head(revision, top):
+                return None  # no commit yet: nothing was declared, everything is introduced
             raise SourceError(revision, "unknown git revision")
         return None  # the file did not exist at that revision
     return shown.stdout.decode("utf-8-sig", errors="replace")
+
+
+def _unborn_head(revision: str, top: Path) -> bool:
+    """Whether `revision` is HEAD of a branch with no commits yet (``git init`` then a first
+    ``git commit``): a pre-commit hook's ``--since HEAD`` then means "everything is new".
+    """
+    if revision not in ("HEAD", "@"):
+        return False
+    symbolic = subprocess.run(
+        ["git", "symbolic-ref", "--quiet", "HEAD"],
+        cwd=top,
+        capture_output=True,
+        timeout=_GIT_TIMEOUT,
+        check=False,
+    )
+    return symbolic.returncode == 0  # HEAD names a branch, and that branch has no commit
