@@ -7,6 +7,7 @@ report = asyncio.run(check_paths(["requirements.txt"]))
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from phantom_guard.detector import Detector, make_ref
 from phantom_guard.errors import InputError, SourceError
 from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Skipped
 from phantom_guard.runner import ProgressCallback
-from phantom_guard.settings import Settings
+from phantom_guard.settings import Settings, Weakening
 
 
 async def validate(
@@ -96,31 +97,37 @@ def collect_refs(
     *,
     registry: Registry | None = None,
     since: str | None = None,
+    follow_outside: bool = False,
 ) -> tuple[list[PackageRef], list[Skipped], list[str]]:
     """Parse files and directories into refs, skipped entries and per-file errors.
 
     A directory is searched for dependency files; a file that fails to parse is reported in the
     errors and the others are still read. `registry` overrides the one a file type implies.
     With `since` (a git revision), only dependencies the files did not declare there are kept.
+    Only regular files inside each path's tree (its repository) are read, unless
+    `follow_outside`.
     """
-    from phantom_guard.sources import discover, parse_file
+    from phantom_guard.files import scan_root, shown
+    from phantom_guard.sources import DiskReader, discover, parse_file, reading_from
 
     refs: list[PackageRef] = []
     skipped: list[Skipped] = []
     errors: list[str] = []
-    files: list[Path] = []
+    files: dict[Path, Path] = {}  # file -> the tree it may read in
     for given in paths or ["."]:
         path = Path(given)
+        root = scan_root(path)
         if path.is_dir():
-            files.extend(discover(path))
-        elif path.exists():
-            files.append(path)
+            for found in discover(path):
+                files.setdefault(found, root)
+        elif os.path.lexists(path):
+            files.setdefault(path, root)
         else:
-            errors.append(f"{path}: no such file or directory")
-    files = list(dict.fromkeys(files))
-    for file in files:
+            errors.append(f"{shown(path)}: no such file or directory")
+    for file, root in files.items():
         try:
-            parsed = parse_file(file)
+            with reading_from(DiskReader(root, follow_outside=follow_outside)):
+                parsed = parse_file(file)
         except SourceError as exc:
             errors.append(str(exc))
             continue
@@ -130,7 +137,7 @@ def collect_refs(
             Skipped(spec="", reason=reason, source=source) for source, reason in parsed.skipped
         )
     if since is not None:
-        refs = _introduced(refs, files, since, errors)
+        refs = _introduced(refs, list(files), since, errors)
     return refs, skipped, errors
 
 
@@ -174,13 +181,93 @@ async def check_paths(
 ) -> Report:
     """Check every dependency declared in `paths` (files or directories; none = ".").
 
-    With `since` (a git revision), only the dependencies added relative to it are checked.
+    With `since` (a git revision), only the dependencies added relative to it are checked,
+    under the repository config as it was there; what the change adds to its allow, ignore or
+    private lists is a CONFIG_WEAKENED finding of its own.
     """
-    refs, skipped, errors = collect_refs(paths, registry=registry, since=since)
+    if settings is None:
+        if since is not None:
+            from phantom_guard.sources.git import settings_at
+
+            settings = settings_at(since)
+        else:
+            settings = Settings.load()
+    refs, skipped, errors = collect_refs(
+        paths, registry=registry, since=since, follow_outside=settings.follow_outside
+    )
     async with Detector(settings) as detector:
         report = await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+    results = report.results
+    if since is not None and settings.config_weakened:
+        results = _with_weakened(results, settings.config_weakened)
     return Report(
-        report.results,
+        results,
         skipped=tuple(skipped),
         input_errors=(*errors, *report.input_errors),
+        config=tuple(str(path) for path in settings.config_files),
     )
+
+
+def _with_weakened(
+    results: tuple[PackageRisk, ...], weakenings: Sequence[Weakening]
+) -> tuple[PackageRisk, ...]:
+    """`results` with a CONFIG_WEAKENED finding per entry the change added to allow, ignore or
+    private: on the name's own result when it has one, else as a result of its own.
+    """
+    from dataclasses import replace
+
+    from phantom_guard.detect.score import risk_score, signal
+    from phantom_guard.files import shown
+    from phantom_guard.model import PackageRisk, Recommendation, SignalKind, Source
+    from phantom_guard.names import NormalizedName, normalize, parse_purl
+
+    by_key = {(r.registry, r.normalized_name): r for r in results}
+    order = list(by_key)
+    for weakening in weakenings:
+        registry, name = Registry.PYPI, weakening.entry
+        if name.startswith("pkg:"):
+            try:
+                registry, name = parse_purl(name)
+            except InputError:
+                pass
+        try:
+            normalized = normalize(name, registry)
+        except InputError:
+            normalized = NormalizedName(name)  # a glob (private) or a name no registry allows
+        file = os.path.relpath(weakening.file) if weakening.file.is_absolute() else weakening.file
+        where = f"{shown(file)}:{weakening.line}" if weakening.line else shown(file)
+        found = signal(
+            SignalKind.CONFIG_WEAKENED,
+            f"{where}: this change adds {shown(weakening.entry)!r} to {weakening.key}; "
+            "it is not applied until the change is reviewed",
+            key=weakening.key,
+            entry=weakening.entry,
+        )
+        source = Source(str(file), weakening.line)
+        key = (registry, normalized)
+        old = by_key.get(key)
+        if old is None:
+            by_key[key] = PackageRisk(
+                name=name,
+                normalized_name=normalized,
+                registry=registry,
+                recommendation=Recommendation.SUSPICIOUS,
+                risk_score=risk_score([found]),
+                exists=None,
+                signals=(found,),
+                sources=(source,),
+            )
+            order.append(key)
+            continue
+        signals = (*old.signals, found)
+        recommendation = old.recommendation
+        if recommendation is Recommendation.SAFE:  # an ERROR stays one: it was not verified
+            recommendation = Recommendation.SUSPICIOUS
+        by_key[key] = replace(
+            old,
+            recommendation=recommendation,
+            risk_score=max(old.risk_score, risk_score([found])),
+            signals=signals,
+            sources=(*old.sources, source),
+        )
+    return tuple(by_key[key] for key in order)

@@ -50,6 +50,8 @@ class _Target:
     name: str
     normalized: NormalizedName
     sources: list[Source] = field(default_factory=list)
+    # Beside the list so a name declared on 80,000 lines costs linear time, not quadratic.
+    seen: set[Source] = field(default_factory=set)
 
     def risk(
         self,
@@ -249,7 +251,8 @@ class Detector:
             target = targets.setdefault(
                 (ref.registry, normalized), _Target(ref.registry, ref.name, normalized)
             )
-            if ref.source is not None and ref.source not in target.sources:
+            if ref.source is not None and ref.source not in target.seen:
+                target.seen.add(ref.source)
                 target.sources.append(ref.source)
         return list(targets.values()), errors
 

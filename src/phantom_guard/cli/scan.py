@@ -94,6 +94,19 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Refuse a run with more distinct names than this (default: 20,000).",
         ),
         click.option("-v", "--verbose", is_flag=True, default=False, help="Show every signal."),
+        click.option(
+            "--config",
+            "config",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help="Read this config file (trusted like your own) instead of the repository's.",
+        ),
+        click.option(
+            "--isolated",
+            is_flag=True,
+            default=False,
+            help="Read no config file: only options and environment variables apply.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -143,6 +156,12 @@ def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
 @click.option("--ignore", default=None, help="Comma-separated names not to check.")
 @click.option("--fail-fast", is_flag=True, default=False, help="Stop at the first finding.")
 @click.option(
+    "--follow-outside",
+    is_flag=True,
+    default=False,
+    help="Read symlinks and -r/-c includes that lead outside the scanned tree.",
+)
+@click.option(
     "--since",
     default=None,
     metavar="REF",
@@ -154,13 +173,16 @@ def check(
     registry: str | None,
     ignore: str | None,
     fail_fast: bool,
+    follow_outside: bool,
     since: str | None,
     **options: Any,
 ) -> None:
     """Check the dependency files in PATHS (files or directories; default: the current one)."""
     from phantom_guard.api import check_paths
 
-    settings = _guard(lambda: _settings(options))
+    settings = _guard(lambda: _settings(options, since=since))
+    if follow_outside:
+        settings = settings.with_overrides(follow_outside=True)
     if ignore:
         extra = tuple(n.strip() for n in ignore.split(",") if n.strip())
         settings = settings.with_overrides(ignore=settings.ignore + extra)
@@ -178,8 +200,17 @@ def check(
     _finish(settings, options, _run(settings, work))
 
 
-def _settings(options: dict[str, Any]) -> Settings:
-    settings = Settings.load()
+def _settings(options: dict[str, Any], *, since: str | None = None) -> Settings:
+    if since is not None:
+        from phantom_guard.sources.git import settings_at
+
+        settings = settings_at(
+            since, config=options.get("config"), isolated=options.get("isolated", False)
+        )
+    else:
+        settings = Settings.load(
+            config=options.get("config"), isolated=options.get("isolated", False)
+        )
     return settings.with_overrides(
         fail_on=FailOn(options["fail_on"]) if options.get("fail_on") else None,
         concurrency=options.get("concurrency"),
@@ -207,6 +238,10 @@ def _run(
 
 
 def _finish(settings: Settings, options: dict[str, Any], report: Report) -> NoReturn:
+    if settings.config_files and not report.config:
+        from dataclasses import replace
+
+        report = replace(report, config=tuple(str(path) for path in settings.config_files))
     fmt = OutputFormat(options["output"])
     match fmt:
         case OutputFormat.TEXT:

@@ -318,11 +318,13 @@ def _include(state: _State, including: Path, source: Source, target: str) -> Non
         raise SourceError(
             source.file, f"includes nested more than {_MAX_INCLUDE_DEPTH} deep", source.line
         )
-    # Only regular files: a device or pipe (-r /dev/zero) would never end.
-    if not included.is_file():
-        problem = "is not a regular file" if included.exists() else "not found"
-        raise SourceError(source.file, f"included file {problem}: {display}", source.line)
-    text = read_text(included)
+    # The reader refuses what is not a regular file inside the scanned tree (-r /dev/zero,
+    # -r ../../secrets.txt) and, under --since, reads the include at the revision.
+    try:
+        text = read_text(included)
+    except SourceError as exc:
+        reason = "not found" if "No such file" in exc.reason else exc.reason
+        raise SourceError(source.file, f"included file {reason}: {display}", source.line) from None
     state.seen.add(identity)
     state.stack.append((identity, display))
     try:
