@@ -214,6 +214,7 @@ def _with_weakened(
     """`results` with a CONFIG_WEAKENED finding per entry the change added to allow, ignore or
     private: on the name's own result when it has one, else as a result of its own.
     """
+    from contextlib import suppress
     from dataclasses import replace
 
     from phantom_guard.detect.score import risk_score, signal
@@ -226,10 +227,8 @@ def _with_weakened(
     for weakening in weakenings:
         registry, name = Registry.PYPI, weakening.entry
         if name.startswith("pkg:"):
-            try:
+            with suppress(InputError):
                 registry, name = parse_purl(name)
-            except InputError:
-                pass
         try:
             normalized = normalize(name, registry)
         except InputError:

@@ -35,6 +35,7 @@ from phantom_guard.settings import Settings
 if TYPE_CHECKING:
     from phantom_guard.cache import Store
     from phantom_guard.cache.cached import CachedClient
+    from phantom_guard.cache.names import CachedNames
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry._http import HttpClient
     from phantom_guard.runner import ProgressCallback
@@ -110,6 +111,7 @@ class Detector:
         self._names = names or NameAnalyzer(extra_patterns=self.settings.patterns)
         self._http: HttpClient | None = None
         self._cached: dict[Registry, CachedClient] = {}
+        self._cached_names: CachedNames | None = None
         self._allow = _NameSet(self.settings.allow)
         self._ignore = _NameSet(self.settings.ignore)
 
@@ -133,6 +135,7 @@ class Detector:
 
     def close_store(self) -> None:
         """Release the cache; enough after `answer_locally`, which never opens the network."""
+        self._cached_names = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -153,7 +156,8 @@ class Detector:
             popular = self._names.popular(target.normalized, target.registry)
             risk = self._name_verdict(target, popular)
             if risk is None:
-                entry = self._open_store().get(target.registry, target.normalized)
+                origin = self.settings.origin(target.registry)
+                entry = self._open_store().get(target.registry, target.normalized, origin)
                 if entry is None:
                     return None
                 findings = popular or self._findings(target)
@@ -297,20 +301,14 @@ class Detector:
 
     def _findings(self, target: _Target) -> NameFindings:
         """Name analysis of a name not on the popular list, read from the cache when an earlier
-        run stored it for these lists.
+        run stored it for these lists (`CachedNames`).
         """
-        registry, name = target.registry, target.normalized
-        store = self._open_store()
-        fingerprint = self._names.fingerprint(registry)
-        stored = store.get_findings(registry, name, fingerprint)
-        if stored is not None:
-            try:
-                return NameFindings.from_bytes(stored)
-            except ValueError:
-                pass  # unreadable: analyze again and overwrite it
-        findings = self._names.analyze(name, registry)
-        store.put_findings(registry, name, fingerprint, findings.to_bytes())
-        return findings
+        if self._cached_names is None:
+            from phantom_guard.cache import findings_store
+            from phantom_guard.cache.names import CachedNames
+
+            self._cached_names = CachedNames(self._names, findings_store(self._open_store()))
+        return self._cached_names.analyze(target.normalized, target.registry)
 
     def _verdict(
         self,
@@ -347,7 +345,12 @@ class Detector:
             client: RegistryClient = self._given_clients.get(registry) or _DeferredClient(
                 registry, self
             )
-            cached = CachedClient(client, self._open_store(), offline=self.settings.offline)
+            cached = CachedClient(
+                client,
+                self._open_store(),
+                origin=self.settings.origin(registry),
+                offline=self.settings.offline,
+            )
             self._cached[registry] = cached
         return cached
 

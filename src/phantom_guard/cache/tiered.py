@@ -30,35 +30,27 @@ class TieredStore:
         self.disk = disk
         self._disk_clock = disk_clock
 
-    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
+    def get(self, registry: Registry, name: NormalizedName, origin: str = "") -> CacheEntry | None:
         """The answer from memory, else from disk; None if neither has a live one."""
-        entry = self.memory.get(registry, name)
+        entry = self.memory.get(registry, name, origin)
         if entry is not None:
             return entry
-        entry = self.disk.get(registry, name)
+        entry = self.disk.get(registry, name, origin)
         if entry is not None:
             age = max(0.0, self._disk_clock() - entry.stored_at)
-            self.memory.put(registry, name, entry.metadata, age=age)
+            self.memory.put(registry, name, entry.metadata, origin, age=age)
         return entry
 
     def put(
-        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+        self,
+        registry: Registry,
+        name: NormalizedName,
+        metadata: PackageMetadata | None,
+        origin: str = "",
     ) -> None:
         """Store the answer in memory and on disk."""
-        self.memory.put(registry, name, metadata)
-        self.disk.put(registry, name, metadata)
-
-    def get_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str
-    ) -> bytes | None:
-        """Findings live on disk only (see `MemoryStore.get_findings`)."""
-        return self.disk.get_findings(registry, name, fingerprint)
-
-    def put_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
-    ) -> None:
-        """Keep findings on disk."""
-        self.disk.put_findings(registry, name, fingerprint, payload)
+        self.memory.put(registry, name, metadata, origin)
+        self.disk.put(registry, name, metadata, origin)
 
     def clear(self, registry: Registry | None = None) -> int:
         """Clear both tiers; returns the rows removed from disk (memory holds copies of them)."""

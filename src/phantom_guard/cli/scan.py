@@ -173,7 +173,6 @@ def check(
     registry: str | None,
     ignore: str | None,
     fail_fast: bool,
-    follow_outside: bool,
     since: str | None,
     **options: Any,
 ) -> None:
@@ -181,7 +180,7 @@ def check(
     from phantom_guard.api import check_paths
 
     settings = _guard(lambda: _settings(options, since=since))
-    if follow_outside:
+    if options.pop("follow_outside"):
         settings = settings.with_overrides(follow_outside=True)
     if ignore:
         extra = tuple(n.strip() for n in ignore.split(",") if n.strip())

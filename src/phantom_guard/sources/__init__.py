@@ -144,7 +144,7 @@ class DiskReader:
         )
 
 
-_reader: ContextVar[Reader] = ContextVar("phantom_guard_reader", default=DiskReader())
+_reader: ContextVar[Reader | None] = ContextVar("phantom_guard_reader", default=None)
 
 
 @contextmanager
@@ -165,7 +165,7 @@ def read_text(path: Path) -> str:
     """
     from phantom_guard.files import shown
 
-    data = _reader.get().read(path)
+    data = (_reader.get() or DiskReader()).read(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
