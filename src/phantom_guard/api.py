@@ -108,7 +108,7 @@ def collect_refs(
     `follow_outside`.
     """
     from phantom_guard.files import scan_root, shown
-    from phantom_guard.sources import DiskReader, discover, parse_file, reading_from
+    from phantom_guard.sources import DiskReader, discover, format_of, parse_file, reading_from
 
     refs: list[PackageRef] = []
     skipped: list[Skipped] = []
@@ -117,7 +117,9 @@ def collect_refs(
     for given in paths or ["."]:
         path = Path(given)
         root = scan_root(path)
-        if path.is_dir():
+        if path.is_dir() and format_of(path) is not None:
+            errors.append(f"{shown(path)}: refused: not a regular file (a directory)")
+        elif path.is_dir():
             for found in discover(path):
                 files.setdefault(found, root)
         elif os.path.lexists(path):

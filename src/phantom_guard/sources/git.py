@@ -192,10 +192,15 @@ def settings_at(
     A config named with ``--config`` is the user's own, so it is read as it is now.
     """
     cwd = Path.cwd() if cwd is None else cwd
-    top = work_tree(cwd)
-    commit = resolve_commit(revision, top)
     if config is not None or isolated:
         return Settings.load(cwd, config=config, isolated=isolated)
+    try:
+        top = work_tree(cwd)
+    except SourceError:
+        # Run from outside a repository: the working directory's config has no history;
+        # the scanned files' revision is checked when they are read.
+        return Settings.load(cwd)
+    commit = resolve_commit(revision, top)
     reader = GitReader(top, commit, limit=MAX_CONFIG_BYTES)
     settings = Settings.load(cwd, repository_text=reader.read_or_none)
     before = find_repository_config(cwd, read=reader.read_or_none)
