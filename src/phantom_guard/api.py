@@ -120,8 +120,11 @@ def collect_refs(
         if path.is_dir() and format_of(path) is not None:
             errors.append(f"{shown(path)}: refused: not a regular file (a directory)")
         elif path.is_dir():
-            for found in discover(path):
-                files.setdefault(found, root)
+            try:
+                for found in discover(path):
+                    files.setdefault(found, root)
+            except RecursionError:  # a recursive walk on a hostile tree: refused, not a crash
+                errors.append(f"{shown(path)}: refused: directories nested too deeply to search")
         elif os.path.lexists(path):
             files.setdefault(path, root)
         else:

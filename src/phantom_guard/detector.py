@@ -243,9 +243,13 @@ class Detector:
         """The distinct names to check, in input order, and one message per invalid name."""
         targets: dict[tuple[Registry, NormalizedName], _Target] = {}
         errors: list[str] = []
+        known: dict[tuple[Registry, str], NormalizedName] = {}  # a name repeated is normalized once
         for ref in refs:
             try:
-                normalized = normalize(ref.name, ref.registry)
+                normalized = known.get((ref.registry, ref.name)) or normalize(
+                    ref.name, ref.registry
+                )
+                known[ref.registry, ref.name] = normalized
             except InputError as exc:
                 where = _where(ref.source)
                 errors.append(f"{where}{exc}")

@@ -229,11 +229,20 @@ def _run(
     import asyncio
 
     progress = _Progress(enabled=sys.stderr.isatty() and not settings.no_color)
+    reports: list[Report] = []
+
+    async def main() -> None:
+        # The report is handed over here, not returned: on Python 3.11 asyncio.run formats the
+        # main task's repr (result included) while restoring SIGINT, and the repr of a report
+        # with 80,000 sources costs seconds.
+        reports.append(await work(progress.update))
+
     try:
         with interruptible():
-            return _guard(lambda: asyncio.run(work(progress.update)))
+            _guard(lambda: asyncio.run(main()))
     finally:
         progress.close()
+    return reports[0]
 
 
 def _finish(settings: Settings, options: dict[str, Any], report: Report) -> NoReturn:

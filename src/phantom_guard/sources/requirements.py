@@ -8,6 +8,7 @@ requirement is PEP 508, or an editable, path or URL (no registry package: skippe
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ _ARCHIVE_SUFFIXES = (
     ".tar.lz",
     ".tar.lzma",
 )
+# PEP 508: "identifier ::= letterOrDigit identifier_end*", ending in a letter or digit.
+_BARE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 # The head of a pip requirement line: what comes before extras, a version, a marker or " @ ".
 _HEAD = re.compile(r"[^\s\[;<>=!~@(]+")
 
@@ -121,6 +124,14 @@ def pip_requirement_name(text: str) -> str | Skip:
     specifier; those name no registry package. Raises `ValueError` for anything else.
     """
     text = text.strip()
+    if _BARE_NAME.fullmatch(text):
+        return text  # the common case, answered without the full PEP 508 parser
+    return _pip_requirement_name(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pip_requirement_name(text: str) -> str | Skip:
+    # Cached: a file repeating one line 80,000 times parses it once.
     if _URL_SCHEME.match(text) or _VCS_SCHEME.match(text):
         return _url_skip(text)
     head_match = _HEAD.match(text)
