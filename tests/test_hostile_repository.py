@@ -212,3 +212,117 @@ def test_3_parse_errors_quote_a_short_excerpt_only(repo: Path) -> None:
     code, _, err = _run("check")
     assert code == 2
     assert len(err) < 1000
+
+
+# --- 4. Linear time and bounded memory (benchmarks/bench_hostile.py prints the numbers).
+
+
+def test_4_a_huge_option_token_is_refused(repo: Path) -> None:
+    _write(repo / "requirements.txt", "flask --hash=sha256:" + "a" * 200_000 + "\n")
+    code, _, err = _run("check")
+    assert code == 2
+    assert "longer than 65,536 characters" in err
+
+
+def test_4_a_yaml_alias_bomb_is_refused(repo: Path) -> None:
+    laughs = ["lockfileVersion: '9.0'", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    laughs += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    _write(repo / "pnpm-lock.yaml", "\n".join(laughs) + "\nimporters: *a8\n")
+    code, _, err = _run("check", "pnpm-lock.yaml")
+    assert code == 2
+    assert "aliases expand it beyond" in err
+
+
+def test_4_a_recursive_alias_is_refused(repo: Path) -> None:
+    _write(repo / "pnpm-lock.yaml", "lockfileVersion: '9.0'\nimporters: &a\n  x: *a\n")
+    code, _, err = _run("check", "pnpm-lock.yaml")
+    assert code == 2
+    assert "invalid YAML" in err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "importers: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "importers:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 400)),
+        "importers: " + "- " * 5_000 + "x\n",
+    ],
+)
+def test_4_deep_yaml_never_reaches_libyaml(repo: Path, text: str) -> None:
+    _write(repo / "pnpm-lock.yaml", text)
+    code, _, err = _run("check", "pnpm-lock.yaml")
+    assert code == 2
+    assert "invalid YAML" in err
+
+
+def test_4_a_sparse_3_gb_pyproject_is_never_read(repo: Path) -> None:
+    with (repo / "pyproject.toml").open("wb") as handle:
+        handle.truncate(3 * 1024**3)
+    code, _, err = _run("validate", "flask")
+    assert code == 2
+    assert "limit" in err
+
+
+def test_4_a_name_on_80000_lines_is_one_result(repo: Path) -> None:
+    _write(repo / "requirements.txt", "requests\n" * 80_000)
+    code, out, _ = _run("check", "-o", "json")
+    (result,) = json.loads(out)["results"]
+    assert len(result["sources"]) == 80_000
+    assert code == 0
+
+
+# --- 5 and 7. Tracebacks and raw control sequences.
+
+
+@pytest.mark.parametrize("folder", ["[/bold]", "[link=https://evil.example.test]x[/link]"])
+def test_5_a_folder_named_like_markup_is_shown_not_obeyed(repo: Path, folder: str) -> None:
+    from phantom_guard.model import PackageRisk, Recommendation, Registry, Report, Source
+    from phantom_guard.names import NormalizedName
+    from phantom_guard.report import text
+
+    risk = PackageRisk(
+        name="zz",
+        normalized_name=NormalizedName("zz"),
+        registry=Registry.PYPI,
+        recommendation=Recommendation.SAFE,
+        risk_score=0.0,
+        exists=True,
+        sources=(Source(f"{folder}/requirements.txt", 1),),
+    )
+    drawn = text.render(Report((risk,)), color=True, width=200)
+    assert f"{folder}/requirements.txt" in "".join(drawn.split())  # the title may wrap
+    assert "\x1b]8;" not in drawn  # no live hyperlink
+
+
+def test_5_a_corrupt_findings_row_is_reanalysed(repo: Path, registry_env: FakeRegistry) -> None:
+    code, _, _ = _run("validate", "reqeusts", "-o", "json")
+    import sqlite3
+    from contextlib import closing
+
+    cache = Path(os.environ["PHANTOM_GUARD_CACHE_DIR"]) / "cache.sqlite3"
+    with closing(sqlite3.connect(cache)) as conn, conn:
+        conn.execute("UPDATE findings SET payload = x'ff00', stored_at = 'soon', ttl = 'x'")
+    again, out, err = _run("validate", "reqeusts", "-o", "json")
+    assert (again, err) == (code, "")
+    assert json.loads(out)["results"][0]["recommendation"] != "SAFE"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "evil\n::add-mask::requests\nrequirements.txt",
+        "evil\x1b]8;;https://evil.example.test\x07x\x1b]8;;\x07/requirements.txt",
+        "evil\x1b[2Krequirements.txt",
+    ],
+)
+def test_7_paths_on_stderr_are_escaped(repo: Path, name: str) -> None:
+    folder = repo / name.rsplit("/", 1)[0] if "/" in name else repo
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (name.rsplit("/", 1)[-1] if "/" in name else name)
+    path.write_text("flask ==\n", encoding="utf-8")  # a parse error quoting the path
+    code, out, err = _run("check", "-o", "json")
+    assert code == 2
+    for line in (out + err).splitlines():
+        assert not line.startswith("::")
+    assert "\x1b" not in err
+    assert "\x07" not in err

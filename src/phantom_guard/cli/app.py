@@ -26,7 +26,7 @@ def main() -> None:
         if getattr(handler, "phantom_guard_cli", False):
             logger.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("phantom-guard: warning: %(message)s"))
+    handler.setFormatter(_Escaping("phantom-guard: warning: %(message)s"))
     handler.phantom_guard_cli = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
 
@@ -35,3 +35,13 @@ main.add_command(scan.validate)
 main.add_command(scan.check)
 main.add_command(cache.cache)
 main.add_command(render.render)
+
+
+class _Escaping(logging.Formatter):
+    """Warnings quote paths and registry text: escaped like every other stderr line."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        from phantom_guard.report import message
+
+        record.message = message(record.message)
+        return super().formatMessage(record)

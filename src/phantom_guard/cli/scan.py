@@ -279,20 +279,24 @@ def _finish(settings: Settings, options: dict[str, Any], report: Report) -> NoRe
         case _:
             assert_never(fmt)
     write_stdout(output)
+    from phantom_guard.report import message
+
     for error in report.input_errors:
-        click.echo(f"phantom-guard: error: {error}", err=True)
+        click.echo(f"phantom-guard: error: {message(error)}", err=True)
     sys.exit(report.exit_code(settings.fail_on, allow_unverified=settings.allow_unverified))
 
 
 def _guard(work: Callable[[], T]) -> T:
     """Run `work`; an input error is one line on stderr and exit 2, never a traceback."""
+    from phantom_guard.report import message
+
     try:
         return work()
     except InputError as exc:
-        click.echo(f"phantom-guard: error: {exc}", err=True)
+        click.echo(f"phantom-guard: error: {message(str(exc))}", err=True)
         sys.exit(2)
     except PhantomGuardError as exc:
-        click.echo(f"phantom-guard: error: {exc}", err=True)
+        click.echo(f"phantom-guard: error: {message(str(exc))}", err=True)
         sys.exit(3)
 
 

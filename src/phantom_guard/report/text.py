@@ -110,7 +110,10 @@ def _render_rich(report: Report, *, verbose: bool, width: int) -> str:
     for line in _header(report):
         console.print(Text(line))
     for title, results in _groups(report):
-        table = Table(title=clean(title) or None, title_justify="left", expand=False)
+        # Text, never markup: a folder named "[/bold]" or "[link=…]" is shown, not obeyed.
+        table = Table(
+            title=Text(clean(title)) if title else None, title_justify="left", expand=False
+        )
         table.add_column("verdict", no_wrap=True)
         table.add_column("score", justify="right")
         table.add_column("package", overflow="fold")
