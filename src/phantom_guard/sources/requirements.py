@@ -124,7 +124,7 @@ def pip_requirement_name(text: str) -> str | Skip:
     specifier; those name no registry package. Raises `ValueError` for anything else.
     """
     text = text.strip()
-    if _BARE_NAME.fullmatch(text):
+    if _BARE_NAME.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
         return text  # the common case, answered without the full PEP 508 parser
     return _pip_requirement_name(text)
 
