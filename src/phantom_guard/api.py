@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from phantom_guard.detector import Detector, make_ref
@@ -61,6 +62,7 @@ def check_refs(
     the agent hook, the MCP server).
     """
     detector = Detector(settings)
+    config = tuple(str(path) for path in detector.settings.config_files)
     try:
         local = detector.answer_locally(refs)
     except BaseException:
@@ -68,13 +70,13 @@ def check_refs(
         raise
     if local is not None:
         detector.close_store()
-        return local
+        return replace(local, config=config)
 
     async def go() -> Report:
         async with detector:
             return await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
 
-    return asyncio.run(go())
+    return replace(asyncio.run(go()), config=config)
 
 
 async def validate_many(
@@ -220,7 +222,6 @@ def _with_weakened(
     private: on the name's own result when it has one, else as a result of its own.
     """
     from contextlib import suppress
-    from dataclasses import replace
 
     from phantom_guard.detect.score import risk_score, signal
     from phantom_guard.files import shown
