@@ -326,3 +326,13 @@ def test_7_paths_on_stderr_are_escaped(repo: Path, name: str) -> None:
         assert not line.startswith("::")
     assert "\x1b" not in err
     assert "\x07" not in err
+
+
+def test_2_a_newline_in_a_path_cannot_ask_git_about_another_file(repo: Path) -> None:
+    _write(repo / "base.txt", "zz-listed-at-base\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "a list")
+    _write(repo / "base.txt\n" / "requirements.txt", "zz-listed-at-base\n")
+    code, out, _ = _run("check", "--since", "HEAD", "-o", "json")
+    assert "zz-listed-at-base" in [r["name"] for r in json.loads(out)["results"]]
+    assert code == 1
