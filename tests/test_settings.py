@@ -290,6 +290,9 @@ def test_with_overrides_ignores_none() -> None:
         ("timeout = 0.001", "PHANTOM_GUARD_TIMEOUT"),
         ("deadline = 0.001", "PHANTOM_GUARD_DEADLINE"),
         ('cache_dir = "/tmp/shared"', "PHANTOM_GUARD_CACHE_DIR"),
+        ("max_names = 1000000000", "PHANTOM_GUARD_MAX_NAMES"),
+        ("body_budget_mb = 100000", "PHANTOM_GUARD_BODY_BUDGET_MB"),
+        ("crates_rate = 0", "PHANTOM_GUARD_CRATES_RATE"),
     ],
 )
 @pytest.mark.parametrize("file", [".phantom-guard.toml", "pyproject.toml"])
