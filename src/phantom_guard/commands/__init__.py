@@ -1,0 +1,103 @@
+"""Package-manager command lines -> what they would install, by each manager's own grammar.
+
+``parse_command(["pip", "install", "flask==2.0"])`` gives a `CommandPlan`: the registry names to
+check, the specs skipped and why, and whether the command installs anything at all. Pure: the
+only I/O is reading ``-r``/``-c`` requirement files. Shared by the install guard, the agent hook
+and the MCP server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+
+from phantom_guard.commands._plan import CommandPlan
+from phantom_guard.errors import CommandError
+
+__all__ = ["MANAGERS", "PROGRAMS", "CommandError", "CommandPlan", "manager_of", "parse_command"]
+
+#: The package-manager words the install guard answers to (``phantom-guard pip …``).
+MANAGERS: tuple[str, ...] = (
+    "pip",
+    "pip3",
+    "uv",
+    "uvx",
+    "npm",
+    "npx",
+    "pnpm",
+    "pnpx",
+    "yarn",
+    "cargo",
+)
+
+_Parser = Callable[..., CommandPlan]
+
+# ``pip3.12``, ``pip-3.12``: pip's own versioned entry points.
+_PIP = re.compile(r"^pip(?:-?\d+(?:\.\d+)*)?$")
+
+#: Every program word `parse_command` reads: the managers, ``python -m pip``, ``poetry``.
+PROGRAMS: tuple[str, ...] = (*MANAGERS, "python", "python3", "poetry")
+
+
+def manager_of(program: str) -> str | None:
+    """The grammar a program word uses (``/usr/bin/pip3.12`` -> ``pip``), or None."""
+    word = os.path.basename(program.replace("\\", "/"))
+    lower = word.lower()
+    for suffix in (".exe", ".cmd", ".bat", ".ps1"):
+        lower = lower.removesuffix(suffix)
+    if _PIP.match(lower):
+        return "pip"
+    if lower in {"uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg", "cargo", "poetry"}:
+        return lower
+    from phantom_guard.commands.pip import PYTHON
+
+    if PYTHON.match(lower):
+        return "python"
+    return None
+
+
+def parse_command(
+    argv: Sequence[str], *, cwd: str | None = None, read_files: bool = True
+) -> CommandPlan:
+    """What `argv` would install; ``argv[0]`` is the package manager word (or ``python``).
+
+    Requirement files named by ``-r``/``-c`` are read relative to `cwd` (default: the current
+    directory) unless `read_files` is False. Raises `CommandError` for a command line that
+    cannot be read (an option missing its value, an invalid requirement, an unreadable file).
+    """
+    if not argv:
+        raise CommandError("no command given")
+    for arg in argv:
+        if not isinstance(arg, str):
+            raise CommandError("command arguments must be strings")
+        if "\x00" in arg:
+            raise CommandError("a command argument contains a NUL character")
+    manager = manager_of(argv[0])
+    if manager is None:
+        raise CommandError(
+            f"{argv[0]!r} is not a package manager phantom-guard reads "
+            f"(known: {', '.join(PROGRAMS)})"
+        )
+    parser = _parser(manager)
+    return parser(argv[0], list(argv[1:]), cwd=cwd, read_files=read_files)
+
+
+def _parser(manager: str) -> _Parser:
+    from phantom_guard.commands import cargo, npm, pip, pnpm, poetry, uv, yarn
+
+    parsers: dict[str, _Parser] = {
+        "pip": pip.parse,
+        "python": pip.parse_python,
+        "uv": uv.parse,
+        "uvx": uv.parse_uvx,
+        "npm": npm.parse,
+        "npx": npm.parse_npx,
+        "pnpm": pnpm.parse,
+        "pnpx": pnpm.parse_pnpx,
+        "yarn": yarn.parse,
+        "yarnpkg": yarn.parse,
+        "cargo": cargo.parse,
+        "poetry": poetry.parse,
+    }
+    return parsers[manager]
