@@ -126,8 +126,8 @@ def test_index_credentials_never_reach_the_reasons() -> None:
     assert plan.skipped == (
         Skipped(
             "lib",
-            "private index given on the command line: "
-            "--index-url https://pypi.acme.internal/simple",
+            "private index given on the command line "
+            "(--index-url https://pypi.acme.internal/simple): lib",
         ),
     )
 

@@ -70,10 +70,12 @@ class PlanBuilder:
         scope = name.partition("/")[0] if name.startswith("@") else None
         if scope is not None and scope.lower() in self.private_scopes:
             where = self.private_scopes[scope.lower()]
-            self.skip(spec, f"private registry for {scope} given on the command line: {where}")
+            self.skip(spec, f"private registry given on the command line ({where}): {spec}")
             return
         if self.private is not None:
-            self.skip(spec, f"private index given on the command line: {self.private}", source)
+            self.skip(
+                spec, f"private index given on the command line ({self.private}): {spec}", source
+            )
             return
         self.refs.append(PackageRef(name, self.registry, source, version))
 
@@ -100,7 +102,9 @@ class PlanBuilder:
         if self.private is not None and refs:
             skipped.extend(
                 Skipped(
-                    ref.name, f"private index given on the command line: {self.private}", ref.source
+                    ref.name,
+                    f"private index given on the command line ({self.private}): {ref.name}",
+                    ref.source,
                 )
                 for ref in refs
             )

@@ -253,7 +253,8 @@ def registries(builder: PlanBuilder, options: Sequence[tuple[str, str | None]]) 
         if name == "registry":
             builder.use_index("--registry", value)
         elif name.startswith("@") and name.endswith(":registry") and value:
-            builder.private_scopes[name.removesuffix(":registry").lower()] = redact(value)
+            scope = name.removesuffix(":registry")
+            builder.private_scopes[scope.lower()] = f"--{name} {redact(value)}"
 
 
 def add_spec(builder: PlanBuilder, spec: str) -> None:

@@ -1,0 +1,409 @@
+"""The install guard: what a package-manager command would install -> check -> block, or run the
+real package manager with its argv unchanged.
+
+``phantom-guard pip install flask`` and ``phantom-guard guard [options] -- pip install flask``.
+DESIGN.md §2: a finding at or above ``--fail-on`` (NOT_FOUND and known-malicious always) => exit
+1, not run; unverifiable => exit 3, not run, unless ``--on-error allow``; otherwise the real
+package manager replaces this process (``os.execv``), so its exit code, signals and TTY are its
+own. Nothing heavy is imported here: popular and cached names need no event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from phantom_guard.commands import MANAGERS, CommandPlan, parse_command
+from phantom_guard.errors import InputError, PhantomGuardError
+
+if TYPE_CHECKING:
+    from phantom_guard.model import PackageRef, PackageRisk, Report, Skipped
+    from phantom_guard.settings import Settings
+
+#: Set in the package manager's environment: "<pid> <path>". The same pid seeing it again means
+#: the "real" package manager led straight back here (an unmarked shim): a loop.
+LOOP_VARIABLE = "PHANTOM_GUARD_EXEC"
+_ALWAYS_BLOCK = frozenset({"KNOWN_MALICIOUS", "MALICIOUS_VERSION"})
+_USAGE = (
+    "usage: phantom-guard guard [--dry-run] [-o text|json] [--on-error block|allow]\n"
+    "                           [--fail-on suspicious|high_risk] [--ask] -- PM ARGS...\n"
+    f"       phantom-guard {{{'|'.join(MANAGERS)}}} ARGS..."
+)
+
+Execute = Callable[[str, list[str]], int]
+
+
+@dataclass(frozen=True, slots=True)
+class GuardOptions:
+    """The options of ``phantom-guard guard``; ``phantom-guard <pm>`` uses the defaults."""
+
+    dry_run: bool = False
+    output: str = "text"
+    on_error: str | None = None  # block | allow; None = PHANTOM_GUARD_ON_ERROR, else block
+    fail_on: str | None = None  # suspicious | high_risk; None = the config's
+    ask: bool = False
+
+
+def main(args: Sequence[str]) -> int:
+    """``phantom-guard`` without click: ``args`` is ``["pip", "install", "x"]`` or
+    ``["guard", "--dry-run", "--", "npm", "i", "x"]``. Returns the exit code (or never returns:
+    the package manager replaced this process).
+    """
+    if not args:
+        _say(_USAGE)
+        return 2
+    if args[0] == "guard":
+        try:
+            options, argv = parse_guard_args(args[1:])
+        except InputError as exc:
+            _say(f"error: {exc}")
+            _say(_USAGE)
+            return 2
+        if options is None:
+            print(_USAGE)
+            return 0
+        return run(argv, options)
+    return run(list(args), GuardOptions())
+
+
+def parse_guard_args(args: Sequence[str]) -> tuple[GuardOptions | None, list[str]]:
+    """``guard``'s own options, then the package-manager argv (after ``--`` or its first word).
+
+    Returns (None, []) for ``--help``.
+    """
+    options = GuardOptions()
+    index = 0
+    choices = {
+        "output": ("text", "json"),
+        "on_error": ("block", "allow"),
+        "fail_on": ("suspicious", "high_risk"),
+    }
+    spellings = {"-o": "output", "--output": "output", "--on-error": "on_error"}
+    spellings["--fail-on"] = "fail_on"
+    while index < len(args):
+        token = args[index]
+        index += 1
+        if token == "--":
+            break
+        if token in {"-h", "--help"}:
+            return None, []
+        if token == "--dry-run":
+            options = replace(options, dry_run=True)
+            continue
+        if token == "--ask":
+            options = replace(options, ask=True)
+            continue
+        spelling, equals, value = token.partition("=")
+        if spelling.startswith("-o") and len(spelling) > 2 and not equals:
+            spelling, value, equals = "-o", spelling[2:], "="
+        field = spellings.get(spelling)
+        if field is not None:
+            if not equals:
+                if index >= len(args):
+                    raise InputError(f"option {spelling} needs a value")
+                value = args[index]
+                index += 1
+            if value not in choices[field]:
+                raise InputError(f"{spelling} must be one of: {', '.join(choices[field])}")
+            if field == "output":
+                options = replace(options, output=value)
+            elif field == "on_error":
+                options = replace(options, on_error=value)
+            else:
+                options = replace(options, fail_on=value)
+            continue
+        if token.startswith("-"):
+            raise InputError(f"no such option: {token}")
+        index -= 1
+        break
+    argv = list(args[index:])
+    if not argv:
+        raise InputError("no package-manager command given (guard -- PM ARGS...)")
+    return options, argv
+
+
+def run(argv: list[str], options: GuardOptions, *, execute: Execute | None = None) -> int:
+    """Check what `argv` (``["pip", "install", "x"]``) would install; block, or run it."""
+    execute = execute or exec_replace
+    program = argv[0]
+    loop = _loop(program)
+    if loop is not None:
+        _say(loop)
+        return 2
+    if os.environ.get("PHANTOM_GUARD_BYPASS", "") not in ("", "0") and not options.dry_run:
+        _say(f"PHANTOM_GUARD_BYPASS is set: running {_shown(argv)} without checking it")
+        return _run_real(argv, execute)
+    try:
+        plan = parse_command(argv)
+    except InputError as exc:
+        _say(f"error: {exc}")
+        _say(f"not running {program}: phantom-guard cannot tell what it would install")
+        return 2
+    if not plan.installs and not options.dry_run:
+        return _run_real(argv, execute)
+    try:
+        settings = _settings(options)
+        refs, skipped, errors, notes = _names_to_check(plan)
+    except InputError as exc:
+        _say(f"error: {exc}")
+        return 2
+    for note in notes:
+        _say(note)
+    if not refs and not errors and not options.dry_run:
+        return _run_real(argv, execute)
+    report = _check(refs, skipped, errors, settings)
+    code = decide(report, settings)
+    allow_errors = _on_error(options) == "allow"
+    if options.dry_run:
+        _render(report, options, settings)
+        return report.exit_code(settings.fail_on, allow_unverified=allow_errors)
+    if code == 0 or (code == 3 and allow_errors):
+        _warn(report, settings, allowed_errors=code == 3)
+        return _run_real(argv, execute)
+    _explain(report, settings, program, code)
+    if options.output == "json":
+        _render(report, options, settings)
+    if options.ask and code in (1, 3) and _confirm(program):
+        return _run_real(argv, execute)
+    return code
+
+
+def decide(report: Report, settings: Settings) -> int:
+    """0 run, 1 blocked, 2 input error, 3 unverifiable (DESIGN.md §2 precedence: 2, 1, 3).
+    A known-malicious signal blocks whatever ``--fail-on`` says.
+    """
+    code = report.exit_code(settings.fail_on)
+    if code in (0, 3) and any(_malicious(risk) for risk in report.results):
+        return 1
+    return code
+
+
+def exec_replace(path: str, argv: list[str]) -> int:
+    """Replace this process with `path` run as `argv` (POSIX ``execv``); elsewhere run it and
+    return its exit code.
+    """
+    os.environ[LOOP_VARIABLE] = f"{os.getpid()} {path}"
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "nt":
+        import subprocess
+
+        return subprocess.call(argv, executable=path)
+    os.execv(path, argv)
+    return 127  # not reached: execv either replaces the process or raises
+
+
+def _run_real(argv: list[str], execute: Execute) -> int:
+    from phantom_guard.shims import find_real
+
+    real = find_real(argv[0])
+    if real is None:
+        _say(f"error: no {argv[0]} on PATH other than phantom-guard's shims")
+        return 127
+    try:
+        return execute(real, argv)
+    except OSError as exc:
+        _say(f"error: cannot run {real}: {exc.strerror or exc}")
+        return 126
+
+
+def _loop(program: str) -> str | None:
+    marker = os.environ.get(LOOP_VARIABLE, "")
+    pid, _, path = marker.partition(" ")
+    if pid != str(os.getpid()):
+        return None
+    return (
+        f"error: {path} runs phantom-guard again instead of the real {program} (a shim loop). "
+        f"Remove it from PATH or reinstall the shims with `phantom-guard shims install`."
+    )
+
+
+def _settings(options: GuardOptions) -> Settings:
+    from phantom_guard.model import FailOn
+    from phantom_guard.settings import Settings
+
+    settings = Settings.load()
+    if options.fail_on is not None:
+        settings = settings.with_overrides(fail_on=FailOn(options.fail_on))
+    return settings
+
+
+def _on_error(options: GuardOptions) -> str:
+    if options.on_error is not None:
+        return options.on_error
+    value = os.environ.get("PHANTOM_GUARD_ON_ERROR", "").strip().lower()
+    if value in ("", "block", "deny"):
+        return "block"
+    if value == "allow":
+        return "allow"
+    raise InputError("PHANTOM_GUARD_ON_ERROR must be 'block' or 'allow'")
+
+
+def _names_to_check(
+    plan: CommandPlan,
+) -> tuple[list[PackageRef], list[Skipped], list[str], list[str]]:
+    """The plan's names, plus — for a project install — the names its files' uncommitted
+    changes add (``check --since HEAD``). Returns (refs, skipped, input errors, notes).
+    """
+    refs = list(plan.refs)
+    skipped = list(plan.skipped)
+    if not plan.project_install:
+        return refs, skipped, [], []
+    from pathlib import Path
+
+    from phantom_guard.api import collect_refs
+
+    folder = Path(plan.project_dir)
+    files = [folder / name for name in plan.project_files if (folder / name).is_file()]
+    if not files:
+        return refs, skipped, [], []
+    if _git_top(folder.resolve()) is None:
+        note = (
+            f"warning: {folder} is not in a git work tree, so the names {plan.manager}'s "
+            "manifests and locks add cannot be told apart; they are not checked"
+        )
+        return refs, skipped, [], [note]
+    if not _changed(files):
+        return refs, skipped, [], []
+    added, more_skipped, errors = collect_refs([str(f) for f in files], since="HEAD")
+    refs.extend(ref for ref in added if ref.registry is plan.registry)
+    skipped.extend(more_skipped)
+    return refs, skipped, errors, []
+
+
+def _git_top(folder: os.PathLike[str]) -> str | None:
+    current = os.fspath(folder)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _changed(files: Sequence[os.PathLike[str]]) -> bool:
+    """Whether git sees any of `files` modified, added or untracked (one ``git status``)."""
+    import subprocess
+
+    folder = os.path.dirname(os.path.abspath(os.fspath(files[0])))
+    try:
+        shown = subprocess.run(
+            ["git", "status", "--porcelain", "--", *(os.path.abspath(f) for f in files)],
+            cwd=folder,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return True  # cannot tell: let check --since decide
+    return shown.returncode != 0 or bool(shown.stdout.strip())
+
+
+def _check(
+    refs: list[PackageRef], skipped: list[Skipped], errors: list[str], settings: Settings
+) -> Report:
+    from phantom_guard.api import check_refs
+    from phantom_guard.model import Report
+
+    try:
+        report = check_refs(refs, settings=settings) if refs else Report(())
+    except InputError as exc:
+        report = Report((), input_errors=(str(exc),))
+    except PhantomGuardError as exc:
+        report = Report((), input_errors=(f"lookup failed: {exc}",))
+    return Report(
+        report.results,
+        skipped=(*report.skipped, *skipped),
+        input_errors=(*errors, *report.input_errors),
+        feeds=report.feeds,
+        config=report.config,
+    )
+
+
+def _malicious(risk: PackageRisk) -> bool:
+    return any(signal.kind.value in _ALWAYS_BLOCK for signal in risk.signals)
+
+
+def _explain(report: Report, settings: Settings, program: str, code: int) -> None:
+    """One stderr line per name that stops the install, then what was not run and why."""
+    for error in report.input_errors:
+        _say(f"error: {error}")
+    for risk in report.results:
+        blocking = risk.recommendation.severity >= settings.fail_on.threshold or _malicious(risk)
+        if blocking or risk.recommendation.value == "ERROR":
+            _say(_line(risk))
+    why = {
+        1: "a package it would install is not safe",
+        2: "the command names something that is not a valid package",
+        3: "some names could not be verified (--on-error allow or "
+        "PHANTOM_GUARD_ON_ERROR=allow runs it anyway)",
+    }[code]
+    _say(f"not running {program}: {why}")
+
+
+def _warn(report: Report, settings: Settings, *, allowed_errors: bool) -> None:
+    """Findings below ``--fail-on`` and allowed ERRORs: a line each, then the install runs."""
+    for risk in report.results:
+        if risk.recommendation.value == "SUSPICIOUS" or (
+            allowed_errors and risk.recommendation.value == "ERROR"
+        ):
+            _say("warning: " + _line(risk))
+
+
+def _line(risk: PackageRisk) -> str:
+    from phantom_guard.report import clean
+
+    name = clean(risk.name)
+    registry = risk.registry.value
+    if risk.recommendation.value == "ERROR":
+        return f"{name} ({registry}): could not be verified: {clean(risk.error or '')}"
+    text = f"{name} ({registry}): {risk.recommendation.value}"
+    reasons = [s for s in risk.signals if s.weight > 0]
+    if reasons:
+        text += f": {clean(max(reasons, key=lambda s: s.weight).message)}"
+    if risk.suggestion:
+        text += f" - did you mean {clean(risk.suggestion)}?"
+    return text
+
+
+def _render(report: Report, options: GuardOptions, settings: Settings) -> None:
+    if options.output == "json":
+        from phantom_guard.report import json
+
+        sys.stdout.write(json.render(report))
+        return
+    from phantom_guard.report import text
+
+    sys.stdout.write(text.render(report, color=False))
+    sys.stdout.writelines(line + "\n" for line in text.render_skipped(report))
+
+
+def _confirm(program: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    sys.stderr.write(f"phantom-guard: run {program} anyway? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes")
+
+
+def _shown(argv: Sequence[str]) -> str:
+    import shlex
+
+    return shlex.join(argv)
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(f"phantom-guard: {message}\n")
+
+
+def is_guard_word(word: str) -> bool:
+    """Whether ``phantom-guard <word> …`` is an install-guard call (for a dispatch table)."""
+    return word == "guard" or word in MANAGERS
+
+
+__all__ = ["GuardOptions", "decide", "exec_replace", "is_guard_word", "main", "run"]
