@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from phantom_guard.commands import MANAGERS, CommandPlan, parse_command
+from phantom_guard.commands._words import installs_nothing
 from phantom_guard.errors import InputError, PhantomGuardError
 
 if TYPE_CHECKING:
+    from phantom_guard.commands import CommandPlan
     from phantom_guard.model import PackageRef, PackageRisk, Report, Skipped
     from phantom_guard.settings import Settings
+
+#: The words ``phantom-guard <word>`` guards (phantom_guard.commands.MANAGERS, spelled here so
+#: that a command that installs nothing is handed over without loading the grammars).
+MANAGERS = ("pip", "pip3", "uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "cargo")
+#: The line that makes a file one of our shims (see phantom_guard.shims).
+SHIM_MARKER = "# phantom-guard shim"
+_SNIFF_BYTES = 512
 
 #: Set in the package manager's environment: "<pid> <path>". The same pid seeing it again means
 #: the "real" package manager led straight back here (an unmarked shim): a loop.
@@ -36,15 +43,32 @@ _USAGE = (
 Execute = Callable[[str, list[str]], int]
 
 
-@dataclass(frozen=True, slots=True)
 class GuardOptions:
-    """The options of ``phantom-guard guard``; ``phantom-guard <pm>`` uses the defaults."""
+    """The options of ``phantom-guard guard``; ``phantom-guard <pm>`` uses the defaults.
 
-    dry_run: bool = False
-    output: str = "text"
-    on_error: str | None = None  # block | allow; None = PHANTOM_GUARD_ON_ERROR, else block
-    fail_on: str | None = None  # suspicious | high_risk; None = the config's
-    ask: bool = False
+    A plain class, not a dataclass: importing `dataclasses` costs more than this whole path may
+    spend before handing ``npm test`` over to npm.
+    """
+
+    __slots__ = ("ask", "dry_run", "fail_on", "on_error", "output")
+
+    def __init__(
+        self,
+        dry_run: bool = False,
+        output: str = "text",
+        on_error: str | None = None,  # block | allow; None = PHANTOM_GUARD_ON_ERROR, else block
+        fail_on: str | None = None,  # suspicious | high_risk; None = the config's
+        ask: bool = False,
+    ) -> None:
+        self.dry_run = dry_run
+        self.output = output
+        self.on_error = on_error
+        self.fail_on = fail_on
+        self.ask = ask
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"GuardOptions({fields})"
 
 
 def main(args: Sequence[str]) -> int:
@@ -74,7 +98,7 @@ def parse_guard_args(args: Sequence[str]) -> tuple[GuardOptions | None, list[str
 
     Returns (None, []) for ``--help``.
     """
-    options = GuardOptions()
+    given: dict[str, str | bool] = {}
     index = 0
     choices = {
         "output": ("text", "json"),
@@ -90,11 +114,8 @@ def parse_guard_args(args: Sequence[str]) -> tuple[GuardOptions | None, list[str
             break
         if token in {"-h", "--help"}:
             return None, []
-        if token == "--dry-run":
-            options = replace(options, dry_run=True)
-            continue
-        if token == "--ask":
-            options = replace(options, ask=True)
+        if token in {"--dry-run", "--ask"}:
+            given[token[2:].replace("-", "_")] = True
             continue
         spelling, equals, value = token.partition("=")
         if spelling.startswith("-o") and len(spelling) > 2 and not equals:
@@ -108,12 +129,7 @@ def parse_guard_args(args: Sequence[str]) -> tuple[GuardOptions | None, list[str
                 index += 1
             if value not in choices[field]:
                 raise InputError(f"{spelling} must be one of: {', '.join(choices[field])}")
-            if field == "output":
-                options = replace(options, output=value)
-            elif field == "on_error":
-                options = replace(options, on_error=value)
-            else:
-                options = replace(options, fail_on=value)
+            given[field] = value
             continue
         if token.startswith("-"):
             raise InputError(f"no such option: {token}")
@@ -122,7 +138,7 @@ def parse_guard_args(args: Sequence[str]) -> tuple[GuardOptions | None, list[str
     argv = list(args[index:])
     if not argv:
         raise InputError("no package-manager command given (guard -- PM ARGS...)")
-    return options, argv
+    return GuardOptions(**given), argv  # type: ignore[arg-type]
 
 
 def run(argv: list[str], options: GuardOptions, *, execute: Execute | None = None) -> int:
@@ -133,9 +149,13 @@ def run(argv: list[str], options: GuardOptions, *, execute: Execute | None = Non
     if loop is not None:
         _say(loop)
         return 2
+    if not options.dry_run and installs_nothing(_manager_word(program), argv[1:]):
+        return _run_real(argv, execute)
     if os.environ.get("PHANTOM_GUARD_BYPASS", "") not in ("", "0") and not options.dry_run:
         _say(f"PHANTOM_GUARD_BYPASS is set: running {_shown(argv)} without checking it")
         return _run_real(argv, execute)
+    from phantom_guard.commands import parse_command
+
     try:
         plan = parse_command(argv)
     except InputError as exc:
@@ -196,9 +216,53 @@ def exec_replace(path: str, argv: list[str]) -> int:
     return 127  # not reached: execv either replaces the process or raises
 
 
-def _run_real(argv: list[str], execute: Execute) -> int:
-    from phantom_guard.shims import find_real
+def find_real(program: str, env: Mapping[str, str] | None = None) -> str | None:
+    """The package manager `program` runs when the guard lets it: for pip and python the active
+    virtual environment's (``VIRTUAL_ENV``), else the first match on PATH that is not a shim.
+    """
+    env = os.environ if env is None else env
+    if os.sep in program or (os.altsep and os.altsep in program):
+        return program if _executable(program) else None
+    folders: list[str] = []
+    venv = env.get("VIRTUAL_ENV")
+    if venv and program.lower().startswith(("pip", "python")):
+        folders.append(os.path.join(venv, "Scripts" if os.name == "nt" else "bin"))
+    folders.extend(f for f in env.get("PATH", os.defpath).split(os.pathsep) if f)
+    for folder in folders:
+        for name in _names(program, env):
+            candidate = os.path.join(folder, name)
+            if _executable(candidate) and not is_shim(candidate):
+                return candidate
+    return None
 
+
+def is_shim(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at `path` is one of our shims (it carries `SHIM_MARKER` near its start)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return SHIM_MARKER.encode() in head
+
+
+def _names(program: str, env: Mapping[str, str]) -> list[str]:
+    if os.name != "nt":
+        return [program]
+    extensions = env.get("PATHEXT", ".COM;.EXE;.BAT;.CMD").lower().split(";")
+    return [program] + [program + ext for ext in extensions if ext]
+
+
+def _executable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def _manager_word(program: str) -> str:
+    word = os.path.basename(program).lower()
+    return "pip" if word.startswith("pip") else word
+
+
+def _run_real(argv: list[str], execute: Execute) -> int:
     real = find_real(argv[0])
     if real is None:
         _say(f"error: no {argv[0]} on PATH other than phantom-guard's shims")

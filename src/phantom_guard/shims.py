@@ -15,10 +15,28 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The line that makes a file one of our shims.
-MARKER = "# phantom-guard shim"
+from phantom_guard.guard import SHIM_MARKER as MARKER
+from phantom_guard.guard import find_real, is_shim
+
+__all__ = [
+    "MARKER",
+    "ShimStatus",
+    "add_to_rc",
+    "default_dir",
+    "find_real",
+    "first_on_path",
+    "guard_command",
+    "install",
+    "is_shim",
+    "path_line",
+    "rc_files",
+    "remove_from_rc",
+    "shim_text",
+    "status",
+    "uninstall",
+]
+
 _RC_MARKER = "# added by phantom-guard shims install"
-_SNIFF_BYTES = 512
 
 
 def default_dir() -> Path:
@@ -28,52 +46,10 @@ def default_dir() -> Path:
     return Path(platformdirs.user_data_dir("phantom-guard", appauthor=False)) / "shims"
 
 
-def is_shim(path: str | Path) -> bool:
-    """Whether the file at `path` is one of our shims (it carries `MARKER` near its start)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
-        return False
-    return MARKER.encode() in head
-
-
-def find_real(program: str, env: Mapping[str, str] | None = None) -> str | None:
-    """The package manager `program` runs when the guard lets it: for pip and python the active
-    virtual environment's (``VIRTUAL_ENV``), else the first match on PATH that is not a shim.
-    """
-    env = os.environ if env is None else env
-    if os.sep in program or (os.altsep and os.altsep in program):
-        return program if _executable(program) else None
-    folders: list[str] = []
-    venv = env.get("VIRTUAL_ENV")
-    base = program.lower()
-    if venv and (base.startswith(("pip", "python"))):
-        folders.append(os.path.join(venv, "Scripts" if os.name == "nt" else "bin"))
-    folders.extend(f for f in env.get("PATH", os.defpath).split(os.pathsep) if f)
-    for folder in folders:
-        for name in _names(program, env):
-            candidate = os.path.join(folder, name)
-            if _executable(candidate) and not is_shim(candidate):
-                return candidate
-    return None
-
-
 def first_on_path(program: str, env: Mapping[str, str] | None = None) -> str | None:
     """What a shell finds for `program` (shim or not)."""
     env = os.environ if env is None else env
     return shutil.which(program, path=env.get("PATH", os.defpath))
-
-
-def _names(program: str, env: Mapping[str, str]) -> list[str]:
-    if os.name != "nt":
-        return [program]
-    extensions = env.get("PATHEXT", ".COM;.EXE;.BAT;.CMD").lower().split(";")
-    return [program] + [program + ext for ext in extensions if ext]
-
-
-def _executable(path: str) -> bool:
-    return os.path.isfile(path) and os.access(path, os.X_OK)
 
 
 def guard_command() -> list[str]:

@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phantom_guard.commands import MANAGERS, PROGRAMS, CommandError, CommandPlan, parse_command
+from phantom_guard.commands import pip as pip_grammar
+from phantom_guard.commands._words import INSTALLING, installs_nothing
 from phantom_guard.errors import InputError
 from phantom_guard.model import PackageRef, Registry, Skipped, Source
 
@@ -169,3 +171,47 @@ def test_project_installs_name_their_files() -> None:
     assert plan.project_dir == "web"
     assert "package-lock.json" in plan.project_files
     assert parse_command(["cargo", "build", "--manifest-path", "a/Cargo.toml"]).project_dir == "a"
+
+
+@settings(max_examples=300, deadline=None)
+@given(spec=st.from_regex(pip_grammar._SIMPLE, fullmatch=True))
+def test_the_fast_reading_of_simple_pip_specs_agrees_with_pep_508(spec: str) -> None:
+    from phantom_guard.sources.requirements import pip_requirement_name
+
+    try:
+        expected = pip_requirement_name(spec)
+    except ValueError:
+        return  # pip refuses it too: checking the name costs nothing
+    plan = parse_command(["pip", "install", spec], read_files=False)
+    if isinstance(expected, str):
+        assert [ref.name for ref in plan.refs] == [expected]
+    else:
+        assert [s.spec for s in plan.skipped] == [spec]
+
+
+_FIRST_WORDS = sorted(
+    {word for words in INSTALLING.values() for word in words}
+    | {"test", "run", "list", "freeze", "show", "build", "fmt", "lock", "init", "remove", "exec"}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    manager=st.sampled_from(sorted(INSTALLING)),
+    word=st.one_of(st.sampled_from(_FIRST_WORDS), st.text(max_size=8)),
+    rest=st.lists(st.sampled_from(["x", "-D", "--", "./p", "a@1"]), max_size=3),
+)
+def test_the_quick_test_never_passes_an_install(manager: str, word: str, rest: list[str]) -> None:
+    if not installs_nothing(manager, [word, *rest]):
+        return
+    try:
+        plan = parse_command([manager, word, *rest], read_files=False)
+    except CommandError:
+        return
+    assert not plan.installs
+
+
+def test_the_guard_answers_to_the_managers_of_the_grammar() -> None:
+    from phantom_guard import guard
+
+    assert guard.MANAGERS == MANAGERS

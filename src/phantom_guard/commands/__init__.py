@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from phantom_guard.commands._plan import CommandPlan
 from phantom_guard.errors import CommandError
+
+if TYPE_CHECKING:
+    from phantom_guard.commands._plan import CommandPlan
 
 __all__ = ["MANAGERS", "PROGRAMS", "CommandError", "CommandPlan", "manager_of", "parse_command"]
 
@@ -31,10 +34,12 @@ MANAGERS: tuple[str, ...] = (
     "cargo",
 )
 
-_Parser = Callable[..., CommandPlan]
+_Parser = Callable[..., "CommandPlan"]
 
 # ``pip3.12``, ``pip-3.12``: pip's own versioned entry points.
 _PIP = re.compile(r"^pip(?:-?\d+(?:\.\d+)*)?$")
+# ``python``, ``python3``, ``python3.12``, ``py``, ``pypy3``: interpreters that run ``-m pip``.
+PYTHON = re.compile(r"^(?:python|pypy|py)(?:\d+(?:\.\d+)*)?[tw]?$")
 
 #: Every program word `parse_command` reads: the managers, ``python -m pip``, ``poetry``.
 PROGRAMS: tuple[str, ...] = (*MANAGERS, "python", "python3", "poetry")
@@ -50,11 +55,18 @@ def manager_of(program: str) -> str | None:
         return "pip"
     if lower in {"uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg", "cargo", "poetry"}:
         return lower
-    from phantom_guard.commands.pip import PYTHON
-
     if PYTHON.match(lower):
         return "python"
     return None
+
+
+def __getattr__(name: str) -> Any:
+    # CommandPlan is loaded on first use: `phantom-guard npm test` never needs it.
+    if name == "CommandPlan":
+        from phantom_guard.commands._plan import CommandPlan
+
+        return CommandPlan
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse_command(
@@ -83,21 +95,26 @@ def parse_command(
     return parser(argv[0], list(argv[1:]), cwd=cwd, read_files=read_files)
 
 
-def _parser(manager: str) -> _Parser:
-    from phantom_guard.commands import cargo, npm, pip, pnpm, poetry, uv, yarn
+# manager -> (module, function): only the grammar a command needs is imported.
+_PARSERS = {
+    "pip": ("pip", "parse"),
+    "python": ("pip", "parse_python"),
+    "uv": ("uv", "parse"),
+    "uvx": ("uv", "parse_uvx"),
+    "npm": ("npm", "parse"),
+    "npx": ("npm", "parse_npx"),
+    "pnpm": ("pnpm", "parse"),
+    "pnpx": ("pnpm", "parse_pnpx"),
+    "yarn": ("yarn", "parse"),
+    "yarnpkg": ("yarn", "parse"),
+    "cargo": ("cargo", "parse"),
+    "poetry": ("poetry", "parse"),
+}
 
-    parsers: dict[str, _Parser] = {
-        "pip": pip.parse,
-        "python": pip.parse_python,
-        "uv": uv.parse,
-        "uvx": uv.parse_uvx,
-        "npm": npm.parse,
-        "npx": npm.parse_npx,
-        "pnpm": pnpm.parse,
-        "pnpx": pnpm.parse_pnpx,
-        "yarn": yarn.parse,
-        "yarnpkg": yarn.parse,
-        "cargo": cargo.parse,
-        "poetry": poetry.parse,
-    }
-    return parsers[manager]
+
+def _parser(manager: str) -> _Parser:
+    import importlib
+
+    module, function = _PARSERS[manager]
+    parser: _Parser = getattr(importlib.import_module(f"phantom_guard.commands.{module}"), function)
+    return parser

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from phantom_guard.model import PackageRef, Registry, Skipped, Source
 
@@ -34,6 +33,8 @@ class CommandPlan:
 
 def redact(url: str) -> str:
     """An index URL without its credentials (``https://user:token@host/x`` -> ``https://host/x``)."""
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url)
     except ValueError:

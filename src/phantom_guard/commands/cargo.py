@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
+from phantom_guard.commands._words import CARGO_PROJECT
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -95,11 +96,7 @@ INSTALL = GENERAL.merged(
     )
 )
 
-#: Commands that download and build the project's dependencies (their build scripts run).
-PROJECT = frozenset(
-    {"build", "b", "check", "c", "run", "r", "test", "t", "bench", "fetch", "doc", "d"}
-    | {"clippy", "vendor", "package", "publish", "tree", "metadata"}
-)
+PROJECT = CARGO_PROJECT
 PROJECT_FILES = ("Cargo.toml", "Cargo.lock")
 SOURCE_OPTIONS = {"git": "git dependency", "path": "local path"}
 # A version with no requirement operator, MAJOR.MINOR.PATCH: cargo install's exact version.

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from phantom_guard.commands._options import OptionTable, scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder, redact
+from phantom_guard.commands._words import NPM_CI, NPM_EXECUTE, NPM_INIT, NPM_INSTALL, NPM_UPDATE
 from phantom_guard.model import Registry
 
 #: npm's config options that take a value (``npm help config``); all others are flags.
@@ -127,18 +128,11 @@ GENERAL = table(
 #: ``npm exec``/``npx``: ``-p`` and ``-c`` mean ``--package`` and ``--call`` there.
 EXEC = GENERAL.merged(table(values=["-p --package", "-c --call"]))
 
-#: npm's names for installing: the command, its aliases and its misspellings (``npm help install``).
-INSTALL = frozenset(
-    {"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall"}
-    | {"add", "install-test", "it"}
-)
-CI = frozenset(
-    {"ci", "clean-install", "ic", "install-clean", "isntall-clean"}
-    | {"install-ci-test", "cit", "clean-install-test", "sit"}
-)
-EXECUTE = frozenset({"exec", "x"})
-INIT = frozenset({"init", "create", "innit"})
-UPDATE = frozenset({"update", "up", "upgrade", "udpate", "rebuild", "rb", "dedupe", "ddp"})
+INSTALL = NPM_INSTALL
+CI = NPM_CI
+EXECUTE = NPM_EXECUTE
+INIT = NPM_INIT
+UPDATE = NPM_UPDATE
 PROJECT_FILES = ("package.json", "package-lock.json", "npm-shrinkwrap.json")
 
 # A version npm resolves to exactly one release: "1.2.3", "=1.2.3", "v1.2.3-rc.1".

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from phantom_guard.commands._options import Scan, scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
+from phantom_guard.commands._words import PIP_INSTALLING
 from phantom_guard.errors import CommandError, SourceError
 from phantom_guard.model import Registry
 
@@ -116,14 +117,34 @@ INSTALL = GENERAL.merged(
 
 #: Subcommands that fetch packages from an index (``lock`` and ``download`` build sdists, which
 #: runs their code as surely as ``install`` does).
-INSTALLING = frozenset({"install", "download", "wheel", "lock"})
+INSTALLING = PIP_INSTALLING
 
 INDEX_OPTIONS = frozenset({"index-url", "extra-index-url", "find-links", "no-index"})
 
 # ``name==1.2`` (or ``===``), without wildcard: the one exact version a specifier asks for.
 _EXACT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s,;*]+)\s*$")
-# ``python``, ``python3``, ``python3.12``, ``py``, ``pypy3``: interpreters that run ``-m pip``.
-PYTHON = re.compile(r"^(?:python|pypy|py)(?:\d+(?:\.\d+)*)?[tw]?$")
+# The common case, read without the PEP 508 parser (and its import): ``name``, ``name[extra]``,
+# ``name==1.2``, ``name>=1,<2``. Anything else (markers, URLs, paths) goes to the full parser.
+_CLAUSE = r"\s*(===?|~=|!=|<=|>=|<|>)\s*([A-Za-z0-9.*+!_-]+)"
+_SIMPLE = re.compile(
+    r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[A-Za-z0-9._,\s-]*\])?"
+    rf"(?:{_CLAUSE}(?:\s*,{_CLAUSE})*)?\s*\Z"
+)
+# pip reads a name ending like an archive as a file name (pip's ARCHIVE_EXTENSIONS).
+_ARCHIVE_ENDINGS = (
+    ".whl",
+    ".zip",
+    ".tar",
+    ".gz",
+    ".tgz",
+    ".bz2",
+    ".tbz",
+    ".xz",
+    ".txz",
+    ".lz",
+    ".tlz",
+    ".lzma",
+)
 # Interpreter options that take a value (``python -X utf8 -m pip``, ``-W ignore``).
 _PYTHON_VALUES = frozenset({"-X", "-W", "-Q"})
 
@@ -193,6 +214,13 @@ def add_install(
 
 def add_spec(builder: PlanBuilder, spec: str) -> None:
     """One pip requirement on the command line: a name to check, or a skipped path/URL."""
+    simple = _SIMPLE.match(spec.strip())
+    if simple is not None and not simple.group(1).lower().endswith(_ARCHIVE_ENDINGS):
+        operator, version = simple.group(2), simple.group(3)
+        one_clause = simple.group(4) is None
+        exact = operator in ("==", "===") and one_clause and "*" not in version
+        builder.name(spec, simple.group(1), version if exact else None)
+        return
     from phantom_guard.sources.requirements import Skip, pip_requirement_name
 
     try:
@@ -202,8 +230,8 @@ def add_spec(builder: PlanBuilder, spec: str) -> None:
     if isinstance(named, Skip):
         builder.skip(spec, named.reason)
         return
-    exact = _EXACT.match(spec)
-    builder.name(spec, named, exact.group(2) if exact else None)
+    pinned = _EXACT.match(spec)
+    builder.name(spec, named, pinned.group(2) if pinned else None)
 
 
 def read_requirements(

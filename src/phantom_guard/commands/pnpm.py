@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from phantom_guard.commands import npm
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
+from phantom_guard.commands._words import PNPM_ADD, PNPM_PROJECT
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -79,10 +80,9 @@ GENERAL = table(
 )
 DLX = GENERAL.merged(table(values=["--package"], flags=["-c --shell-mode"]))
 
-INSTALL = frozenset({"install", "i"})
-ADD = frozenset({"add"})
+ADD = PNPM_ADD
 DLX_WORDS = frozenset({"dlx"})
-PROJECT = frozenset({"install", "i", "update", "up", "upgrade", "rebuild", "rb", "fetch"})
+PROJECT = PNPM_PROJECT
 PROJECT_FILES = ("package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml")
 
 # The protocols pnpm resolves from the workspace, not from a registry by name.

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from phantom_guard.commands import pip
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
+from phantom_guard.commands._words import POETRY_PROJECT
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -37,7 +38,7 @@ GENERAL = table(
         "--no-cache",
     ],
 )
-PROJECT = frozenset({"install", "sync", "update"})
+PROJECT = POETRY_PROJECT
 PROJECT_FILES = ("pyproject.toml", "poetry.lock")
 
 

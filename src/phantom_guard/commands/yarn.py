@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from phantom_guard.commands import npm
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
+from phantom_guard.commands._words import YARN_ADD, YARN_PROJECT
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -74,8 +75,8 @@ GENERAL = table(
 )
 DLX = GENERAL.merged(table(values=["-p --package"], flags=["-q --quiet"]))
 
-ADD = frozenset({"add"})
-PROJECT = frozenset({"install", "upgrade", "up"})
+ADD = YARN_ADD
+PROJECT = YARN_PROJECT
 PROJECT_FILES = ("package.json", "yarn.lock", ".yarnrc.yml")
 
 
