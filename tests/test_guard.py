@@ -339,3 +339,83 @@ def test_shims_install_in_ci_appends_to_github_path(
     result = CliRunner().invoke(main, ["shims", "install", "--dir", str(shims)])
     assert result.exit_code == 0
     assert github_path.read_text() == f"{shims}\n"
+
+
+class _Terminal:
+    """A stdin that is a terminal and answers `answer`."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.answer
+
+
+@pytest.mark.parametrize(("answer", "ran"), [("y\n", True), ("\n", False)])
+def test_ask_runs_a_blocked_command_only_on_yes_at_a_terminal(
+    guard_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch, answer: str, ran: bool
+) -> None:
+    from phantom_guard import guard as install_guard
+
+    calls: list[tuple[str, list[str]]] = []
+
+    def execute(path: str, argv: list[str]) -> int:
+        calls.append((path, argv))
+        return 0
+
+    monkeypatch.setattr(sys, "stdin", _Terminal(answer))
+    options = install_guard.GuardOptions(ask=True)
+    code = install_guard.run(["pip", "install", "reqeusts"], options, execute=execute)
+    assert code == (0 if ran else 1)
+    assert calls == ([(str(BIN / "pip"), ["pip", "install", "reqeusts"])] if ran else [])
+
+
+def test_without_a_terminal_ask_never_prompts(
+    guard_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phantom_guard import guard as install_guard
+
+    class NotATerminal(_Terminal):
+        def isatty(self) -> bool:
+            return False
+
+    monkeypatch.setattr(sys, "stdin", NotATerminal("y\n"))
+    options = install_guard.GuardOptions(ask=True)
+    assert install_guard.run(["npm", "i", "expres-not-there"], options, execute=_never) == 1
+
+
+def _never(path: str, argv: list[str]) -> int:
+    raise AssertionError(f"{path} must not run")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "usage"),
+        (["guard"], "no package-manager command"),
+        (["guard", "--output", "xml", "--", "pip", "list"], "-o"),
+        (["guard", "--frobnicate", "--", "pip", "list"], "no such option"),
+    ],
+)
+def test_guard_usage_errors_are_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from phantom_guard import guard as install_guard
+
+    assert install_guard.main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_guard_module_imports_nothing_heavy() -> None:
+    code = (
+        "import sys, phantom_guard.guard; "
+        "heavy = {'click', 'asyncio', 'aiohttp', 'rich', 'dataclasses', 'sqlite3'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
