@@ -419,3 +419,43 @@ def test_the_guard_module_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_project_without_a_commit_checks_everything_its_files_name(
+    guard_env: FakeRegistry,
+) -> None:
+    project = Path.cwd()
+    shutil.rmtree(project / ".git")
+    _git(project, "init", "-q")
+    (project / "package.json").write_text('{"dependencies": {"expres-not-there": "1.0.0"}}\n')
+    done = guard("npm", "install")
+    assert done.returncode == 1, done.stderr
+    assert stub_runs() == []
+
+
+def test_outside_a_git_work_tree_a_project_install_says_it_is_not_checked(
+    guard_env: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "no-git"
+    outside.mkdir()
+    (outside / "package.json").write_text('{"dependencies": {"expres-not-there": "1.0.0"}}\n')
+    monkeypatch.chdir(outside)
+    done = guard("npm", "ci")
+    assert done.returncode == 0
+    assert "not in a git work tree" in done.stderr
+    assert len(stub_runs()) == 1
+
+
+def test_a_bad_on_error_variable_is_a_usage_error(guard_env: FakeRegistry) -> None:
+    done = guard("pip", "install", "requests", PHANTOM_GUARD_ON_ERROR="sometimes")
+    assert done.returncode == 2
+    assert "PHANTOM_GUARD_ON_ERROR" in done.stderr
+    assert stub_runs() == []
+
+
+def test_guard_through_click_reads_its_options_and_the_command(guard_env: FakeRegistry) -> None:
+    result = CliRunner().invoke(main, ["guard", "--dry-run", "--", "npm", "i", "express", "./x"])
+    assert result.exit_code == 0, result.output
+    assert "express" in result.output
+    assert "local path: ./x" in result.output
+    assert stub_runs() == []

@@ -166,6 +166,7 @@ def run(argv: list[str], options: GuardOptions, *, execute: Execute | None = Non
         return _run_real(argv, execute)
     try:
         settings = _settings(options)
+        allow_errors = _on_error(options) == "allow"
         refs, skipped, errors, notes = _names_to_check(plan)
     except InputError as exc:
         _say(f"error: {exc}")
@@ -176,7 +177,6 @@ def run(argv: list[str], options: GuardOptions, *, execute: Execute | None = Non
         return _run_real(argv, execute)
     report = _check(refs, skipped, errors, settings)
     code = decide(report, settings)
-    allow_errors = _on_error(options) == "allow"
     if options.dry_run:
         _render(report, options, settings)
         return report.exit_code(settings.fail_on, allow_unverified=allow_errors)
@@ -332,7 +332,9 @@ def _names_to_check(
         return refs, skipped, [], [note]
     if not _changed(files):
         return refs, skipped, [], []
-    added, more_skipped, errors = collect_refs([str(f) for f in files], since="HEAD")
+    # A repository without a commit yet: everything in the files is new.
+    since = "HEAD" if _has_head(folder) else None
+    added, more_skipped, errors = collect_refs([str(f) for f in files], since=since)
     refs.extend(ref for ref in added if ref.registry is plan.registry)
     skipped.extend(more_skipped)
     return refs, skipped, errors, []
@@ -347,6 +349,22 @@ def _git_top(folder: os.PathLike[str]) -> str | None:
         if parent == current:
             return None
         current = parent
+
+
+def _has_head(folder: os.PathLike[str]) -> bool:
+    import subprocess
+
+    try:
+        shown = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+            cwd=folder,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return True  # cannot tell: let check --since report what is wrong
+    return shown.returncode == 0
 
 
 def _changed(files: Sequence[os.PathLike[str]]) -> bool:
