@@ -62,6 +62,7 @@ def main() -> int:
                 ],
                 "python -m phantom_guard: npm test": [python, "-m", "phantom_guard", *npm],
             }
+            profile = _import_profile([python, "-X", "importtime", "-c", FAST_ENTRY, *pip], env)
             for command in rows.values():  # warm-up: bytecode written, caches filled
                 subprocess.run(command, env=env, capture_output=True, check=False)
             walls: dict[str, list[float]] = {label: [] for label in rows}
@@ -82,14 +83,47 @@ def main() -> int:
     base = median["python -c pass"]
     print(f"\ntarget: guard - stub <= python -c pass + 30 ms = {base + 30:.1f} ms")
     for entry in ("guard.main", "python -m phantom_guard"):
-        for command in ("pip install requests", "npm test"):
-            overhead = median[f"{entry}: {command}"] - median[f"stub: {command}"]
+        for line in ("pip install requests", "npm test"):
+            overhead = median[f"{entry}: {line}"] - median[f"stub: {line}"]
             verdict = "within" if overhead <= base + 30 else "OVER"
             print(
-                f"  {entry:24} {command:22} guard - stub = {overhead:6.1f} ms "
+                f"  {entry:24} {line:22} guard - stub = {overhead:6.1f} ms "
                 f"(= pass {overhead - base:+6.1f} ms) {verdict}"
             )
+    print(
+        "\nwhere guard.main: pip install requests spends its import time (one run, cumulative ms)"
+    )
+    for module, cumulative in profile:
+        print(f"  {module:40} {cumulative / 1000:7.1f}")
     return 0
+
+
+_WATCHED = (
+    "phantom_guard",
+    "phantom_guard.guard",
+    "phantom_guard.commands",
+    "phantom_guard.commands.pip",
+    "phantom_guard.commands._options",
+    "phantom_guard.commands._plan",
+    "phantom_guard.model",
+    "phantom_guard.settings",
+    "phantom_guard.api",
+    "phantom_guard.detector",
+    "dataclasses",
+    "asyncio",
+    "packaging.utils",
+)
+
+
+def _import_profile(command: list[str], env: dict[str, str]) -> list[tuple[str, int]]:
+    """(module, cumulative µs) for the watched modules, from ``python -X importtime``."""
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    found: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[2].strip() in _WATCHED:
+            found.setdefault(parts[2].strip(), int(parts[1]))
+    return [(module, found[module]) for module in _WATCHED if module in found]
 
 
 if __name__ == "__main__":
