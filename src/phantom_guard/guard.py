@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from phantom_guard.commands._words import installs_nothing
 from phantom_guard.errors import InputError, PhantomGuardError
 
+# typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING the same):
+# this module is on the path of every package-manager command a shim sees.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
     from phantom_guard.commands import CommandPlan
     from phantom_guard.model import PackageRef, PackageRisk, Report, Skipped
     from phantom_guard.settings import Settings
+
+    Execute = Callable[[str, list[str]], int]
 
 #: The words ``phantom-guard <word>`` guards (phantom_guard.commands.MANAGERS, spelled here so
 #: that a command that installs nothing is handed over without loading the grammars).
@@ -39,8 +44,6 @@ _USAGE = (
     "                           [--fail-on suspicious|high_risk] [--ask] -- PM ARGS...\n"
     f"       phantom-guard {{{'|'.join(MANAGERS)}}} ARGS..."
 )
-
-Execute = Callable[[str, list[str]], int]
 
 
 class GuardOptions:
@@ -142,8 +145,18 @@ def parse_guard_args(args: Sequence[str]) -> tuple[GuardOptions | None, list[str
 
 
 def run(argv: list[str], options: GuardOptions, *, execute: Execute | None = None) -> int:
-    """Check what `argv` (``["pip", "install", "x"]``) would install; block, or run it."""
-    execute = execute or exec_replace
+    """Check what `argv` (``["pip", "install", "x"]``) would install; block, or run it.
+
+    Ctrl-C while checking is exit 130, and the package manager does not run.
+    """
+    try:
+        return _guarded_run(argv, options, execute or exec_replace)
+    except KeyboardInterrupt:
+        _say(f"interrupted: not running {argv[0] if argv else 'the package manager'}")
+        return 130
+
+
+def _guarded_run(argv: list[str], options: GuardOptions, execute: Execute) -> int:
     program = argv[0]
     loop = _loop(program)
     if loop is not None:

@@ -9,14 +9,19 @@ and the MCP server.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from phantom_guard.errors import CommandError
 
+# typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING the same):
+# the install guard imports this package before it knows whether a command installs anything.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
     from phantom_guard.commands._plan import CommandPlan
+
+    _Parser = Callable[..., CommandPlan]
 
 __all__ = ["MANAGERS", "PROGRAMS", "CommandError", "CommandPlan", "manager_of", "parse_command"]
 
@@ -34,12 +39,9 @@ MANAGERS: tuple[str, ...] = (
     "cargo",
 )
 
-_Parser = Callable[..., "CommandPlan"]
-
-# ``pip3.12``, ``pip-3.12``: pip's own versioned entry points.
-_PIP = re.compile(r"^pip(?:-?\d+(?:\.\d+)*)?$")
-# ``python``, ``python3``, ``python3.12``, ``py``, ``pypy3``: interpreters that run ``-m pip``.
-PYTHON = re.compile(r"^(?:python|pypy|py)(?:\d+(?:\.\d+)*)?[tw]?$")
+_OTHERS = frozenset(
+    {"uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg", "cargo", "poetry"}
+)
 
 #: Every program word `parse_command` reads: the managers, ``python -m pip``, ``poetry``.
 PROGRAMS: tuple[str, ...] = (*MANAGERS, "python", "python3", "poetry")
@@ -51,13 +53,24 @@ def manager_of(program: str) -> str | None:
     lower = word.lower()
     for suffix in (".exe", ".cmd", ".bat", ".ps1"):
         lower = lower.removesuffix(suffix)
-    if _PIP.match(lower):
-        return "pip"
-    if lower in {"uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg", "cargo", "poetry"}:
+    if lower in _OTHERS:
         return lower
-    if PYTHON.match(lower):
-        return "python"
+    # ``pip``, ``pip3``, ``pip3.12``, ``pip-3.12``: pip's own versioned entry points.
+    if lower.startswith("pip") and _version_suffix(lower[3:].removeprefix("-")):
+        return "pip"
+    # ``python``, ``python3.12``, ``python3.13t``, ``py``, ``pypy3``: interpreters of ``-m pip``.
+    for interpreter in ("python", "pypy", "py"):
+        if lower.startswith(interpreter):
+            rest = lower[len(interpreter) :]
+            if _version_suffix(rest.removesuffix("t").removesuffix("w")):
+                return "python"
+            break
     return None
+
+
+def _version_suffix(text: str) -> bool:
+    """``""``, ``3``, ``3.12``: nothing, or dot-separated digits."""
+    return text == "" or all(part.isdigit() and part.isascii() for part in text.split("."))
 
 
 def __getattr__(name: str) -> Any:
