@@ -28,6 +28,10 @@ _VERSION_MANAGERS = (
 )
 
 
+#: A feed older than this is reported as something to fix (refresh it with ``feed update``).
+_FEED_MAX_AGE_DAYS = 7
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One line of the doctor's report; `ok` False is something to fix."""
@@ -61,8 +65,9 @@ def run(env: Mapping[str, str] | None = None, shim_dir: Path | None = None) -> l
         text = f"{manager}: {first}" + (f" -> {real}" if guarded and real else "")
         text += "" if guarded else " (not guarded: runs without phantom-guard)"
         checks.append(Check(guarded, text))
-    checks.append(_feed())
-    checks.append(_cache())
+    cache = _cache()
+    checks.append(_feed(cache[1]))
+    checks.append(cache[0])
     return checks
 
 
@@ -85,29 +90,42 @@ def _version_managers(path: list[str]) -> list[tuple[str, int, str]]:
     return found
 
 
-def _feed() -> Check:
-    try:
-        import importlib
+def _feed(cache_dir: Path | None) -> Check:
+    """The known-malicious feed's age, when this version has a feed (``phantom_guard.feed``)."""
+    import importlib
 
+    try:
         feed = importlib.import_module("phantom_guard.feed")
     except ImportError:
         return Check(True, "feed: this version has no known-malicious feed")
-    status = getattr(feed, "status", None)
-    if status is None:
-        return Check(True, "feed: present (no status available)")
+    if cache_dir is None:
+        return Check(False, "feed: unknown (the configuration could not be read)")
     try:
-        info = status()
-    except Exception as exc:  # the feed is someone else's module: report, never crash
-        return Check(False, f"feed: cannot read its status: {exc}")
-    return Check(True, f"feed: {info}")
+        store = feed.open_feed(cache_dir)
+        if store is None:
+            return Check(False, "feed: none yet (phantom-guard feed update)")
+        try:
+            status = store.status()
+        finally:
+            store.close()
+    except Exception as exc:  # a broken feed file is a finding of the doctor, not a crash
+        return Check(False, f"feed: cannot be read: {exc}")
+    from datetime import UTC, datetime
+
+    age = status.age_days(datetime.now(UTC))
+    shown = "undated" if age is None else f"{age:.1f} days old"
+    return Check(
+        age is not None and age <= _FEED_MAX_AGE_DAYS,
+        f"feed: {status.records} records, data {shown} ({status.path})",
+    )
 
 
-def _cache() -> Check:
+def _cache() -> tuple[Check, Path | None]:
     from phantom_guard.errors import ConfigError
     from phantom_guard.settings import Settings
 
     try:
         settings = Settings.load()
     except ConfigError as exc:
-        return Check(False, f"config: {exc}")
-    return Check(True, f"cache: {settings.resolved_cache_dir}")
+        return Check(False, f"config: {exc}"), None
+    return Check(True, f"cache: {settings.resolved_cache_dir}"), settings.resolved_cache_dir
