@@ -345,9 +345,8 @@ def _names_to_check(
         return refs, skipped, [], [note]
     if not _changed(files):
         return refs, skipped, [], []
-    # A repository without a commit yet: everything in the files is new.
-    since = "HEAD" if _has_head(folder) else None
-    added, more_skipped, errors = collect_refs([str(f) for f in files], since=since)
+    # check --since HEAD: in a repository with no commit yet, everything in the files is new.
+    added, more_skipped, errors = collect_refs([str(f) for f in files], since="HEAD")
     refs.extend(ref for ref in added if ref.registry is plan.registry)
     skipped.extend(more_skipped)
     return refs, skipped, errors, []
@@ -362,22 +361,6 @@ def _git_top(folder: os.PathLike[str]) -> str | None:
         if parent == current:
             return None
         current = parent
-
-
-def _has_head(folder: os.PathLike[str]) -> bool:
-    import subprocess
-
-    try:
-        shown = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
-            cwd=folder,
-            capture_output=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return True  # cannot tell: let check --since report what is wrong
-    return shown.returncode == 0
 
 
 def _changed(files: Sequence[os.PathLike[str]]) -> bool:
