@@ -459,3 +459,13 @@ def test_guard_through_click_reads_its_options_and_the_command(guard_env: FakeRe
     assert "express" in result.output
     assert "local path: ./x" in result.output
     assert stub_runs() == []
+
+
+def test_control_characters_from_the_command_line_are_escaped_on_stderr(
+    guard_env: FakeRegistry,
+) -> None:
+    done = guard("pip", "install", "bad\x1b[31mname\nnext")
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr
+    assert "\\x1b" in done.stderr
+    assert stub_runs() == []

@@ -80,14 +80,14 @@ def main(args: Sequence[str]) -> int:
     the package manager replaced this process).
     """
     if not args:
-        _say(_USAGE)
+        sys.stderr.write(_USAGE + "\n")
         return 2
     if args[0] == "guard":
         try:
             options, argv = parse_guard_args(args[1:])
         except InputError as exc:
             _say(f"error: {exc}")
-            _say(_USAGE)
+            sys.stderr.write(_USAGE + "\n")
             return 2
         if options is None:
             print(_USAGE)
@@ -475,8 +475,11 @@ def _shown(argv: Sequence[str]) -> str:
     return shlex.join(argv)
 
 
-def _say(message: str) -> None:
-    sys.stderr.write(f"phantom-guard: {message}\n")
+def _say(text: str) -> None:
+    """One stderr line; what came from outside (argv, files, registries) is escaped and capped."""
+    from phantom_guard.report import message
+
+    sys.stderr.write(f"phantom-guard: {message(text)}\n")
 
 
 def is_guard_word(word: str) -> bool:
