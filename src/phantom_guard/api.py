@@ -139,7 +139,9 @@ def collect_refs(
             errors.append(str(exc))
             continue
         for ref in parsed.refs:
-            refs.append(ref if registry is None else PackageRef(ref.name, registry, ref.source))
+            refs.append(
+                ref if registry is None else PackageRef(ref.name, registry, ref.source, ref.version)
+            )
         skipped.extend(
             Skipped(spec="", reason=reason, source=source) for source, reason in parsed.skipped
         )
@@ -212,6 +214,7 @@ async def check_paths(
         skipped=tuple(skipped),
         input_errors=(*errors, *report.input_errors),
         config=tuple(str(path) for path in settings.config_files),
+        feeds=report.feeds,
     )
 
 

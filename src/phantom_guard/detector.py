@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Self
 
 from phantom_guard.detect.analysis import analyze
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
-from phantom_guard.detect.score import risk_score, signal
-from phantom_guard.errors import InputError, LookupFailed
+from phantom_guard.detect.score import recommend, risk_score, signal
+from phantom_guard.errors import FeedError, InputError, LookupFailed
 from phantom_guard.model import (
+    FeedInfo,
+    FeedMode,
     PackageMetadata,
     PackageRef,
     PackageRisk,
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from phantom_guard.cache import Store
     from phantom_guard.cache.cached import CachedClient
     from phantom_guard.cache.names import CachedNames
+    from phantom_guard.feed.match import Assessment
+    from phantom_guard.feed.store import FeedStore
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry._http import HttpClient
     from phantom_guard.runner import ProgressCallback
@@ -53,6 +57,8 @@ class _Target:
     sources: list[Source] = field(default_factory=list)
     # Beside the list so a name declared on 80,000 lines costs linear time, not quadratic.
     seen: set[Source] = field(default_factory=set)
+    #: The declarations with their versions, for the feed (a command-line pin has no file).
+    uses: dict[Source, None] = field(default_factory=dict)
 
     def risk(
         self,
@@ -114,6 +120,7 @@ class Detector:
         self._cached_names: CachedNames | None = None
         self._allow = _NameSet(self.settings.allow)
         self._ignore = _NameSet(self.settings.ignore)
+        self._feed: _Feed | None = None
 
     async def __aenter__(self) -> Self:
         return self
@@ -134,11 +141,13 @@ class Detector:
         self.close_store()
 
     def close_store(self) -> None:
-        """Release the cache; enough after `answer_locally`, which never opens the network."""
+        """Release the cache and the feed; enough after `answer_locally` (no network opened)."""
         self._cached_names = None
         if self._store is not None:
             self._store.close()
             self._store = None
+        if self._feed is not None:
+            self._feed.close()
 
     def answer_locally(
         self, refs: Sequence[PackageRef], *, honour_ignore: bool = True
@@ -151,19 +160,24 @@ class Detector:
         ``honour_ignore=False`` checks a name even when the ignore list names it).
         """
         targets, errors = self._targets(refs, honour_ignore=honour_ignore)
+        feed = self._open_feed()
         results: list[PackageRisk] = []
         for target in targets:
+            listed = feed.assess(target)
+            if listed is not None and listed.decisive:
+                results.append(_listed(target, listed.decisive))
+                continue
             popular = self._names.popular(target.normalized, target.registry)
-            risk = self._name_verdict(target, popular)
+            risk = self._name_verdict(target, popular, listed)
             if risk is None:
                 origin = self.settings.origin(target.registry)
                 entry = self._open_store().get(target.registry, target.normalized, origin)
                 if entry is None:
                     return None
                 findings = popular or self._findings(target)
-                risk = self._verdict(target, findings, entry.metadata, cached=True)
+                risk = self._verdict(target, findings, entry.metadata, cached=True, listed=listed)
             results.append(risk)
-        return Report(tuple(results), input_errors=tuple(errors))
+        return feed.report(results, errors)
 
     async def validate(self, name: str, registry: Registry | str = Registry.PYPI) -> PackageRisk:
         """The verdict on one name (a bare name of `registry`, or a Package URL)."""
@@ -224,6 +238,7 @@ class Detector:
                 f"{len(targets)} distinct names to check, more than --max-names {limit}; "
                 "raise the limit to check them all"
             )
+        feed = self._open_feed()
         deadline = self.settings.deadline
         results = await run_batch(
             targets,
@@ -235,7 +250,7 @@ class Detector:
             deadline=deadline,
             expired=lambda target: target.unverified(f"deadline reached ({deadline:g} s)"),
         )
-        return Report(tuple(results), input_errors=tuple(errors))
+        return feed.report(results, errors)
 
     def _targets(
         self, refs: Sequence[PackageRef], *, honour_ignore: bool
@@ -262,6 +277,9 @@ class Detector:
             if ref.source is not None and ref.source not in target.seen:
                 target.seen.add(ref.source)
                 target.sources.append(ref.source)
+            use = _use(ref)
+            if use is not None:
+                target.uses[use] = None
         return list(targets.values()), errors
 
     async def _assess(self, target: _Target) -> PackageRisk:
@@ -274,8 +292,11 @@ class Detector:
     async def _assess_target(self, target: _Target) -> PackageRisk:
         import asyncio  # here, not at the top: answer_locally runs without an event loop
 
+        listed = self._open_feed().assess(target)
+        if listed is not None and listed.decisive:
+            return _listed(target, listed.decisive)
         popular = self._names.popular(target.normalized, target.registry)
-        if (risk := self._name_verdict(target, popular)) is not None:
+        if (risk := self._name_verdict(target, popular, listed)) is not None:
             return risk
         # The request goes out first and the name is analysed while it is on the wire: the
         # first analysis in a process builds the typosquat index, ~0.1 s of CPU that would
@@ -291,17 +312,29 @@ class Detector:
             lookup = await pending
         except LookupFailed as exc:
             del pending  # it keeps the traceback, which holds this frame: see CachedClient
+            if listed is not None:  # listed by version, and not shown to be established
+                return _listed(target, listed.signals(established=False))
             return target.unverified(str(exc), findings.signals)
-        return self._verdict(target, findings, lookup.metadata, cached=lookup.cached)
+        return self._verdict(target, findings, lookup.metadata, cached=lookup.cached, listed=listed)
 
-    def _name_verdict(self, target: _Target, popular: NameFindings | None) -> PackageRisk | None:
-        """SAFE for an allow-listed or (unless verify_popular) popular name; None: look it up."""
+    def _name_verdict(
+        self, target: _Target, popular: NameFindings | None, listed: Assessment | None = None
+    ) -> PackageRisk | None:
+        """SAFE for an allow-listed or (unless verify_popular) popular name; None: look it up.
+
+        Feed notes ride along; a declared range admitting a listed version makes it SUSPICIOUS.
+        """
+        extra = listed.signals(established=True) if listed is not None else ()
         if self._allow.contains(target.registry, target.normalized):
             allowed = signal(SignalKind.ALLOWLISTED, "on the allow list in the configuration")
-            return target.risk(Recommendation.SAFE, 0.0, exists=None, signals=(allowed,))
+            signals = (allowed, *extra)
+            recommendation, score = recommend(signals, exists=True)
+            return target.risk(recommendation, score, exists=None, signals=signals)
         if popular is None or self.settings.verify_popular:
             return None
-        return target.risk(Recommendation.SAFE, 0.0, exists=True, signals=popular.signals)
+        signals = (*popular.signals, *extra)
+        recommendation, score = recommend(signals, exists=True)
+        return target.risk(recommendation, score, exists=True, signals=signals)
 
     def _findings(self, target: _Target) -> NameFindings:
         """Name analysis of a name not on the popular list, read from the cache when an earlier
@@ -321,8 +354,16 @@ class Detector:
         metadata: PackageMetadata | None,
         *,
         cached: bool,
+        listed: Assessment | None = None,
     ) -> PackageRisk:
-        recommendation, score, signals = analyze(metadata, findings.signals, self._clock())
+        now = self._clock()
+        name_signals = findings.signals
+        if listed is not None:
+            from phantom_guard.feed.match import established
+
+            known = findings.popular or established(metadata, now)
+            name_signals = (*name_signals, *listed.signals(established=known))
+        recommendation, score, signals = analyze(metadata, name_signals, now)
         return target.risk(
             recommendation,
             score,
@@ -331,6 +372,12 @@ class Detector:
             suggestion=findings.suggestion if recommendation is not Recommendation.SAFE else None,
             cached=cached,
         )
+
+    def _open_feed(self) -> _Feed:
+        """The known-malicious feed of this run, opened once (nothing to open with --feed off)."""
+        if self._feed is None:
+            self._feed = _Feed(self.settings, self._clock())
+        return self._feed
 
     def _open_store(self) -> Store:
         if self._store is None:
@@ -382,6 +429,102 @@ class Detector:
                 from phantom_guard.registry.crates import CratesClient
 
                 return CratesClient(self._http, self.settings.crates_url)
+
+
+class _Feed:
+    """The run's view of the known-malicious feed: lookups, its `FeedInfo`, and what a missing
+    or stale feed means under ``--feed require`` (every result that would be SAFE is ERROR).
+    """
+
+    def __init__(self, settings: Settings, now: datetime) -> None:
+        self._store: FeedStore | None = None
+        self._info: FeedInfo | None = None
+        self._problem: str | None = None
+        self._require = settings.feed is FeedMode.REQUIRE
+        if settings.feed is FeedMode.OFF:
+            return
+        from phantom_guard.feed import open_feed
+
+        try:
+            self._store = open_feed(settings.resolved_cache_dir)
+        except FeedError as exc:
+            _log.warning("known-malicious feed not used: %s", exc)
+            self._problem = f"known-malicious feed unreadable: {exc}"
+            return
+        if self._store is None:
+            self._problem = "no known-malicious feed: run 'phantom-guard feed update'"
+            return
+        status = self._store.status()
+        self._info = status.info(now, settings.feed_max_age)
+        if self._info.stale:
+            age = status.age_days(now)
+            self._problem = (
+                f"the known-malicious feed is stale: data as of {status.data_as_of or 'unknown'}"
+                + (f" ({age:.0f} days old" if age is not None else " (")
+                + f", more than --feed-max-age {settings.feed_max_age:g});"
+                " run 'phantom-guard feed update'"
+            )
+            _log.warning("%s", self._problem)
+
+    def assess(self, target: _Target) -> Assessment | None:
+        """What the feed says about `target` (None: no feed, or not listed)."""
+        if self._store is None:
+            return None
+        listings = self._store.listings(target.registry, target.normalized)
+        if not listings:
+            return None
+        from phantom_guard.feed.match import assess
+
+        return assess(target.registry, listings, tuple(target.uses))
+
+    def report(self, results: list[PackageRisk], errors: list[str]) -> Report:
+        """The run's report, naming the feed it used; under ``--feed require`` without a usable
+        feed, a result that would be SAFE is ERROR instead (never a silent pass).
+        """
+        if self._require and self._problem is not None:
+            results = [_unverified_by_feed(r, self._problem) for r in results]
+        feeds = (self._info,) if self._info is not None else ()
+        return Report(tuple(results), input_errors=tuple(errors), feeds=feeds)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def _listed(target: _Target, signals: tuple[Signal, ...]) -> PackageRisk:
+    """HIGH_RISK from the feed alone: no registry answer is needed, or could change it."""
+    recommendation, score = recommend(signals, exists=True)
+    return target.risk(recommendation, score, exists=None, signals=signals)
+
+
+def _unverified_by_feed(risk: PackageRisk, reason: str) -> PackageRisk:
+    if risk.recommendation is not Recommendation.SAFE:
+        return risk
+    failed = signal(SignalKind.LOOKUP_FAILED, f"could not verify: {reason}")
+    return PackageRisk(
+        name=risk.name,
+        normalized_name=risk.normalized_name,
+        registry=risk.registry,
+        recommendation=Recommendation.ERROR,
+        risk_score=risk.risk_score,
+        exists=None,
+        signals=(failed, *risk.signals),
+        suggestion=risk.suggestion,
+        sources=risk.sources,
+        cached=risk.cached,
+        error=reason,
+    )
+
+
+def _use(ref: PackageRef) -> Source | None:
+    """The declaration of `ref` with its version, when one is known (for the feed)."""
+    source = ref.source
+    if ref.version is None or (source is not None and source.version is not None):
+        return source
+    if source is None:
+        return Source("command line", version=ref.version)
+    return Source(source.file, source.line, ref.version, source.constraint)
 
 
 class _DeferredClient:

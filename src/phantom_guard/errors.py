@@ -11,6 +11,7 @@
     │   │   └── UnsupportedFile           a file type no parser knows
     │   ├── ReportError                   a saved report that is not a phantom-guard JSON report
     │   └── CommandError                  a package-manager command line that cannot be read
+    ├── FeedError                         the known-malicious feed cannot be read or updated
     └── LookupFailed                      a name could not be verified: its result is ERROR
         ├── RegistryUnavailable           connect error, timeout, 5xx after retries
         │   └── RateLimited               429 after retries (carries Retry-After)
@@ -83,6 +84,10 @@ class ReportError(InputError):
 
 class CommandError(InputError):
     """A package-manager command line phantom-guard cannot read (the guard refuses to run it)."""
+
+
+class FeedError(PhantomGuardError):
+    """The known-malicious feed cannot be read or updated (damaged file, failed download)."""
 
 
 class LookupFailed(PhantomGuardError):

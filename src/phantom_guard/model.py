@@ -66,6 +66,14 @@ class FailOn(StrEnum):
         return 1 if self is FailOn.SUSPICIOUS else 2
 
 
+class FeedMode(StrEnum):
+    """``--feed``: use the known-malicious feed when present, never, or fail without it."""
+
+    AUTO = "auto"
+    OFF = "off"
+    REQUIRE = "require"
+
+
 class SignalKind(StrEnum):
     """Why a package looks risky (or trustworthy). Weights live in `detect.score`."""
 
@@ -120,12 +128,14 @@ class Signal:
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a dependency was declared: a file, when known a 1-based line, and the exact version
-    that declaration pins (a lock file entry or an ``==`` pin), else None.
+    that declaration pins (a lock file entry or an ``==`` pin), else None; `constraint` is the
+    version range a manifest declares (``^5.6.0``, ``>=2,<3``), else None.
     """
 
     file: str
     line: int | None = None
     version: str | None = None
+    constraint: str | None = None
 
     def __post_init__(self) -> None:
         if self.line is not None and self.line < 1:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from phantom_guard.errors import ConfigError
-from phantom_guard.model import FailOn
+from phantom_guard.model import FailOn, FeedMode
 from phantom_guard.registry import endpoints
 
 DEFAULT_CONCURRENCY = 50
@@ -37,7 +37,7 @@ _DOTFILE = ".phantom-guard.toml"
 
 #: Keys a repository's config may not set, and where to set each instead. A scanned change
 #: that could set one would choose where answers come from or let failures pass. A key that
-#: no parser below handles yet (feed_url, deadline) is still refused in a repository.
+#: no parser below handles yet (deadline) is still refused in a repository.
 TRUSTED_ONLY: dict[str, str] = {
     "pypi_url": "PHANTOM_GUARD_PYPI_URL",
     "npm_url": "PHANTOM_GUARD_NPM_URL",
@@ -64,6 +64,7 @@ class Settings:
     npm_url: str = endpoints.NPM_URL
     npm_downloads_url: str = endpoints.NPM_DOWNLOADS_URL
     crates_url: str = endpoints.CRATES_URL
+    feed_url: str = endpoints.FEED_URL
     cache_dir: Path | None = None
     use_cache: bool = True
     timeout: float = 10.0
@@ -83,6 +84,8 @@ class Settings:
     max_names: int = DEFAULT_MAX_NAMES
     body_budget_mb: int = DEFAULT_BODY_BUDGET_MB
     crates_rate: float | None = None  # requests/s to the crates host; None: policy default
+    feed: FeedMode = FeedMode.AUTO
+    feed_max_age: float = 7.0  # days after the feed's data_as_of before it is stale
     no_color: bool = False
     follow_outside: bool = False
     #: The config files read, in the order applied (reports name them).
@@ -103,7 +106,10 @@ class Settings:
             raise ConfigError("the response budget must be at least 1 MiB")
         if self.crates_rate is not None and not self.crates_rate >= 0:
             raise ConfigError("the crates request rate must be 0 (no limit) or more")
-        for url in (self.pypi_url, self.npm_url, self.npm_downloads_url, self.crates_url):
+        if not self.feed_max_age >= 0:
+            raise ConfigError("feed max age must be a non-negative number of days")
+        urls = (self.pypi_url, self.npm_url, self.npm_downloads_url, self.crates_url, self.feed_url)
+        for url in urls:
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"registry URL must be http(s): {url!r}")
 
@@ -402,6 +408,7 @@ _PARSERS: dict[str, Callable[[str, str, object], Any]] = {
     "npm_url": _url_value,
     "npm_downloads_url": _url_value,
     "crates_url": _url_value,
+    "feed_url": _url_value,
     "cache_dir": _path,
 }
 
@@ -411,6 +418,7 @@ _ENV_URLS = {
     "PHANTOM_GUARD_NPM_URL": "npm_url",
     "PHANTOM_GUARD_NPM_DOWNLOADS_URL": "npm_downloads_url",
     "PHANTOM_GUARD_CRATES_URL": "crates_url",
+    "PHANTOM_GUARD_FEED_URL": "feed_url",
 }
 
 

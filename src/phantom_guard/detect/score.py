@@ -16,7 +16,7 @@ from phantom_guard.model import Recommendation, Signal, SignalKind
 WEIGHTS: dict[SignalKind, float] = {
     # Verdicts on their own.
     SignalKind.SECURITY_HOLDING: 1.0,  # the registry removed it for malware
-    SignalKind.KNOWN_MALICIOUS: 1.0,  # listed in the known-malicious feed (detect/feed)
+    SignalKind.KNOWN_MALICIOUS: 1.0,  # listed in the known-malicious feed (feed/match.py)
     SignalKind.MALICIOUS_VERSION: 1.0,  # the exact version pinned is listed as malicious
     SignalKind.NOT_FOUND: 0.9,
     SignalKind.UNPUBLISHED: 0.7,  # the name is free to be re-registered by anyone
@@ -58,6 +58,10 @@ HIGH_RISK_AT = 0.6
 # These decide the verdict whatever the other signals add up to.
 _ALWAYS_SAFE = frozenset({SignalKind.POPULAR_PACKAGE, SignalKind.ALLOWLISTED})
 _ALWAYS_HIGH = frozenset({SignalKind.SECURITY_HOLDING})
+# Known malware wins over everything, even the popular list and a registry that deleted it: a
+# compromised release of a popular package is exactly what the feed is for. (With weight 0, a
+# MALICIOUS_VERSION signal is a note: other versions are listed, not the one in use.)
+_FEED_HIGH = frozenset({SignalKind.KNOWN_MALICIOUS, SignalKind.MALICIOUS_VERSION})
 
 
 def signal(
@@ -81,14 +85,21 @@ def recommend(signals: tuple[Signal, ...], *, exists: bool) -> tuple[Recommendat
     """The verdict and score for an existing or missing package."""
     score = risk_score(signals)
     kinds = {s.kind for s in signals}
+    if any(s.kind in _FEED_HIGH and s.weight > 0 for s in signals):
+        return Recommendation.HIGH_RISK, 1.0
     if not exists:
         return Recommendation.NOT_FOUND, max(score, WEIGHTS[SignalKind.NOT_FOUND])
+    # A declared range that admits a listed malicious version is worth a look even on a
+    # popular or allow-listed package: the next install may resolve to it.
+    in_range = SignalKind.MALICIOUS_VERSION_IN_RANGE in kinds
     if kinds & _ALWAYS_SAFE:
+        if in_range:
+            return Recommendation.SUSPICIOUS, WEIGHTS[SignalKind.MALICIOUS_VERSION_IN_RANGE]
         return Recommendation.SAFE, 0.0
     if kinds & _ALWAYS_HIGH:
         return Recommendation.HIGH_RISK, 1.0
     if score >= HIGH_RISK_AT:
         return Recommendation.HIGH_RISK, score
-    if score >= SUSPICIOUS_AT:
-        return Recommendation.SUSPICIOUS, score
+    if score >= SUSPICIOUS_AT or in_range:
+        return Recommendation.SUSPICIOUS, max(score, SUSPICIOUS_AT)
     return Recommendation.SAFE, score

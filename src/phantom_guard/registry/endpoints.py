@@ -14,3 +14,5 @@ NPM_URL = "https://registry.npmjs.org"
 NPM_DOWNLOADS_URL = "https://api.npmjs.org"
 #: crates.io API base: requests go to ``{base}/crates/{name}``.
 CRATES_URL = "https://crates.io/api/v1"
+#: OSV data dump root (the known-malicious feed): ``{base}/{PyPI|npm|crates.io}/all.zip``.
+FEED_URL = "https://osv-vulnerabilities.storage.googleapis.com"

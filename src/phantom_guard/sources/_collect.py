@@ -26,9 +26,19 @@ class Collector:
         self._refs: list[PackageRef] = []
         self._skipped: list[tuple[str, Source, str]] = []
 
-    def ref(self, name: str, line: int | None) -> None:
-        """Record the package `name`, declared on `line`."""
-        self._refs.append(PackageRef(name, self.registry, Source(self.file, line)))
+    def ref(
+        self,
+        name: str,
+        line: int | None,
+        *,
+        version: str | None = None,
+        constraint: str | None = None,
+    ) -> None:
+        """Record the package `name`, declared on `line`, with the exact `version` a lock file
+        pins or the range (`constraint`) a manifest declares, when known.
+        """
+        source = Source(self.file, line, version, constraint)
+        self._refs.append(PackageRef(name, self.registry, source, version))
 
     def skip(self, name: str, line: int | None, reason: str) -> None:
         """Record an entry that is not looked up, and why; `name` is what `dedupe` goes by."""

@@ -113,8 +113,19 @@ def parse(path: Path, text: str) -> ParseResult:
             if real is None:
                 found.skip(name, line, f"{reason}: {name}@{spec}")
             else:
-                found.ref(real, line)
+                found.ref(real, line, constraint=_constraint(spec))
     return found.result()
+
+
+def _constraint(spec: str) -> str | None:
+    """The version range of a registry spec (``^1.2``, ``npm:real@^1.2``), for the feed."""
+    spec = spec.strip()
+    if spec.lower().startswith("npm:"):
+        _, range_ = split_spec(spec[4:].strip())
+        return range_ or None
+    if ":" in spec:
+        return None  # catalog:, patch: and the like name no range here
+    return spec or None
 
 
 def _keep(path: KeyPath) -> bool:

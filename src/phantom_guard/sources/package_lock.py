@@ -57,7 +57,7 @@ class _Lock:
             elif resolved.lower().startswith(_GIT_STARTS):
                 self.found.skip(name, line, f"git dependency: {name}@{resolved}")
             elif name:
-                self.found.ref(name, line)
+                self.found.ref(name, line, version=self._text(entry, "version", path))
             else:
                 raise SourceError(self.file, f"no package name in {key!r}", line)
 
@@ -79,7 +79,8 @@ class _Lock:
                 elif real is None:
                     self.found.skip(name, line, f"{reason}: {name}@{version}")
                 else:
-                    self.found.ref(real, line)
+                    pinned = version.rpartition("@")[2] if version.startswith("npm:") else version
+                    self.found.ref(real, line, version=pinned or None)
                 pending.append((entry.get("dependencies"), (*path, "dependencies")))
 
     def _mapping(self, value: Any, path: KeyPath) -> dict[str, Any]:

@@ -1,0 +1,98 @@
+"""The known-malicious feed: OSV ``MAL-*`` records, imported into a SQLite file of their own.
+
+`feed.update` imports archives or a folder of OSV JSON files (``feed update``); `open_feed`
+opens the file for lookups, and `feed.match` turns a name's listings into signals. The file sits
+beside the lookup cache (``cache clear`` keeps it) and is replaced whole on every update, so a
+reader sees the old feed or the new one, never half of one. Opening it is cheap: nothing is read
+until a name is looked up, and without a file nothing (not even sqlite3) is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from phantom_guard.model import FeedInfo
+
+if TYPE_CHECKING:
+    from phantom_guard.feed.store import FeedStore
+
+#: The feed's name in reports (JSON ``feeds[].name``).
+FEED_NAME = "osv-malicious"
+#: The feed's file, in the cache directory.
+FEED_FILE = "malicious.sqlite3"
+#: Days after `data_as_of` when the feed counts as stale (``--feed-max-age``).
+DEFAULT_MAX_AGE_DAYS = 7.0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """What a feed file holds: its data's date, when it was fetched, and records per ecosystem.
+
+    `data_as_of` is the newest ``modified`` among the imported records (RFC 3339, UTC).
+    """
+
+    path: Path
+    data_as_of: str | None
+    fetched_at: str | None
+    records: int
+    ecosystems: dict[str, int]
+
+    def age_days(self, now: datetime) -> float | None:
+        """Days from `data_as_of` to `now`; None when the feed has no dated record."""
+        moment = parse_time(self.data_as_of or "")
+        if moment is None:
+            return None
+        return max(0.0, (now - moment).total_seconds() / 86400)
+
+    def stale(self, now: datetime, max_age_days: float) -> bool:
+        """Older than `max_age_days` (an undated feed is stale: its age cannot be shown)."""
+        age = self.age_days(now)
+        return age is None or age > max_age_days
+
+    def info(self, now: datetime, max_age_days: float) -> FeedInfo:
+        """The report's `FeedInfo` for this feed."""
+        return FeedInfo(FEED_NAME, self.data_as_of, self.records, self.stale(now, max_age_days))
+
+
+def feed_path(cache_dir: Path) -> Path:
+    """Where the feed file lives in `cache_dir`."""
+    return cache_dir / FEED_FILE
+
+
+def open_feed(cache_dir: Path) -> FeedStore | None:
+    """The feed in `cache_dir` opened read-only, or None when there is no feed file.
+
+    Raises `FeedError` when the file exists but is not a readable feed.
+    """
+    path = feed_path(cache_dir)
+    if not os.path.exists(path):
+        return None
+    from phantom_guard.feed.store import FeedStore
+
+    return FeedStore(path)
+
+
+def parse_time(text: str) -> datetime | None:
+    """An RFC 3339 time (``2024-05-01T12:00:00.123456789Z``) as an aware UTC datetime, or None."""
+    if not text:
+        return None
+    head, dot, tail = text.partition(".")
+    if dot:  # Python reads at most 6 fractional digits; OSV records may carry 9
+        digits = len(tail) - len(tail.lstrip("0123456789"))
+        text = f"{head}.{tail[: min(digits, 6)]}{tail[digits:]}" if digits else head + tail
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def format_time(moment: datetime) -> str:
+    """`moment` as RFC 3339 UTC text to the second, which sorts as text in time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,234 @@
+"""The feed's SQLite file: written once into a temporary file by `FeedWriter`, read by `FeedStore`.
+
+The file is never changed in place by an import: a new one is built beside it and renamed over
+it (`os.replace` is atomic), so readers need no journal, no WAL and no locks — they open it
+read-only and see one complete feed for as long as they hold it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import quote
+
+from phantom_guard.errors import FeedError
+from phantom_guard.feed import FeedStatus
+from phantom_guard.feed.match import Listing, Range
+from phantom_guard.feed.osv import ECOSYSTEMS, Record
+from phantom_guard.model import Registry
+from phantom_guard.names import NormalizedName
+
+# Bump when the tables change: a feed with another version is refused ("run feed update").
+SCHEMA_VERSION = 1
+_CREATE = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    # One row per (record, package): the record's ranges as JSON ("" when it has none).
+    "CREATE TABLE listings (registry TEXT NOT NULL, name TEXT NOT NULL, advisory TEXT NOT NULL,"
+    " ranges TEXT NOT NULL)",
+    "CREATE TABLE versions (registry TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,"
+    " advisory TEXT NOT NULL)",
+    "CREATE TABLE records (registry TEXT NOT NULL, id TEXT NOT NULL, modified TEXT NOT NULL)",
+)
+# Built after the rows are in: one sort instead of a b-tree insert per row.
+_INDEXES = (
+    "CREATE INDEX listings_by_name ON listings (registry, name)",
+    "CREATE INDEX versions_by_name ON versions (registry, name, version)",
+    "CREATE UNIQUE INDEX records_by_id ON records (registry, id)",
+)
+_BATCH = 5000
+
+
+class FeedStore:
+    """A feed file opened read-only for lookups."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._conn = sqlite3.connect(
+                f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False
+            )
+            rows = self._conn.execute("SELECT key, value FROM meta").fetchall()
+        except sqlite3.Error as exc:
+            raise FeedError(f"{path}: not a readable feed ({exc}); run 'feed update'") from None
+        self._meta = dict(rows)
+        if self._meta.get("schema") != str(SCHEMA_VERSION):
+            self._conn.close()
+            raise FeedError(f"{path}: written by another version; run 'feed update'")
+
+    def meta(self, key: str) -> str | None:
+        """One value of the feed's metadata (``etag:npm``, ``fetched_at``, …)."""
+        return self._meta.get(key)
+
+    def status(self) -> FeedStatus:
+        """The feed's date, fetch time and counts."""
+        return FeedStatus(
+            path=self.path,
+            data_as_of=self._meta.get("data_as_of") or None,
+            fetched_at=self._meta.get("fetched_at") or None,
+            records=int(self._meta.get("records", "0")),
+            ecosystems={
+                name: int(self._meta.get(f"count:{registry.value}", "0"))
+                for registry, name in ECOSYSTEMS.items()
+            },
+        )
+
+    def listings(self, registry: Registry, name: NormalizedName) -> tuple[Listing, ...]:
+        """Every record listing this package (an indexed lookup; empty when not listed)."""
+        try:
+            rows = self._conn.execute(
+                "SELECT advisory, ranges FROM listings WHERE registry = ? AND name = ?",
+                (registry.value, name),
+            ).fetchall()
+            if not rows:
+                return ()
+            versions = self._conn.execute(
+                "SELECT advisory, version FROM versions WHERE registry = ? AND name = ?",
+                (registry.value, name),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise FeedError(f"{self.path}: cannot read the feed: {exc}") from None
+        by_advisory: dict[str, list[str]] = {}
+        for advisory, version in versions:
+            by_advisory.setdefault(advisory, []).append(version)
+        return tuple(
+            Listing(advisory, tuple(by_advisory.get(advisory, ())), _ranges(ranges))
+            for advisory, ranges in rows
+        )
+
+    def close(self) -> None:
+        """Release the file."""
+        self._conn.close()
+
+
+def _ranges(text: str) -> tuple[Range, ...]:
+    if not text:
+        return ()
+    return tuple(Range(kind, tuple((k, v) for k, v in events)) for kind, events in json.loads(text))
+
+
+class FeedWriter:
+    """Builds a new feed file at `path` (a temporary name; the caller renames it into place)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.unlink(missing_ok=True)
+        self._conn = sqlite3.connect(path)
+        # A half-written temporary file is thrown away, never read: no journal needed.
+        self._conn.execute("PRAGMA journal_mode = OFF")
+        self._conn.execute("PRAGMA synchronous = OFF")
+        for statement in _CREATE:
+            self._conn.execute(statement)
+        self._listings: list[tuple[str, str, str, str]] = []
+        self._versions: list[tuple[str, str, str, str]] = []
+        self._records: list[tuple[str, str, str]] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def add(self, record: Record) -> None:
+        """Keep one record's packages (a record already added for that ecosystem is skipped)."""
+        merged: dict[tuple[Registry, NormalizedName], tuple[list[str], list[Range]]] = {}
+        for entry in record.entries:
+            versions, ranges = merged.setdefault((entry.registry, entry.name), ([], []))
+            versions += entry.listing.versions
+            ranges += entry.listing.ranges
+        for (registry, name), (versions, ranges) in merged.items():
+            key = (registry.value, record.id)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            self._records.append((registry.value, record.id, record.modified))
+            encoded = json.dumps([[r.kind, r.events] for r in ranges]) if ranges else ""
+            self._listings.append((registry.value, name, record.id, encoded))
+            self._versions += [
+                (registry.value, name, v, record.id) for v in dict.fromkeys(versions)
+            ]
+        if len(self._listings) >= _BATCH:
+            self._flush()
+
+    def keep(self, old: Path, registries: Iterable[Registry]) -> None:
+        """Copy `registries`' rows from the feed at `old` (ecosystems this update leaves alone)."""
+        values = [r.value for r in registries]
+        if not values or not old.exists():
+            return
+        self._flush()
+        marks = ",".join("?" * len(values))
+        try:
+            self._conn.execute("ATTACH DATABASE ? AS old", (f"file:{quote(str(old))}?mode=ro",))
+        except sqlite3.Error:
+            return
+        try:
+            for table in ("listings", "versions", "records"):
+                self._conn.execute(
+                    f"INSERT INTO {table} SELECT * FROM old.{table} WHERE registry IN ({marks})",
+                    values,
+                )
+            for registry in values:
+                self._seen.update(
+                    (registry, row[0])
+                    for row in self._conn.execute(
+                        "SELECT id FROM old.records WHERE registry = ?", (registry,)
+                    )
+                )
+            self._conn.commit()
+        except sqlite3.Error as exc:
+            raise FeedError(f"{old}: cannot copy from the old feed: {exc}") from None
+        finally:
+            self._conn.execute("DETACH DATABASE old")
+
+    def finish(self, meta: dict[str, str]) -> FeedStatus:
+        """Index the rows, write the metadata (counts and date computed here) and close."""
+        self._flush()
+        for statement in _INDEXES:
+            self._conn.execute(statement)
+        counts = dict(
+            self._conn.execute("SELECT registry, count(*) FROM records GROUP BY registry")
+        )
+        (total,) = self._conn.execute("SELECT count(DISTINCT id) FROM records").fetchone()
+        (newest,) = self._conn.execute(
+            "SELECT max(modified) FROM records WHERE modified != ''"
+        ).fetchone()
+        values = {
+            **meta,
+            "schema": str(SCHEMA_VERSION),
+            "records": str(total),
+            "data_as_of": newest or "",
+        }
+        values.update({f"count:{r.value}": str(counts.get(r.value, 0)) for r in Registry})
+        self._conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(values.items()))
+        self._conn.commit()
+        self._conn.execute("ANALYZE")
+        self._conn.close()
+        store = FeedStore(self.path)
+        try:
+            return store.status()
+        finally:
+            store.close()
+
+    def abandon(self) -> None:
+        """Close and delete the unfinished file."""
+        try:
+            self._conn.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+
+    def _flush(self) -> None:
+        self._conn.executemany("INSERT INTO listings VALUES (?, ?, ?, ?)", self._listings)
+        self._conn.executemany("INSERT INTO versions VALUES (?, ?, ?, ?)", self._versions)
+        self._conn.executemany("INSERT INTO records VALUES (?, ?, ?)", self._records)
+        self._listings.clear()
+        self._versions.clear()
+        self._records.clear()
+
+
+def touch(path: Path, meta: dict[str, str]) -> None:
+    """Update metadata of the feed at `path` in place (a re-check that found nothing new)."""
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            with conn:
+                conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise FeedError(f"{path}: cannot update the feed: {exc}") from None
