@@ -31,7 +31,13 @@ from phantom_guard.model import (
     SignalKind,
     Source,
 )
-from phantom_guard.names import NormalizedName, normalize, parse_purl, parse_registry
+from phantom_guard.names import (
+    NormalizedName,
+    normalize,
+    parse_purl,
+    parse_registry,
+    purl_version,
+)
 from phantom_guard.settings import Settings
 
 if TYPE_CHECKING:
@@ -573,7 +579,7 @@ def make_ref(name: str, registry: Registry | str = Registry.PYPI) -> PackageRef:
     """A `PackageRef` from a command-line style name: a bare name of `registry`, or a purl."""
     if name.startswith("pkg:"):
         purl_registry, purl_name = parse_purl(name)
-        return PackageRef(purl_name, purl_registry)
+        return PackageRef(purl_name, purl_registry, version=purl_version(name))
     chosen = registry if isinstance(registry, Registry) else parse_registry(registry)
     normalize(name, chosen)
     return PackageRef(name, chosen)

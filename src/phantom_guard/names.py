@@ -150,6 +150,15 @@ def parse_purl(text: str) -> tuple[Registry, str]:
     return registry, name
 
 
+def purl_version(text: str) -> str | None:
+    """The version of a Package URL (``pkg:npm/chalk@5.6.1`` -> ``5.6.1``), or None."""
+    body = text.split("#", 1)[0].split("?", 1)[0]
+    last = body.rsplit("/", 1)[-1]
+    if "@" not in last:
+        return None
+    return unquote(last.rsplit("@", 1)[1]) or None
+
+
 def _safe(text: str) -> str:
     """A printable, escaped rendering of untrusted text for error messages."""
     return text.encode("unicode_escape").decode("ascii")[:200]

@@ -11,7 +11,7 @@ import sys
 import click
 
 from phantom_guard._version import __version__
-from phantom_guard.cli import cache, guard, render, scan
+from phantom_guard.cli import cache, feed, guard, render, scan
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +35,7 @@ main.add_command(scan.validate)
 main.add_command(scan.check)
 main.add_command(cache.cache)
 main.add_command(render.render)
+main.add_command(feed.feed)
 for _command in guard.COMMANDS:
     main.add_command(_command)
 

@@ -17,7 +17,7 @@ import click
 
 from phantom_guard.cli.process import interruptible, write_stdout
 from phantom_guard.errors import InputError, PhantomGuardError
-from phantom_guard.model import FailOn, Registry, Report
+from phantom_guard.model import FailOn, FeedMode, Registry, Report
 from phantom_guard.settings import Settings
 
 if TYPE_CHECKING:
@@ -92,6 +92,20 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=None,
             help="Refuse a run with more distinct names than this (default: 20,000).",
+        ),
+        click.option(
+            "--feed",
+            type=click.Choice([m.value for m in FeedMode]),
+            default=None,
+            help="Known-malicious feed: use when present (auto), ignore (off), or fail without "
+            "a fresh one (require).",
+        ),
+        click.option(
+            "--feed-max-age",
+            type=click.FloatRange(min=0),
+            default=None,
+            metavar="DAYS",
+            help="Days after the feed's data date before it is stale (default: 7).",
         ),
         click.option("-v", "--verbose", is_flag=True, default=False, help="Show every signal."),
         click.option(
@@ -219,6 +233,8 @@ def _settings(options: dict[str, Any], *, since: str | None = None) -> Settings:
         verify_popular=True if options.get("verify_popular") else None,
         deadline=options.get("deadline"),
         max_names=options.get("max_names"),
+        feed=FeedMode(options["feed"]) if options.get("feed") else None,
+        feed_max_age=options.get("feed_max_age"),
     )
 
 

@@ -276,6 +276,7 @@ def _download(
                 last_modified=response.headers.get("Last-Modified"),
             )
     except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the response's socket
         file.unlink(missing_ok=True)
         if exc.code == 304:
             return _Download(registry, url, None)

@@ -32,6 +32,13 @@ def render(report: Report) -> str:
     ]
     lines.append(f"{counts}.")
     lines.append("")
+    for feed in report.feeds:
+        stale = " (stale)" if feed.stale else ""
+        lines.append(
+            f"Known-malicious feed: {escape(feed.name)}, data as of "
+            f"{escape(feed.data_as_of or 'unknown')}, {feed.records} records{stale}."
+        )
+        lines.append("")
     if findings:
         lines += ["| | verdict | package | registry | where | why |", "|---|---|---|---|---|---|"]
         lines += [_row(risk) for risk in findings]

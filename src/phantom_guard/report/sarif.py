@@ -258,8 +258,21 @@ def notifications(report: Report) -> list[dict[str, Any]]:
 
 
 def run_properties(report: Report) -> dict[str, Any]:
-    """The run's property bag: the verdict counts, for dashboards that read the log."""
-    return {"summary": {rec.value: report.count(rec) for rec in Recommendation}}
+    """The run's property bag: the verdict counts, for dashboards that read the log, and which
+    known-malicious data the run used.
+    """
+    return {
+        "summary": {rec.value: report.count(rec) for rec in Recommendation},
+        "feeds": [
+            {
+                "name": feed.name,
+                "dataAsOf": feed.data_as_of,
+                "records": feed.records,
+                "stale": feed.stale,
+            }
+            for feed in report.feeds
+        ],
+    }
 
 
 def _rule_object(rule: Rule) -> dict[str, Any]:

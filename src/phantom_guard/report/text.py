@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from phantom_guard.model import PackageRisk, Recommendation, Report, Signal, Skipped
+from phantom_guard.model import FeedInfo, PackageRisk, Recommendation, Report, Signal, Skipped
 from phantom_guard.report import clean
 
 _STYLES = {
@@ -93,7 +93,17 @@ def _footer(report: Report) -> list[str]:
         )
     counts = ", ".join(f"{report.count(r)} {r.value}" for r in Recommendation)
     lines.append(f"{len(report.results)} packages: {counts}")
+    lines.extend(feed_line(feed) for feed in report.feeds)
     return lines
+
+
+def feed_line(feed: FeedInfo) -> str:
+    """Which known-malicious data the run used (one line per feed)."""
+    stale = " (stale)" if feed.stale else ""
+    return (
+        f"known-malicious feed: {clean(feed.name)}, data as of "
+        f"{clean(feed.data_as_of or 'unknown')}, {feed.records} records{stale}"
+    )
 
 
 def render_skipped(report: Report) -> list[str]:
