@@ -38,6 +38,12 @@ _INDEXES = (
     "CREATE UNIQUE INDEX records_by_id ON records (registry, id)",
 )
 _BATCH = 5000
+# One indexed statement per name: the listings, each joined to the versions it names.
+_LOOKUP = (
+    "SELECT l.advisory, l.ranges, v.version FROM listings AS l LEFT JOIN versions AS v"
+    " ON v.registry = l.registry AND v.name = l.name AND v.advisory = l.advisory"
+    " WHERE l.registry = ? AND l.name = ?"
+)
 
 
 class FeedStore:
@@ -77,24 +83,19 @@ class FeedStore:
     def listings(self, registry: Registry, name: NormalizedName) -> tuple[Listing, ...]:
         """Every record listing this package (an indexed lookup; empty when not listed)."""
         try:
-            rows = self._conn.execute(
-                "SELECT advisory, ranges FROM listings WHERE registry = ? AND name = ?",
-                (registry.value, name),
-            ).fetchall()
-            if not rows:
-                return ()
-            versions = self._conn.execute(
-                "SELECT advisory, version FROM versions WHERE registry = ? AND name = ?",
-                (registry.value, name),
-            ).fetchall()
+            rows = self._conn.execute(_LOOKUP, (registry.value, name)).fetchall()
         except sqlite3.Error as exc:
             raise FeedError(f"{self.path}: cannot read the feed: {exc}") from None
-        by_advisory: dict[str, list[str]] = {}
-        for advisory, version in versions:
-            by_advisory.setdefault(advisory, []).append(version)
+        if not rows:
+            return ()
+        found: dict[str, tuple[str, list[str]]] = {}
+        for advisory, ranges, version in rows:
+            versions = found.setdefault(advisory, (ranges, []))[1]
+            if version is not None:
+                versions.append(version)
         return tuple(
-            Listing(advisory, tuple(by_advisory.get(advisory, ())), _ranges(ranges))
-            for advisory, ranges in rows
+            Listing(advisory, tuple(versions), _ranges(ranges))
+            for advisory, (ranges, versions) in found.items()
         )
 
     def close(self) -> None:
@@ -127,6 +128,8 @@ class FeedWriter:
 
     def add(self, record: Record) -> None:
         """Keep one record's packages (a record already added for that ecosystem is skipped)."""
+        import orjson  # the writer only: a reader on the warm path does not pay for it
+
         merged: dict[tuple[Registry, NormalizedName], tuple[list[str], list[Range]]] = {}
         for entry in record.entries:
             versions, ranges = merged.setdefault((entry.registry, entry.name), ([], []))
@@ -138,7 +141,7 @@ class FeedWriter:
                 continue
             self._seen.add(key)
             self._records.append((registry.value, record.id, record.modified))
-            encoded = json.dumps([[r.kind, r.events] for r in ranges]) if ranges else ""
+            encoded = orjson.dumps([[r.kind, r.events] for r in ranges]).decode() if ranges else ""
             self._listings.append((registry.value, name, record.id, encoded))
             self._versions += [
                 (registry.value, name, v, record.id) for v in dict.fromkeys(versions)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from phantom_guard.model import Registry
 
 _log = logging.getLogger("phantom_guard")
 _CHUNK = 1 << 20
+_CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +217,10 @@ def _decode(data: bytes, registries: frozenset[Registry]) -> Iterator[Record | N
     record = read_record(document, registries)
     if record is None:
         return
-    moment = parse_time(record.modified)
-    yield Record(record.id, format_time(moment) if moment else "", record.entries)
+    if not _CANONICAL_TIME.fullmatch(record.modified):  # most records: already in this form
+        moment = parse_time(record.modified)
+        record = Record(record.id, format_time(moment) if moment else "", record.entries)
+    yield record
 
 
 def _download_all(
