@@ -399,3 +399,10 @@ def test_warm_path_with_a_feed_skips_the_event_loop_and_http(feed_env: FakeRegis
     (line,) = [x for x in done.stderr.splitlines() if x.startswith("LOADED")]
     assert line.split()[1:] == []
     assert json.loads(done.stdout)["feeds"][0]["records"] == 7
+
+
+def test_the_allow_list_does_not_silence_known_malware(feed_env: FakeRegistry) -> None:
+    Path(".phantom-guard.toml").write_text('allow = ["pkg:npm/evil-pkg"]\n')
+    code, document = run_json("validate", "-r", "npm", "evil-pkg", *FRESH)
+    assert code == 1
+    assert document["results"][0]["recommendation"] == "HIGH_RISK"

@@ -349,3 +349,13 @@ def test_oversized_config_is_refused_unread(project: Path) -> None:
         handle.truncate(3 * 1024**3)  # sparse: costs no disk
     with pytest.raises(ConfigError, match="limit"):
         Settings.load(cwd=project, env={})
+
+
+def test_feed_url_from_the_user_config_and_environment(project: Path, user_config: Path) -> None:
+    assert Settings.load(cwd=project, env={}).feed_url == endpoints.FEED_URL
+    write(user_config, 'feed_url = "https://feed.example.test/osv/"\n')
+    assert Settings.load(cwd=project, env={}).feed_url == "https://feed.example.test/osv"
+    env = {"PHANTOM_GUARD_FEED_URL": "http://127.0.0.1:8000/"}
+    assert Settings.load(cwd=project, env=env).feed_url == "http://127.0.0.1:8000"
+    with pytest.raises(ConfigError):
+        Settings(feed_url="ftp://feed.example.test")

@@ -154,6 +154,7 @@ class Detector:
             self._store = None
         if self._feed is not None:
             self._feed.close()
+            self._feed = None
 
     def answer_locally(
         self, refs: Sequence[PackageRef], *, honour_ignore: bool = True
