@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from phantom_guard.cache import Store
     from phantom_guard.cache.cached import CachedClient
     from phantom_guard.cache.names import CachedNames
-    from phantom_guard.feed.match import Assessment
+    from phantom_guard.feed.match import Assessment, Listing
     from phantom_guard.feed.store import FeedStore
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry._http import HttpClient
@@ -168,6 +168,7 @@ class Detector:
         """
         targets, errors = self._targets(refs, honour_ignore=honour_ignore)
         feed = self._open_feed()
+        feed.prefetch(targets)
         results: list[PackageRisk] = []
         for target in targets:
             listed = feed.assess(target)
@@ -246,6 +247,7 @@ class Detector:
                 "raise the limit to check them all"
             )
         feed = self._open_feed()
+        feed.prefetch(targets)
         deadline = self.settings.deadline
         results = await run_batch(
             targets,
@@ -331,15 +333,14 @@ class Detector:
 
         Feed notes ride along; a declared range admitting a listed version makes it SUSPICIOUS.
         """
-        extra = listed.signals(established=True) if listed is not None else ()
         if self._allow.contains(target.registry, target.normalized):
             allowed = signal(SignalKind.ALLOWLISTED, "on the allow list in the configuration")
-            signals = (allowed, *extra)
+            signals = (allowed, *_trusted(listed))
             recommendation, score = recommend(signals, exists=True)
             return target.risk(recommendation, score, exists=None, signals=signals)
         if popular is None or self.settings.verify_popular:
             return None
-        signals = (*popular.signals, *extra)
+        signals = (*popular.signals, *_trusted(listed))
         recommendation, score = recommend(signals, exists=True)
         return target.risk(recommendation, score, exists=True, signals=signals)
 
@@ -447,6 +448,7 @@ class _Feed:
         self._store: FeedStore | None = None
         self._info: FeedInfo | None = None
         self._problem: str | None = None
+        self._known: dict[tuple[Registry, NormalizedName], tuple[Listing, ...]] = {}
         self._require = settings.feed is FeedMode.REQUIRE
         if settings.feed is FeedMode.OFF:
             return
@@ -473,11 +475,25 @@ class _Feed:
             )
             _log.warning("%s", self._problem)
 
+    def prefetch(self, targets: Sequence[_Target]) -> None:
+        """Look every target up at once (a few queries per run instead of one per name)."""
+        if self._store is None:
+            return
+        by_registry: dict[Registry, list[NormalizedName]] = {}
+        for target in targets:
+            by_registry.setdefault(target.registry, []).append(target.normalized)
+        for registry, names in by_registry.items():
+            found = self._store.listings_of(registry, names)
+            self._known.update(((registry, name), found.get(name, ())) for name in names)
+
     def assess(self, target: _Target) -> Assessment | None:
         """What the feed says about `target` (None: no feed, or not listed)."""
         if self._store is None:
             return None
-        listings = self._store.listings(target.registry, target.normalized)
+        key = (target.registry, target.normalized)
+        listings = self._known.get(key)
+        if listings is None:
+            listings = self._store.listings(target.registry, target.normalized)
         if not listings:
             return None
         from phantom_guard.feed.match import assess
@@ -497,6 +513,11 @@ class _Feed:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _trusted(listed: Assessment | None) -> tuple[Signal, ...]:
+    """The feed's signals for a popular or allow-listed name (an established one)."""
+    return listed.signals(established=True) if listed is not None else ()
 
 
 def _listed(target: _Target, signals: tuple[Signal, ...]) -> PackageRisk:
