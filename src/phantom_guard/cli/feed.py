@@ -37,7 +37,7 @@ def feed() -> None:
 )
 def feed_update(source: str | None, ecosystem: str | None) -> None:
     """Download (or read) the malicious-packages records and replace the feed with them."""
-    from phantom_guard.feed.osv import ECOSYSTEMS
+    from phantom_guard.feed import ECOSYSTEMS
     from phantom_guard.feed.update import update
     from phantom_guard.names import parse_registry
 
@@ -76,8 +76,7 @@ def feed_update(source: str | None, ecosystem: str | None) -> None:
 @click.option("-o", "--output", type=click.Choice(["text", "json"]), default="text")
 def feed_status(output: str) -> None:
     """Show the feed's date, age and records per ecosystem (exit 3 without a feed)."""
-    from phantom_guard.feed import open_feed
-    from phantom_guard.feed.osv import ECOSYSTEMS
+    from phantom_guard.feed import ECOSYSTEMS, open_feed
 
     settings = _guard(lambda: _settings({}))
     store = _guard(lambda: open_feed(settings.resolved_cache_dir))

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from phantom_guard.model import FeedInfo
+from phantom_guard.model import FeedInfo, Registry
 
 if TYPE_CHECKING:
     from phantom_guard.feed.store import FeedStore
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 FEED_NAME = "osv-malicious"
 #: The feed's file, in the cache directory.
 FEED_FILE = "malicious.sqlite3"
-#: Days after `data_as_of` when the feed counts as stale (``--feed-max-age``).
-DEFAULT_MAX_AGE_DAYS = 7.0
+#: OSV's ecosystem names (``affected[].package.ecosystem`` and the data dump's folders).
+ECOSYSTEMS = {Registry.PYPI: "PyPI", Registry.NPM: "npm", Registry.CRATES: "crates.io"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,21 +7,16 @@ is one its publishers took back; both are dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from phantom_guard.errors import InputError
+from phantom_guard.feed import ECOSYSTEMS
 from phantom_guard.feed.match import Listing, Range
 from phantom_guard.model import Registry
 from phantom_guard.names import NormalizedName, normalize
 
-#: OSV's ecosystem names (the ``affected[].package.ecosystem`` field and the dump's folders).
-ECOSYSTEMS: Mapping[Registry, str] = {
-    Registry.PYPI: "PyPI",
-    Registry.NPM: "npm",
-    Registry.CRATES: "crates.io",
-}
 _BY_ECOSYSTEM = {name: registry for registry, name in ECOSYSTEMS.items()}
 _RANGE_TYPES = frozenset({"SEMVER", "ECOSYSTEM"})  # GIT ranges name commits, not releases
 

@@ -7,18 +7,21 @@ read-only and see one complete feed for as long as they hold it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from phantom_guard.errors import FeedError
-from phantom_guard.feed import FeedStatus
-from phantom_guard.feed.match import Listing, Range
-from phantom_guard.feed.osv import ECOSYSTEMS, Record
+from phantom_guard.feed import ECOSYSTEMS, FeedStatus
 from phantom_guard.model import Registry
 from phantom_guard.names import NormalizedName
+
+if TYPE_CHECKING:
+    # Imported where used: the warm path opens the feed for names that are almost never listed.
+    from phantom_guard.feed.match import Listing, Range
+    from phantom_guard.feed.osv import Record
 
 # Bump when the tables change: a feed with another version is refused ("run feed update").
 SCHEMA_VERSION = 1
@@ -108,6 +111,10 @@ class FeedStore:
                         versions.append(version)
         except sqlite3.Error as exc:
             raise FeedError(f"{self.path}: cannot read the feed: {exc}") from None
+        if not found:
+            return {}
+        from phantom_guard.feed.match import Listing
+
         return {
             NormalizedName(name): tuple(
                 Listing(advisory, tuple(versions), _ranges(ranges))
@@ -124,6 +131,10 @@ class FeedStore:
 def _ranges(text: str) -> tuple[Range, ...]:
     if not text:
         return ()
+    import json
+
+    from phantom_guard.feed.match import Range
+
     return tuple(Range(kind, tuple((k, v) for k, v in events)) for kind, events in json.loads(text))
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from phantom_guard._version import __version__
 from phantom_guard.errors import FeedError, InputError
-from phantom_guard.feed import FeedStatus, feed_path, format_time, open_feed, parse_time
-from phantom_guard.feed.osv import ECOSYSTEMS, Record, read_record, wanted
+from phantom_guard.feed import ECOSYSTEMS, FeedStatus, feed_path, format_time, open_feed, parse_time
+from phantom_guard.feed.osv import Record, read_record, wanted
 from phantom_guard.model import Registry
 
 _log = logging.getLogger("phantom_guard")
