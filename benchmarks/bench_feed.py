@@ -184,7 +184,7 @@ def main() -> int:
         # Interleaved rounds, so drift on a shared machine hits every case alike.
         times: dict[str, list[float]] = {label: [] for label, _, _ in cases}
         outcome: dict[str, str] = {}
-        for label, command, env in cases:  # warm-up: bytecode, page cache
+        for _, command, env in cases:  # warm-up: bytecode, page cache
             subprocess.run(command, env=env, cwd=folder, capture_output=True, check=False)
         for _ in range(REPEATS):
             for label, command, env in cases:
