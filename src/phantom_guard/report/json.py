@@ -8,6 +8,7 @@ import orjson
 
 from phantom_guard._version import __version__
 from phantom_guard.model import PackageRisk, Recommendation, Report, Skipped
+from phantom_guard.names import to_purl
 from phantom_guard.report import json_safe
 
 SCHEMA_VERSION = 1
@@ -41,7 +42,7 @@ def result_object(risk: PackageRisk) -> dict[str, Any]:
         "name": risk.name,
         "normalized_name": risk.normalized_name,
         "registry": risk.registry.value,
-        "purl": risk.purl,
+        "purl": to_purl(risk.registry, risk.normalized_name),
         "recommendation": risk.recommendation.value,
         "risk_score": risk.risk_score,
         "exists": risk.exists,

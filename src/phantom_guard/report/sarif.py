@@ -14,6 +14,7 @@ import orjson
 
 from phantom_guard._version import __version__
 from phantom_guard.model import FailOn, PackageRisk, Recommendation, Report
+from phantom_guard.names import to_purl
 from phantom_guard.report import clean, json_safe
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -98,9 +99,9 @@ def _results(risk: PackageRisk, fail_on: FailOn) -> list[dict[str, Any]]:
         "ruleIndex": _RULE_INDEX[risk.recommendation],
         "level": _level(risk.recommendation, fail_on),
         "message": {"text": text},
-        "partialFingerprints": {"packagePurl/v1": risk.purl},
+        "partialFingerprints": {"packagePurl/v1": to_purl(risk.registry, risk.normalized_name)},
         "properties": {
-            "purl": risk.purl,
+            "purl": to_purl(risk.registry, risk.normalized_name),
             "riskScore": risk.risk_score,
             "recommendation": risk.recommendation.value,
             "signals": [s.kind.value for s in risk.signals],
