@@ -22,6 +22,7 @@ from phantom_guard.errors import (
     UnknownRegistry,
 )
 from phantom_guard.model import (
+    NormalizedName,
     PackageMetadata,
     PackageRef,
     Recommendation,
@@ -29,7 +30,7 @@ from phantom_guard.model import (
     SignalKind,
     Source,
 )
-from phantom_guard.names import NormalizedName, to_purl
+from phantom_guard.names import to_purl
 from phantom_guard.settings import Settings
 
 T = TypeVar("T")

@@ -11,8 +11,14 @@ import pytest
 from phantom_guard.cache import open_store
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detector import Detector, make_ref
-from phantom_guard.model import PackageRisk, Recommendation, Registry, Report, SignalKind
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import (
+    NormalizedName,
+    PackageRisk,
+    Recommendation,
+    Registry,
+    Report,
+    SignalKind,
+)
 from phantom_guard.settings import Settings
 from tests.test_detector import NAMES, FakeClient, clock, fresh_package, old_package
 

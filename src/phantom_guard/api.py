@@ -6,15 +6,18 @@ report = asyncio.run(check_paths(["requirements.txt"]))
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from phantom_guard.detector import Detector, make_ref
+from phantom_guard.detector import Detector
 from phantom_guard.errors import InputError, SourceError
 from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Skipped
-from phantom_guard.runner import ProgressCallback
+from phantom_guard.plan import Target, make_ref
 from phantom_guard.settings import Settings
+
+if TYPE_CHECKING:
+    from phantom_guard.runner import ProgressCallback
 
 
 async def validate(
@@ -29,21 +32,10 @@ def validate_sync(
     name: str, registry: Registry | str = Registry.PYPI, *, settings: Settings | None = None
 ) -> PackageRisk:
     """`validate` for code that is not async; popular and cached names need no event loop."""
-    detector = Detector(settings)
-    try:
-        local = detector.answer_locally([make_ref(name, registry)], honour_ignore=False)
-    except BaseException:
-        detector.close_store()
-        raise
-    if local is not None:
-        detector.close_store()
-        return local.results[0]
-
-    async def go() -> PackageRisk:
-        async with detector:
-            return await detector.validate(name, registry)
-
-    return asyncio.run(go())
+    report = _local_first([make_ref(name, registry)], settings, honour_ignore=False)
+    if report.input_errors:
+        raise InputError(report.input_errors[0])
+    return report.results[0]
 
 
 def check_refs(
@@ -59,21 +51,59 @@ def check_refs(
     Synchronous; used by every command that reads names (validate, check, the install guard,
     the agent hook, the MCP server).
     """
+    return _local_first(refs, settings, on_progress=on_progress, fail_fast=fail_fast)
+
+
+def _local_first(
+    refs: Sequence[PackageRef],
+    settings: Settings | None,
+    *,
+    on_progress: ProgressCallback | None = None,
+    fail_fast: bool = False,
+    honour_ignore: bool = True,
+) -> Report:
     detector = Detector(settings)
     try:
-        local = detector.answer_locally(refs)
+        planned = detector.plan(refs, honour_ignore=honour_ignore)
+        results = [detector.answer_local(target) for target in planned.targets]
     except BaseException:
         detector.close_store()
         raise
-    if local is not None:
+    remote = [t for t, risk in zip(planned.targets, results, strict=True) if risk is None]
+    threshold = detector.settings.fail_on.threshold
+    stopped = fail_fast and any(
+        risk is not None and risk.recommendation.severity >= threshold for risk in results
+    )
+    if not remote or stopped:
         detector.close_store()
-        return local
+        answers = [t.not_checked() for t in remote]
+    else:
+        answers = _remote(detector, remote, on_progress=on_progress, fail_fast=fail_fast)
+    return Report(_fill(results, answers), input_errors=tuple(planned.errors))
 
-    async def go() -> Report:
+
+def _remote(
+    detector: Detector,
+    targets: list[Target],
+    *,
+    on_progress: ProgressCallback | None,
+    fail_fast: bool,
+) -> list[PackageRisk]:
+    """The async pipeline for the names nothing local could answer, in one event loop."""
+    import asyncio
+
+    found: list[PackageRisk] = []
+
+    # The coroutine returns nothing: CPython 3.11's asyncio.run formats the result of its main
+    # task with repr() on the way out, which for a large list costs more than the run.
+    async def go() -> None:
         async with detector:
-            return await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+            found.extend(
+                await detector.assess(targets, on_progress=on_progress, fail_fast=fail_fast)
+            )
 
-    return asyncio.run(go())
+    asyncio.run(go())
+    return found
 
 
 async def validate_many(
@@ -178,9 +208,35 @@ async def check_paths(
     """
     refs, skipped, errors = collect_refs(paths, registry=registry, since=since)
     async with Detector(settings) as detector:
-        report = await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+        planned = detector.plan(refs)
+        results = [detector.answer_local(target) for target in planned.targets]
+        remote = [t for t, risk in zip(planned.targets, results, strict=True) if risk is None]
+        answers = await detector.assess(remote, on_progress=on_progress, fail_fast=fail_fast)
     return Report(
-        report.results,
-        skipped=tuple(skipped),
-        input_errors=(*errors, *report.input_errors),
+        _fill(results, answers), skipped=tuple(skipped), input_errors=(*errors, *planned.errors)
     )
+
+
+def check_files(
+    paths: Sequence[str | Path] = (),
+    *,
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    since: str | None = None,
+    on_progress: ProgressCallback | None = None,
+    fail_fast: bool = False,
+) -> Report:
+    """`check_paths` for code that is not async, through `check_refs` (the CLI's `check`)."""
+    refs, skipped, errors = collect_refs(paths, registry=registry, since=since)
+    report = check_refs(refs, settings=settings, on_progress=on_progress, fail_fast=fail_fast)
+    return Report(
+        report.results, skipped=tuple(skipped), input_errors=(*errors, *report.input_errors)
+    )
+
+
+def _fill(
+    results: Sequence[PackageRisk | None], answers: Iterable[PackageRisk]
+) -> tuple[PackageRisk, ...]:
+    """The local `results` with each gap (None) filled by the next of `answers`, in order."""
+    filled = iter(answers)
+    return tuple(risk if risk is not None else next(filled) for risk in results)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 
 from phantom_guard.errors import InvalidPackageName, UnknownRegistry
-from phantom_guard.model import NormalizedName as NormalizedName
-from phantom_guard.model import Registry
+from phantom_guard.model import NormalizedName, Registry
 
 # PEP 503: "the name should be lowercased with all runs of the characters ., -, or _ replaced
 # with a single - character" -- the same re.sub packaging's canonicalize_name does, without

@@ -8,8 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from phantom_guard.cache import CacheEntry, CacheStats
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 _Key = tuple[Registry, NormalizedName]
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 
 from phantom_guard.cache import CacheEntry, CacheStats
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 
 class NullStore:

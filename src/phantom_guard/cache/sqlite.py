@@ -17,8 +17,7 @@ from pathlib import Path
 
 from phantom_guard.cache import CacheEntry, CacheStats
 from phantom_guard.cache.codec import PayloadError, decode, encode
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 _log = logging.getLogger("phantom_guard")
 

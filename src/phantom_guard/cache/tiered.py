@@ -8,8 +8,7 @@ from dataclasses import replace
 
 from phantom_guard.cache import CacheEntry, CacheStats, Store
 from phantom_guard.cache.memory import MemoryStore
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 
 class TieredStore:

@@ -10,12 +10,10 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
-import orjson
-
 from phantom_guard._version import __version__
 from phantom_guard.model import FailOn, PackageRisk, Recommendation, Report
 from phantom_guard.names import to_purl
-from phantom_guard.report import clean, json_safe
+from phantom_guard.report import clean, dumps, json_safe
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _RULES = {
@@ -83,7 +81,7 @@ def render(report: Report, *, fail_on: FailOn = FailOn.HIGH_RISK) -> str:
             }
         ],
     }
-    return json_safe(orjson.dumps(log, option=orjson.OPT_INDENT_2).decode()) + "\n"
+    return json_safe(dumps(log, len(results))) + "\n"
 
 
 def _results(risk: PackageRisk, fail_on: FailOn) -> list[dict[str, Any]]:
