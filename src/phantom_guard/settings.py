@@ -25,7 +25,7 @@ DEFAULT_MAX_NAMES = 20_000
 DEFAULT_BODY_BUDGET_MB = 192
 #: crates.io's crawler policy asks for at most one request per second.
 CRATES_PUBLIC_RATE = 1.0
-_MAX_CONCURRENCY = 500
+MAX_CONCURRENCY = 500
 _CONFIG_KEYS = frozenset(
     {
         "allow",
@@ -70,8 +70,8 @@ class Settings:
     config_file: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if not 1 <= self.concurrency <= _MAX_CONCURRENCY:
-            raise ConfigError(f"concurrency must be between 1 and {_MAX_CONCURRENCY}")
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise ConfigError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
         if not self.timeout > 0:
             raise ConfigError("timeout must be a positive number of seconds")
         if not self.deadline > 0:

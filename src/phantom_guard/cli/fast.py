@@ -1,0 +1,147 @@
+"""Hand-parsed `validate`, `check` and `--version`, for the entry's table (`entry.FAST`).
+
+Each parser accepts exactly the spellings it knows (``-o json``, ``--output=json``, flags,
+positionals in any order) and returns None for anything else -- ``--help``, ``--``, bundled
+short options, a value click would reject -- so that click parses it and prints its usual
+help or usage error. What runs after parsing is `cli.actions`, shared with the click commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from phantom_guard.cli import actions
+from phantom_guard.cli.actions import ScanOptions
+from phantom_guard.model import FailOn, Registry
+from phantom_guard.report import Format
+from phantom_guard.settings import MAX_CONCURRENCY
+
+# Option spelling -> the canonical name of an option that takes a value.
+_SCAN_VALUES = {
+    "-o": "output",
+    "--output": "output",
+    "--fail-on": "fail_on",
+    "--concurrency": "concurrency",
+    "-r": "registry",
+    "--registry": "registry",
+}
+_SCAN_FLAGS = {
+    "--offline": "offline",
+    "--no-cache": "no_cache",
+    "--allow-unverified": "allow_unverified",
+    "--verify-popular": "verify_popular",
+    "-v": "verbose",
+    "--verbose": "verbose",
+}
+_CHECK_VALUES = {**_SCAN_VALUES, "--ignore": "ignore", "--since": "since"}
+_CHECK_FLAGS = {**_SCAN_FLAGS, "--fail-fast": "fail_fast"}
+# click.Choice compares case-sensitively: exactly these values parse.
+_FORMATS = frozenset(f.value for f in Format)
+_FAIL_ONS = frozenset(f.value for f in FailOn)
+_REGISTRIES = frozenset(r.value for r in Registry)
+
+
+class _Parsed:
+    """Positionals, option values and flags of one command line."""
+
+    __slots__ = ("flags", "positional", "values")
+
+    def __init__(self) -> None:
+        self.positional: list[str] = []
+        self.values: dict[str, str] = {}
+        self.flags: set[str] = set()
+
+
+def _parse(args: Sequence[str], values: dict[str, str], flags: dict[str, str]) -> _Parsed | None:
+    parsed = _Parsed()
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        position += 1
+        if not arg.startswith("-") or arg == "-":
+            parsed.positional.append(arg)
+            continue
+        spelling, equals, value = arg.partition("=")
+        if spelling in flags and not equals:
+            parsed.flags.add(flags[spelling])
+        elif spelling in values and (equals or not arg.startswith("--") or spelling == arg):
+            if not equals:
+                if position == len(args):
+                    return None  # click reports the missing value
+                value = args[position]
+                position += 1
+            parsed.values[values[spelling]] = value  # a repeated option: the last one wins
+        else:
+            return None  # --help, --, -rnpm, a typo: click's to parse or explain
+    return parsed
+
+
+def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
+    """The options and ``-r`` registry of a parsed line; None if click would reject a value."""
+    values = parsed.values
+    output = values.get("output", Format.TEXT.value)
+    fail_on = values.get("fail_on")
+    concurrency = values.get("concurrency")
+    registry = values.get("registry")
+    if (
+        output not in _FORMATS
+        or (fail_on is not None and fail_on not in _FAIL_ONS)
+        or (registry is not None and registry not in _REGISTRIES)
+    ):
+        return None
+    if concurrency is not None and not (
+        concurrency.isascii() and concurrency.isdigit() and 1 <= int(concurrency) <= MAX_CONCURRENCY
+    ):
+        return None
+    options = ScanOptions(
+        output=Format(output),
+        fail_on=FailOn(fail_on) if fail_on is not None else None,
+        concurrency=int(concurrency) if concurrency is not None else None,
+        offline="offline" in parsed.flags,
+        no_cache="no_cache" in parsed.flags,
+        allow_unverified="allow_unverified" in parsed.flags,
+        verify_popular="verify_popular" in parsed.flags,
+        verbose="verbose" in parsed.flags,
+    )
+    return options, Registry(registry) if registry is not None else None
+
+
+def validate(args: Sequence[str]) -> int | None:
+    """``validate NAME... [options]``; None: leave it to click."""
+    parsed = _parse(args, _SCAN_VALUES, _SCAN_FLAGS)
+    if parsed is None or not parsed.positional:
+        return None
+    scan = _scan(parsed)
+    if scan is None:
+        return None
+    options, registry = scan
+    actions.warnings_to_stderr()
+    return actions.validate(parsed.positional, registry or Registry.PYPI, options)
+
+
+def check(args: Sequence[str]) -> int | None:
+    """``check [PATH...] [options]``; None: leave it to click."""
+    parsed = _parse(args, _CHECK_VALUES, _CHECK_FLAGS)
+    if parsed is None:
+        return None
+    scan = _scan(parsed)
+    if scan is None:
+        return None
+    options, registry = scan
+    actions.warnings_to_stderr()
+    return actions.check(
+        [Path(path) for path in parsed.positional],
+        registry,
+        options,
+        ignore=actions.split_names(parsed.values.get("ignore")),
+        fail_fast="fail_fast" in parsed.flags,
+        since=parsed.values.get("since"),
+    )
+
+
+def version(args: Sequence[str]) -> int | None:
+    """``--version`` alone."""
+    if args:
+        return None
+    return actions.version()
