@@ -10,9 +10,10 @@ Exit codes (DESIGN.md §2): 0 nothing at or above --fail-on, 1 findings, 2 usage
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from typing import Any
+
     from phantom_guard.cli.app import main
 
 __all__ = ["main"]

@@ -96,14 +96,6 @@ def check(
     return finish(settings, options, report)
 
 
-def version() -> int:
-    """Print ``phantom-guard VERSION``."""
-    from phantom_guard._version import __version__
-
-    sys.stdout.write(f"phantom-guard {__version__}\n")
-    return 0
-
-
 def finish(settings: Settings, options: ScanOptions, report: Report) -> int:
     """Print the report on stdout and its input errors on stderr; the exit code."""
     from phantom_guard.report import render

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from contextlib import suppress
-from typing import NoReturn
 
 from phantom_guard.cli import fast
 
-Handler = Callable[[Sequence[str]], int | None]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import NoReturn, TypeAlias
+
+    Handler: TypeAlias = Callable[[Sequence[str]], int | None]
 
 FAST: dict[str, Handler] = {
     "validate": fast.validate,
@@ -48,7 +50,9 @@ def _exit(code: int) -> NoReturn:
     Every file the run wrote is closed by then (the cache commits and closes its connection);
     only stdout and stderr hold buffered text.
     """
-    with suppress(BrokenPipeError):  # the reader went away (| head): nothing more to tell it
+    try:
         sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (| head): nothing more to tell it
+        code = code or 1
     sys.stderr.flush()
     os._exit(code)

@@ -8,14 +8,13 @@ help or usage error. What runs after parsing is `cli.actions`, shared with the c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+# Nothing is imported here that `--version` does not need; each handler imports its own.
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-from phantom_guard.cli import actions
-from phantom_guard.cli.actions import ScanOptions
-from phantom_guard.model import FailOn, Registry
-from phantom_guard.report import Format
-from phantom_guard.settings import MAX_CONCURRENCY
+    from phantom_guard.cli.actions import ScanOptions
+    from phantom_guard.model import Registry
 
 # Option spelling -> the canonical name of an option that takes a value.
 _SCAN_VALUES = {
@@ -36,10 +35,6 @@ _SCAN_FLAGS = {
 }
 _CHECK_VALUES = {**_SCAN_VALUES, "--ignore": "ignore", "--since": "since"}
 _CHECK_FLAGS = {**_SCAN_FLAGS, "--fail-fast": "fail_fast"}
-# click.Choice compares case-sensitively: exactly these values parse.
-_FORMATS = frozenset(f.value for f in Format)
-_FAIL_ONS = frozenset(f.value for f in FailOn)
-_REGISTRIES = frozenset(r.value for r in Registry)
 
 
 class _Parsed:
@@ -79,15 +74,21 @@ def _parse(args: Sequence[str], values: dict[str, str], flags: dict[str, str]) -
 
 def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
     """The options and ``-r`` registry of a parsed line; None if click would reject a value."""
+    from phantom_guard.cli.actions import ScanOptions
+    from phantom_guard.model import FailOn, Registry
+    from phantom_guard.report import Format
+    from phantom_guard.settings import MAX_CONCURRENCY
+
     values = parsed.values
     output = values.get("output", Format.TEXT.value)
     fail_on = values.get("fail_on")
     concurrency = values.get("concurrency")
     registry = values.get("registry")
     if (
-        output not in _FORMATS
-        or (fail_on is not None and fail_on not in _FAIL_ONS)
-        or (registry is not None and registry not in _REGISTRIES)
+        # click.Choice compares case-sensitively: exactly the values, nothing else.
+        output not in Format._value2member_map_
+        or (fail_on is not None and fail_on not in FailOn._value2member_map_)
+        or (registry is not None and registry not in Registry._value2member_map_)
     ):
         return None
     if concurrency is not None and not (
@@ -109,6 +110,9 @@ def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
 
 def validate(args: Sequence[str]) -> int | None:
     """``validate NAME... [options]``; None: leave it to click."""
+    from phantom_guard.cli import actions
+    from phantom_guard.model import Registry
+
     parsed = _parse(args, _SCAN_VALUES, _SCAN_FLAGS)
     if parsed is None or not parsed.positional:
         return None
@@ -122,6 +126,10 @@ def validate(args: Sequence[str]) -> int | None:
 
 def check(args: Sequence[str]) -> int | None:
     """``check [PATH...] [options]``; None: leave it to click."""
+    from pathlib import Path
+
+    from phantom_guard.cli import actions
+
     parsed = _parse(args, _CHECK_VALUES, _CHECK_FLAGS)
     if parsed is None:
         return None
@@ -144,4 +152,9 @@ def version(args: Sequence[str]) -> int | None:
     """``--version`` alone."""
     if args:
         return None
-    return actions.version()
+    import sys
+
+    from phantom_guard._version import __version__
+
+    sys.stdout.write(f"phantom-guard {__version__}\n")  # click's version_option, same text
+    return 0
