@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,6 +34,7 @@ NPM_ENTRIES = 1500
 UV_ENTRIES = 300
 CACHED = 100
 SHA = "0" * 64
+OLD = [(f"1.{i}.0", datetime(2016 + i, 3, 1, tzinfo=UTC)) for i in range(5)]
 
 
 def npm_lock(names: list[str]) -> str:
@@ -74,8 +76,8 @@ def main() -> int:
     registry = FakeRegistry().start()
     try:
         for i in range(CACHED):
-            registry.add_npm(f"zz-warm-npm-{i}", documents.npm_document(f"zz-warm-npm-{i}", ()))
-            registry.add_pypi(f"zz-warm-pypi-{i}", documents.pypi_document(f"zz-warm-pypi-{i}"))
+            registry.add_npm(f"zz-warm-npm-{i}", documents.npm_document(f"zz-warm-npm-{i}", OLD))
+            registry.add_pypi(f"zz-warm-pypi-{i}", documents.pypi_document(f"zz-warm-pypi-{i}", OLD))
         with tempfile.TemporaryDirectory(prefix="pg-bench-") as tmp:
             folder = Path(tmp)
             (folder / ".git").mkdir()

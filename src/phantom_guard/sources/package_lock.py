@@ -16,8 +16,8 @@ from phantom_guard.sources._keypath import KeyPath, line_of
 from phantom_guard.sources.package_json import spec_target
 
 _MODULES = "node_modules/"
-# An object key without escapes that opens an object, at the start of its line.
-_OPENING_KEY = re.compile(r'^[ \t]*"([^"\\\n]*)"[ \t]*:[ \t]*\{', re.MULTILINE)
+# An install-path key without escapes; the literal start lets the regex engine skip ahead.
+_INSTALL_PATH_KEY = re.compile(r'"(node_modules/[^"\\\n]*)"[ \t]*:')
 _GIT_STARTS = ("git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
 
 
@@ -51,20 +51,24 @@ class _Lock:
         return json_key_lines(self.text, _keep)
 
     @cached_property
-    def _opening_lines(self) -> dict[str, int]:
-        """Key -> line of its first ``"key": {`` in one regex pass: a ``packages`` entry's line
-        without scanning every key of the document (npm writes one key per line).
+    def _install_path_lines(self) -> dict[str, int]:
+        """``node_modules/...`` key -> the line it starts, in one regex pass: the line of each
+        ``packages`` entry without scanning every key of the document (npm writes one per line).
         """
+        text = self.text
         found: dict[str, int] = {}
         line, pos = 1, 0
-        for match in _OPENING_KEY.finditer(self.text):
-            line += self.text.count("\n", pos, match.start())
-            pos = match.start()
+        for match in _INSTALL_PATH_KEY.finditer(text):
+            start = match.start()
+            if text[text.rfind("\n", 0, start) + 1 : start].strip():
+                continue  # not first on its line: leave it to the full scan
+            line += text.count("\n", pos, start)
+            pos = start
             found.setdefault(match.group(1), line)
         return found
 
     def _entry_line(self, key: str, path: KeyPath) -> int | None:
-        line = self._opening_lines.get(key)
+        line = self._install_path_lines.get(key)
         return line if line is not None else line_of(self.lines, path)
 
     def packages(self, packages: Any) -> None:
