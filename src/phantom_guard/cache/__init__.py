@@ -9,13 +9,17 @@ degrades to memory only, with one warning. Only answers are stored, never failur
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 CACHE_FILE = "cache.sqlite3"
+
+#: One answer to store: the registry, the name, and its metadata (None: not found).
+Answer: TypeAlias = tuple[Registry, NormalizedName, PackageMetadata | None]
 
 _log = logging.getLogger("phantom_guard")
 
@@ -56,6 +60,10 @@ class Store(Protocol):
         self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
     ) -> None:
         """Store an answer; ``None`` means the registry said the package does not exist."""
+        ...
+
+    def put_many(self, answers: Iterable[Answer]) -> None:
+        """Store several answers at once (on disk: in one transaction)."""
         ...
 
     def get_findings(

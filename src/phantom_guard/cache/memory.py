@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from phantom_guard.cache import CacheEntry, CacheStats
+from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 _Key = tuple[Registry, NormalizedName]
@@ -86,6 +86,11 @@ class MemoryStore:
     ) -> bytes | None:
         """Never held: within one process the name analyzer is faster than a lookup here."""
         return None
+
+    def put_many(self, answers: Iterable[Answer]) -> None:
+        """Store each answer (`put`)."""
+        for registry, name, metadata in answers:
+            self.put(registry, name, metadata)
 
     def put_findings(
         self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes

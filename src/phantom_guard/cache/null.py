@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
-from phantom_guard.cache import CacheEntry, CacheStats
+from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 
@@ -25,6 +26,9 @@ class NullStore:
         self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
     ) -> None:
         """Drop the answer."""
+
+    def put_many(self, answers: Iterable[Answer]) -> None:
+        """Drop the answers."""
 
     def get_findings(
         self, registry: Registry, name: NormalizedName, fingerprint: str
