@@ -224,3 +224,17 @@ def test_with_overrides_ignores_none() -> None:
     assert changed.offline is True
     assert changed.fail_on is FailOn.HIGH_RISK
     assert base.offline is False
+
+
+def test_every_url_setting_of_the_registry_table_is_a_settings_field() -> None:
+    from dataclasses import fields
+
+    from phantom_guard.registry.facts import URL_SETTINGS
+
+    defaults = {f.name: f.default for f in fields(Settings)}
+    for setting in URL_SETTINGS:
+        assert defaults[setting.key] == setting.default
+    env = {setting.env: f"http://127.0.0.1:9/{setting.key}" for setting in URL_SETTINGS}
+    loaded = Settings.load(env=env)
+    for setting in URL_SETTINGS:
+        assert getattr(loaded, setting.key) == f"http://127.0.0.1:9/{setting.key}"

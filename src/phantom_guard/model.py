@@ -28,7 +28,9 @@ class Registry(StrEnum):
     @property
     def purl_type(self) -> str:
         """The Package URL type of this registry (crates.io packages are ``pkg:cargo/…``)."""
-        return "cargo" if self is Registry.CRATES else self.value
+        from phantom_guard.registry.facts import FACTS
+
+        return FACTS[self].purl_type
 
 
 class Recommendation(StrEnum):

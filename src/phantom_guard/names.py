@@ -11,6 +11,7 @@ import re
 
 from phantom_guard.errors import InvalidPackageName, UnknownRegistry
 from phantom_guard.model import NormalizedName, Registry
+from phantom_guard.registry.facts import FACTS
 
 # PEP 503: "the name should be lowercased with all runs of the characters ., -, or _ replaced
 # with a single - character" -- the same re.sub packaging's canonicalize_name does, without
@@ -30,7 +31,7 @@ _NPM_FORBIDDEN = frozenset({"node_modules", "favicon.ico"})
 # crates.io: "only ASCII alphanumeric characters, `-` and `_`", starting with a letter, at most 64.
 _CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
 
-_PURL_TYPES = {registry.purl_type: registry for registry in Registry}
+_PURL_TYPES = {facts.purl_type: registry for registry, facts in FACTS.items()}
 
 
 def parse_registry(value: str) -> Registry:
@@ -117,7 +118,7 @@ def to_purl(registry: Registry, name: NormalizedName) -> str:
     if registry is Registry.NPM and name.startswith("@"):
         scope, _, bare = name.partition("/")
         return f"pkg:npm/{_quote(scope)}/{_quote(bare)}"
-    return f"pkg:{registry.purl_type}/{_quote(name)}"
+    return f"pkg:{FACTS[registry].purl_type}/{_quote(name)}"
 
 
 def _quote(part: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from phantom_guard.errors import ConfigError
 from phantom_guard.model import FailOn
 from phantom_guard.registry import endpoints
+from phantom_guard.registry.facts import URL_SETTINGS
 
 DEFAULT_CONCURRENCY = 50
 #: Seconds a run may spend on lookups: a commit hook must not hang on a registry that drips.
@@ -33,10 +34,7 @@ _CONFIG_KEYS = frozenset(
         "fail_on",
         "concurrency",
         "timeout",
-        "pypi_url",
-        "npm_url",
-        "npm_downloads_url",
-        "crates_url",
+        *(url.key for url in URL_SETTINGS),
         "patterns",
         "allow_unverified",
     }
@@ -47,6 +45,7 @@ _CONFIG_KEYS = frozenset(
 class Settings:
     """Everything a run needs to know, fixed before it starts."""
 
+    # One field per URL setting of `registry.facts` (a test checks they match).
     pypi_url: str = endpoints.PYPI_URL
     npm_url: str = endpoints.NPM_URL
     npm_downloads_url: str = endpoints.NPM_DOWNLOADS_URL
@@ -82,7 +81,8 @@ class Settings:
             raise ConfigError("the response budget must be at least 1 MiB")
         if self.crates_rate is not None and not self.crates_rate >= 0:
             raise ConfigError("the crates request rate must be 0 (no limit) or more")
-        for url in (self.pypi_url, self.npm_url, self.npm_downloads_url, self.crates_url):
+        for setting in URL_SETTINGS:
+            url = getattr(self, setting.key)
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"registry URL must be http(s): {url!r}")
 
@@ -169,18 +169,10 @@ def _read_config(path: Path) -> dict[str, Any]:
         if not isinstance(table["allow_unverified"], bool):
             raise ConfigError(f"{path}: allow_unverified must be true or false")
         values["allow_unverified"] = table["allow_unverified"]
-    for key in ("pypi_url", "npm_url", "npm_downloads_url", "crates_url"):
-        if key in table:
-            values[key] = _url(str(table[key]))
+    for setting in URL_SETTINGS:
+        if setting.key in table:
+            values[setting.key] = _url(str(table[setting.key]))
     return values
-
-
-_ENV_URLS = {
-    "PHANTOM_GUARD_PYPI_URL": "pypi_url",
-    "PHANTOM_GUARD_NPM_URL": "npm_url",
-    "PHANTOM_GUARD_NPM_DOWNLOADS_URL": "npm_downloads_url",
-    "PHANTOM_GUARD_CRATES_URL": "crates_url",
-}
 
 
 _ENV_NUMBERS: tuple[tuple[str, str, type[int] | type[float]], ...] = (
@@ -193,9 +185,9 @@ _ENV_NUMBERS: tuple[tuple[str, str, type[int] | type[float]], ...] = (
 
 def _read_env(env: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for variable, key in _ENV_URLS.items():
-        if env.get(variable):
-            values[key] = _url(env[variable])
+    for setting in URL_SETTINGS:
+        if env.get(setting.env):
+            values[setting.key] = _url(env[setting.env])
     if env.get("PHANTOM_GUARD_CACHE_DIR"):
         values["cache_dir"] = Path(env["PHANTOM_GUARD_CACHE_DIR"])
     if env.get("PHANTOM_GUARD_TIMEOUT"):

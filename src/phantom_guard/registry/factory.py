@@ -6,9 +6,11 @@ answered from the cache never loads it.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+from phantom_guard.registry.facts import FACTS
 
 if TYPE_CHECKING:
     from phantom_guard.registry import RegistryClient
@@ -40,19 +42,12 @@ class ClientFactory:
                 budget_bytes=settings.body_budget_mb * 1024 * 1024,
                 rates=settings.request_rates,
             )
-        match registry:
-            case Registry.PYPI:
-                from phantom_guard.registry.pypi import PyPIClient
-
-                return PyPIClient(self._http, settings.pypi_url)
-            case Registry.NPM:
-                from phantom_guard.registry.npm import NpmClient
-
-                return NpmClient(self._http, settings.npm_url, settings.npm_downloads_url)
-            case Registry.CRATES:
-                from phantom_guard.registry.crates import CratesClient
-
-                return CratesClient(self._http, settings.crates_url)
+        facts = FACTS[registry]
+        module, _, name = facts.client.partition(":")
+        client_class = getattr(importlib.import_module(module), name)
+        urls = [getattr(settings, url.key) for url in facts.urls]
+        client: RegistryClient = client_class(self._http, *urls)
+        return client
 
     async def close(self) -> None:
         """Close the pooled HTTP session, if one was opened."""
