@@ -105,14 +105,16 @@ def main() -> int:
             subprocess.run([python, "-c", _CLICK, "--version"], env=env, cwd=folder, check=False)
             warm_requests = registry.request_count()
             registry.reset_log()
+            validate = [*entry, "validate", "-o", "json"]
+            clicked = [python, "-c", _CLICK, "validate", "-o", "json"]
             cases = [
                 ("REFERENCE python -c pass", [python, "-c", "pass"]),
-                ("validate flask -o json (popular)", [*entry, "validate", "flask", "-o", "json"]),
-                (f"validate {ALLOWED} -o json (allow list)", [*entry, "validate", ALLOWED, "-o", "json"]),
-                (f"validate {CACHED} -o json (cached)", [*entry, "validate", CACHED, "-o", "json"]),
+                ("validate flask -o json (popular)", [*validate, "flask"]),
+                (f"validate {ALLOWED} -o json (allow list)", [*validate, ALLOWED]),
+                (f"validate {CACHED} -o json (cached)", [*validate, CACHED]),
                 ("--version", [*entry, "--version"]),
-                ("validate flask -o json through click", [python, "-c", _CLICK, "validate", "flask", "-o", "json"]),
-            ]  # fmt: skip
+                ("validate flask -o json through click", [*clicked, "flask"]),
+            ]
             results = interleaved(cases, env, folder)
             timed_requests = registry.request_count()
             popular_profile = import_profile(cases[1][1], env, folder)
