@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from phantom_guard.cli.process import interruptible, write_stdout
 from phantom_guard.errors import InputError, PhantomGuardError
 from phantom_guard.model import FailOn, Registry, Report
 from phantom_guard.report import Format
@@ -29,6 +30,8 @@ class ScanOptions:
     no_cache: bool = False
     allow_unverified: bool = False
     verify_popular: bool = False
+    deadline: float | None = None
+    max_names: int | None = None
     verbose: bool = False
 
     def settings(self, ignore: Sequence[str] = ()) -> Settings:
@@ -41,6 +44,8 @@ class ScanOptions:
             use_cache=False if self.no_cache else None,
             allow_unverified=True if self.allow_unverified else None,
             verify_popular=True if self.verify_popular else None,
+            deadline=self.deadline,
+            max_names=self.max_names,
             ignore=(*settings.ignore, *ignore) if ignore else None,
         )
 
@@ -56,7 +61,8 @@ def validate(names: Sequence[str], registry: Registry, options: ScanOptions) -> 
         refs = [make_ref(name, registry) for name in names]
         bar = ProgressBar(enabled=_progress_wanted(settings))
         try:
-            report = check_refs(refs, settings=settings, on_progress=bar.update)
+            with interruptible():
+                report = check_refs(refs, settings=settings, on_progress=bar.update)
         finally:
             bar.close()
     except PhantomGuardError as exc:
@@ -81,14 +87,15 @@ def check(
         settings = options.settings(ignore)
         bar = ProgressBar(enabled=_progress_wanted(settings))
         try:
-            report = check_files(
-                paths,
-                settings=settings,
-                registry=registry,
-                since=since,
-                on_progress=bar.update,
-                fail_fast=fail_fast,
-            )
+            with interruptible():
+                report = check_files(
+                    paths,
+                    settings=settings,
+                    registry=registry,
+                    since=since,
+                    on_progress=bar.update,
+                    fail_fast=fail_fast,
+                )
         finally:
             bar.close()
     except PhantomGuardError as exc:
@@ -109,8 +116,7 @@ def finish(settings: Settings, options: ScanOptions, report: Report) -> int:
         color=color,
         width=_terminal_width() if color else 100,
     )
-    sys.stdout.write(output)
-    sys.stdout.flush()
+    write_stdout(output)
     for error in report.input_errors:
         sys.stderr.write(f"phantom-guard: error: {error}\n")
     return report.exit_code(settings.fail_on, allow_unverified=settings.allow_unverified)

@@ -24,6 +24,8 @@ _SCAN_VALUES = {
     "--concurrency": "concurrency",
     "-r": "registry",
     "--registry": "registry",
+    "--deadline": "deadline",
+    "--max-names": "max_names",
 }
 _SCAN_FLAGS = {
     "--offline": "offline",
@@ -91,14 +93,21 @@ def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
         or (registry is not None and registry not in Registry._value2member_map_)
     ):
         return None
-    if concurrency is not None and not (
-        concurrency.isascii() and concurrency.isdigit() and 1 <= int(concurrency) <= MAX_CONCURRENCY
+    number = _integer(concurrency)
+    max_names = _integer(values.get("max_names"))
+    deadline = _seconds(values.get("deadline"))
+    if (
+        (concurrency is not None and not (number and number <= MAX_CONCURRENCY))
+        or ("max_names" in values and max_names is None)
+        or ("deadline" in values and deadline is None)
     ):
         return None
     options = ScanOptions(
         output=Format(output),
         fail_on=FailOn(fail_on) if fail_on is not None else None,
-        concurrency=int(concurrency) if concurrency is not None else None,
+        concurrency=number,
+        deadline=deadline,
+        max_names=max_names,
         offline="offline" in parsed.flags,
         no_cache="no_cache" in parsed.flags,
         allow_unverified="allow_unverified" in parsed.flags,
@@ -106,6 +115,21 @@ def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
         verbose="verbose" in parsed.flags,
     )
     return options, Registry(registry) if registry is not None else None
+
+
+def _integer(text: str | None) -> int | None:
+    """A positive integer written plainly (what click's IntRange(min=1) accepts), else None."""
+    if text is None or not (text.isascii() and text.isdigit()) or int(text) < 1:
+        return None
+    return int(text)
+
+
+def _seconds(text: str | None) -> float | None:
+    """A positive number of seconds written plainly (digits, one point), else None."""
+    if text is None or not text.isascii() or not text.replace(".", "", 1).isdigit():
+        return None
+    value = float(text)
+    return value if value > 0 else None
 
 
 def validate(args: Sequence[str]) -> int | None:

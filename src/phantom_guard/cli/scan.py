@@ -16,7 +16,12 @@ import click
 from phantom_guard.cli import actions
 from phantom_guard.model import FailOn, Registry
 from phantom_guard.report import Format
-from phantom_guard.settings import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+from phantom_guard.settings import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_NAMES,
+    MAX_CONCURRENCY,
+)
 
 
 def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,6 +67,19 @@ def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default=False,
             help="Look popular packages up too instead of trusting the shipped lists.",
         ),
+        click.option(
+            "--deadline",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            metavar="SECONDS",
+            help=f"Names not answered by then are ERROR (default: {DEFAULT_DEADLINE:g}).",
+        ),
+        click.option(
+            "--max-names",
+            type=click.IntRange(min=1),
+            default=None,
+            help=f"Refuse a run with more distinct names (default: {DEFAULT_MAX_NAMES:,}).",
+        ),
         click.option("-v", "--verbose", is_flag=True, default=False, help="Show every signal."),
     ]
     for option in reversed(options):
@@ -78,6 +96,8 @@ def _gathered(
     no_cache: bool,
     allow_unverified: bool,
     verify_popular: bool,
+    deadline: float | None,
+    max_names: int | None,
     verbose: bool,
 ) -> actions.ScanOptions:
     return actions.ScanOptions(
@@ -88,6 +108,8 @@ def _gathered(
         no_cache=no_cache,
         allow_unverified=allow_unverified,
         verify_popular=verify_popular,
+        deadline=deadline,
+        max_names=max_names,
         verbose=verbose,
     )
 
