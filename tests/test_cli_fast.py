@@ -155,3 +155,15 @@ def test_an_unknown_option_falls_through_to_click() -> None:
     assert entry.FAST["validate"](["-rnpm", "left-pad"]) is None  # bundled: click's to parse
     assert entry.FAST["check"](["--", "-weird-file"]) is None
     assert entry.FAST["--version"](["extra"]) is None
+
+
+@pytest.mark.parametrize("command", ["validate", "check"])
+def test_help_states_the_default_concurrency(command: str) -> None:
+    from click.testing import CliRunner
+
+    from phantom_guard.cli import main
+    from phantom_guard.settings import DEFAULT_CONCURRENCY
+
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"(default: {DEFAULT_CONCURRENCY})" in " ".join(result.stdout.split())
