@@ -5,35 +5,42 @@ read this table, so a new registry is one row here plus its client module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from phantom_guard.model import Registry
 from phantom_guard.registry import endpoints
 
+# Plain slotted classes, not dataclasses: this table is read on every start-up, and a
+# dataclass costs a code generation pass at import.
 
-@dataclass(frozen=True, slots=True)
+
 class UrlSetting:
     """A base URL a registry's client needs: the `Settings` field and config-file key, the
     environment variable that overrides it, and the public default (from `endpoints`).
     """
 
-    key: str
-    env: str
-    default: str
+    __slots__ = ("default", "env", "key")
+
+    def __init__(self, key: str, env: str, default: str) -> None:
+        self.key = key
+        self.env = env
+        self.default = default
 
 
-@dataclass(frozen=True, slots=True)
 class RegistryFacts:
     """What phantom-guard knows about one registry apart from its client's code.
 
-    `client` is ``module:Class``; the class is built as ``Class(http, *urls)``, one argument
-    per entry of `urls`, in order.
+    `purl_type` is the purl spec's type (crates.io packages are ``pkg:cargo/…``); `client` is
+    ``module:Class``, built as ``Class(http, *urls)``, one argument per entry of `urls`.
     """
 
-    registry: Registry
-    purl_type: str  # the purl spec's type: crates.io packages are ``pkg:cargo/…``
-    urls: tuple[UrlSetting, ...]
-    client: str
+    __slots__ = ("client", "purl_type", "registry", "urls")
+
+    def __init__(
+        self, registry: Registry, purl_type: str, urls: tuple[UrlSetting, ...], client: str
+    ) -> None:
+        self.registry = registry
+        self.purl_type = purl_type
+        self.urls = urls
+        self.client = client
 
 
 FACTS: dict[Registry, RegistryFacts] = {
