@@ -10,6 +10,28 @@ import pytest
 from tests.fakeregistry import FakeRegistry, RegistryState
 
 
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """Every test runs with its own HOME and XDG dirs: the real user config is never read."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for variable, folder in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_DATA_HOME", ".local/share"),
+    ):
+        monkeypatch.setenv(variable, str(home / folder))
+    return home
+
+
+@pytest.fixture
+def user_config(_isolated_user_dirs: Path) -> Path:
+    """The user's own config file path (in the isolated HOME); not created."""
+    return _isolated_user_dirs / ".config" / "phantom-guard" / "config.toml"
+
+
 @pytest.fixture(scope="session")
 def _registry_server_state() -> Iterator[tuple[FakeRegistry, RegistryState]]:
     registry = FakeRegistry()

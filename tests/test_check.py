@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from phantom_guard.cli import main
 from tests.fakeregistry import FakeRegistry
+from tests.report.sarif_checks import assert_valid
 
 REPO_FILES = {
     "backend/requirements.txt": (
@@ -137,6 +138,19 @@ def test_since_checks_only_what_the_working_tree_adds(
     assert code == 2 and "unknown git revision" in err
 
 
+def test_since_head_without_commits_checks_everything(
+    registry_env: FakeRegistry, tmp_path: Path
+) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
+    (tmp_path / "requirements.txt").write_text("requests\nzz-missing-one\n", encoding="utf-8")
+    code, out, err = _run("check", str(tmp_path), "--since", "HEAD", "-o", "json")
+    assert [r["name"] for r in json.loads(out)["results"]] == ["requests", "zz-missing-one"]
+    assert (code, err) == (1, "")
+    # Only HEAD of an unborn branch means "nothing yet"; any other unknown name is an error.
+    code, _, err = _run("check", str(tmp_path), "--since", "main")
+    assert code == 2 and "unknown git revision" in err
+
+
 @pytest.mark.parametrize("output", ["text", "json", "sarif", "markdown"])
 def test_every_format_renders_a_check(
     registry_env: FakeRegistry, tmp_path: Path, output: str
@@ -145,6 +159,8 @@ def test_every_format_renders_a_check(
     code, out, _ = _run("check", str(root), "-o", output)
     assert code == 1
     assert "zz-missing-one" in out
+    if output == "sarif":
+        assert_valid(json.loads(out), locations=False)  # absolute paths: file: URIs
 
 
 def test_check_in_a_fresh_process_exits_with_the_findings_code(

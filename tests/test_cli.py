@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from phantom_guard._version import __version__
 from phantom_guard.cli import main
 from tests.fakeregistry import NPM, PYPI, FakeRegistry, documents
+from tests.report.sarif_checks import assert_valid
 
 GOLDEN = Path(__file__).parent / "golden" / "validate.json"
 # Names whose output does not depend on the date: popular names (answered from the shipped
@@ -289,6 +290,7 @@ def test_other_formats_render(cli_env: FakeRegistry, fmt: str) -> None:
     assert "flask-gpt-helper" in out
     if fmt == "sarif":
         assert json.loads(out)["version"] == "2.1.0"
+        assert_valid(json.loads(out), locations=False)  # names from a command line: no file
 
 
 # ------------------------------------------------------------------------------ JSON contract

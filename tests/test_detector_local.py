@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from phantom_guard.cache import open_store
+from phantom_guard.cache import findings_store, open_store
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
+from phantom_guard.detect.score import signal
 from phantom_guard.detector import Detector, make_ref
 from phantom_guard.model import (
     NormalizedName,
@@ -17,6 +18,7 @@ from phantom_guard.model import (
     Recommendation,
     Registry,
     Report,
+    Signal,
     SignalKind,
 )
 from phantom_guard.settings import Settings
@@ -118,14 +120,18 @@ def test_unreadable_findings_are_analysed_again_and_replaced(tmp_path: Path) -> 
     first = checked(tmp_path, [SQUAT], fake)
     store = open_store(tmp_path)
     fingerprint = NAMES.fingerprint(Registry.PYPI)
-    store.put_findings(Registry.PYPI, NormalizedName(SQUAT), fingerprint, b"\xff not json")
+    disk = findings_store(store)
+    assert disk is not None
+    disk.put_findings(Registry.PYPI, NormalizedName(SQUAT), fingerprint, b"\xff not json")
     store.close()
     analyzer = CountingAnalyzer()
     again = local(tmp_path, [SQUAT], analyzer)
     assert again is not None and analyzer.analyses == 1
     assert plain(again.results[0]) == plain(first.results[0])
     store = open_store(tmp_path)
-    stored = store.get_findings(Registry.PYPI, NormalizedName(SQUAT), fingerprint)
+    disk = findings_store(store)
+    assert disk is not None
+    stored = disk.get_findings(Registry.PYPI, NormalizedName(SQUAT), fingerprint)
     store.close()
     assert stored is not None and NameFindings.from_bytes(stored).suggestion == "requests"
 
@@ -177,3 +183,100 @@ def test_validate_sync_answers_locally_then_over_the_network(registry_env: Any) 
     assert (first.recommendation, first.cached) == (R.NOT_FOUND, False)
     assert (again.recommendation, again.cached) == (R.NOT_FOUND, True)  # asked for: still checked
     assert len(registry_env.requests) == 1
+
+
+# --- Attacks (issue 11, findings 1, 5 and 6): the cache cannot vouch for a name.
+
+
+def _plant(cache: Path, findings: NameFindings, *, name: str = SQUAT) -> None:
+    store = open_store(cache)
+    disk = findings_store(store)
+    assert disk is not None
+    fingerprint = NAMES.fingerprint(Registry.PYPI)
+    disk.put_findings(Registry.PYPI, NormalizedName(name), fingerprint, findings.to_bytes())
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        NameFindings(popular=True),
+        NameFindings(popular=False, signals=(signal(SignalKind.POPULAR_PACKAGE, "rank 1"),)),
+        NameFindings(popular=False, signals=(signal(SignalKind.ALLOWLISTED, "allowed"),)),
+        NameFindings(popular=False, signals=(signal(SignalKind.WIDELY_USED, "many"),)),
+        NameFindings(popular=False, signals=(signal(SignalKind.ESTABLISHED, "old"),)),
+        NameFindings(
+            popular=False,
+            signals=(Signal(SignalKind.TYPOSQUAT, -0.9, "a negative weight", {}),),
+        ),
+    ],
+)
+def test_a_planted_trust_row_is_never_read_back(tmp_path: Path, planted: NameFindings) -> None:
+    fake = FakeClient({SQUAT: fresh_package(SQUAT)})
+    honest = checked(tmp_path, [SQUAT], fake)
+    assert honest.results[0].recommendation is not R.SAFE
+    _plant(tmp_path, planted)
+    analyzer = CountingAnalyzer()
+    again = local(tmp_path, [SQUAT], analyzer)
+    assert again is not None
+    assert analyzer.analyses == 1  # the row was refused and the name analysed afresh
+    assert plain(again.results[0]) == plain(honest.results[0])
+
+
+def test_findings_rows_expire(tmp_path: Path) -> None:
+    from phantom_guard.cache.sqlite import FINDINGS_TTL_S, SqliteStore
+
+    now = [1_000_000.0]
+    store = SqliteStore(tmp_path / "cache.sqlite3", clock=lambda: now[0])
+    store.put_findings(Registry.PYPI, NormalizedName(SQUAT), "f", b"p")
+    assert store.get_findings(Registry.PYPI, NormalizedName(SQUAT), "f") == b"p"
+    now[0] += FINDINGS_TTL_S + 1
+    assert store.get_findings(Registry.PYPI, NormalizedName(SQUAT), "f") is None
+    store.close()
+
+
+def test_an_answer_from_one_registry_url_is_not_served_for_another(tmp_path: Path) -> None:
+    """A run pointed at an attacker's mirror must not poison later honest runs."""
+    evil = Settings(cache_dir=tmp_path, pypi_url="http://evil.example.test/pypi")
+    honest = Settings(cache_dir=tmp_path, pypi_url="http://pypi.example.test/pypi")
+
+    async def run(settings: Settings, fake: FakeClient) -> Report:
+        async with Detector(
+            settings,
+            clients={Registry.PYPI: fake},  # type: ignore[dict-item]
+            store=open_store(tmp_path),
+            clock=clock,
+            names=NAMES,
+        ) as d:
+            return await d.check([make_ref(SQUAT)])
+
+    lying = FakeClient({SQUAT: old_package(SQUAT)})
+    asyncio.run(run(evil, lying))
+    truthful = FakeClient({})  # the real index does not have it
+    report = asyncio.run(run(honest, truthful))
+    assert report.results[0].recommendation is R.NOT_FOUND
+    assert report.results[0].cached is False
+    assert truthful.total == 1
+    # The same URL again is answered from its own rows.
+    again = Detector(honest, store=open_store(tmp_path), clock=clock, names=NAMES)
+    try:
+        local_report = again.answer_locally([make_ref(SQUAT)])
+    finally:
+        again.close_store()
+    assert local_report is not None and local_report.results[0].recommendation is R.NOT_FOUND
+
+
+def test_a_cache_file_of_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
+    """Rows stored before answers were keyed by origin are never served."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(tmp_path / "cache.sqlite3")) as conn, conn:
+        conn.execute(
+            "CREATE TABLE packages (registry TEXT NOT NULL, name TEXT NOT NULL, "
+            "found INTEGER NOT NULL, payload BLOB NOT NULL, stored_at REAL NOT NULL, "
+            "PRIMARY KEY (registry, name))"
+        )
+        conn.execute("INSERT INTO packages VALUES ('pypi', ?, 1, x'7b7d', 1e12)", (SQUAT,))
+        conn.execute("PRAGMA user_version = 2")
+    assert local(tmp_path, [SQUAT]) is None  # nothing cached: the network is needed

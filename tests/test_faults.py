@@ -638,10 +638,13 @@ def test_dns_failure_is_a_bounded_error(
 
 
 def test_allow_unverified_from_the_config_file(
-    fault_env: FakeRegistry, retry_waits: list[Wait]
+    fault_env: FakeRegistry, retry_waits: list[Wait], user_config: Path
 ) -> None:
-    """The config key ``allow_unverified`` does what the flag does (exit 0, ERROR reported)."""
-    Path(".phantom-guard.toml").write_text("allow_unverified = true\n", encoding="utf-8")
+    """The user's config key ``allow_unverified`` does what the flag does (exit 0, ERROR
+    reported); a repository's config may not set it (tests/test_settings.py).
+    """
+    user_config.parent.mkdir(parents=True, exist_ok=True)
+    user_config.write_text("allow_unverified = true\n", encoding="utf-8")
     fault_env.set_fault(Fault.STATUS, registry=PYPI, name=TARGET, status=503)
     code, document = _check(PYPI_REG, [BYSTANDER, TARGET])
     assert [(r["name"], r["recommendation"]) for r in document["results"]] == [
@@ -649,6 +652,6 @@ def test_allow_unverified_from_the_config_file(
         (TARGET, "ERROR"),
     ]
     assert code == 0
-    Path(".phantom-guard.toml").write_text("allow_unverified = false\n", encoding="utf-8")
+    user_config.write_text("allow_unverified = false\n", encoding="utf-8")
     code, _ = _check(PYPI_REG, [BYSTANDER, TARGET])
     assert code == 3

@@ -44,30 +44,77 @@ def test_dotfile_is_read(project: Path) -> None:
         """
 allow = ["internal-lib", "pkg:npm/@acme/ui"]
 ignore = ["legacy-thing"]
+private = ["acme-*"]
+exclude = ["vendor/**"]
 fail_on = "suspicious"
 concurrency = 8
-timeout = 3.5
 patterns = ["zebra"]
+""",
+    )
+    settings = Settings.load(cwd=project, env={})
+    # A bare name is a PyPI name: the npm package of that name is not exempted.
+    assert settings.allow == ("pkg:pypi/internal-lib", "pkg:npm/@acme/ui")
+    assert settings.ignore == ("pkg:pypi/legacy-thing",)
+    assert settings.private == ("acme-*",)
+    assert settings.exclude == ("vendor/**",)
+    assert settings.fail_on is FailOn.SUSPICIOUS
+    assert settings.concurrency == 8
+    assert settings.patterns == ("zebra",)
+    assert settings.config_file == config
+    assert settings.config_files == (config,)
+
+
+def test_user_config_may_set_every_key(project: Path, user_config: Path) -> None:
+    write(
+        user_config,
+        """
+timeout = 3.5
 allow_unverified = true
 pypi_url = "https://mirror.example/pypi/"
 npm_url = "https://npm.mirror.example"
 npm_downloads_url = "https://downloads.mirror.example"
 crates_url = "https://crates.mirror.example/api/v1"
+cache_dir = "~/pg-cache"
+allow = ["internal-lib"]
 """,
     )
     settings = Settings.load(cwd=project, env={})
-    assert settings.allow == ("internal-lib", "pkg:npm/@acme/ui")
-    assert settings.ignore == ("legacy-thing",)
-    assert settings.fail_on is FailOn.SUSPICIOUS
-    assert settings.concurrency == 8
     assert settings.timeout == 3.5
-    assert settings.patterns == ("zebra",)
     assert settings.allow_unverified is True
     assert settings.pypi_url == "https://mirror.example/pypi"  # trailing slash dropped
     assert settings.npm_url == "https://npm.mirror.example"
     assert settings.npm_downloads_url == "https://downloads.mirror.example"
     assert settings.crates_url == "https://crates.mirror.example/api/v1"
-    assert settings.config_file == config
+    assert settings.cache_dir == Path("~/pg-cache").expanduser()
+    assert settings.allow == ("pkg:pypi/internal-lib",)
+    assert settings.config_files == (user_config,)
+
+
+def test_repository_config_applies_after_the_users(project: Path, user_config: Path) -> None:
+    write(user_config, "concurrency = 4\nfail_on = 'suspicious'\n")
+    repo = write(project / ".phantom-guard.toml", "concurrency = 7\n")
+    settings = Settings.load(cwd=project, env={})
+    assert settings.concurrency == 7
+    assert settings.fail_on is FailOn.SUSPICIOUS
+    assert settings.config_files == (user_config, repo)
+
+
+def test_config_option_replaces_the_repository_search(project: Path, tmp_path: Path) -> None:
+    write(project / ".phantom-guard.toml", "concurrency = 7\n")
+    named = write(tmp_path / "elsewhere" / "ci.toml", 'pypi_url = "https://pypi.example.test"\n')
+    settings = Settings.load(cwd=project, env={}, config=named)
+    assert settings.pypi_url == "https://pypi.example.test"
+    assert settings.concurrency == DEFAULT_CONCURRENCY
+    assert settings.config_files == (named,)
+
+
+def test_isolated_reads_no_config(project: Path, user_config: Path) -> None:
+    write(user_config, "concurrency = 4\n")
+    write(project / ".phantom-guard.toml", "concurrency = 7\n")
+    settings = Settings.load(cwd=project, env={"PHANTOM_GUARD_TIMEOUT": "2"}, isolated=True)
+    assert settings.concurrency == DEFAULT_CONCURRENCY
+    assert settings.timeout == 2.0  # the environment still applies
+    assert settings.config_files == ()
 
 
 def test_pyproject_table_found_from_a_subdirectory(project: Path) -> None:
@@ -86,7 +133,7 @@ fail_on = "suspicious"
     deep.mkdir(parents=True)
     settings = Settings.load(cwd=deep, env={})
     assert settings.config_file == pyproject
-    assert settings.allow == ("internal-lib",)
+    assert settings.allow == ("pkg:pypi/internal-lib",)
     assert settings.fail_on is FailOn.SUSPICIOUS
 
 
@@ -126,9 +173,9 @@ def test_search_stops_at_the_repository_root(project: Path) -> None:
     assert find_config_file(nested_repo) is None
 
 
-def test_environment_overrides_config(project: Path) -> None:
+def test_environment_overrides_config(project: Path, user_config: Path) -> None:
     write(
-        project / ".phantom-guard.toml",
+        user_config,
         'pypi_url = "https://config.example/pypi"\ncrates_url = "https://config.example/crates"\n'
         "timeout = 30\n",
     )
@@ -182,14 +229,16 @@ def test_empty_variables_are_ignored(project: Path) -> None:
         ('crates_url = "crates.example"\n', "http"),
         ('allow = "flask"\n', "allow"),
         ("ignore = [1, 2]\n", "ignore"),
+        ("private = [1]\n", "private"),
+        ('exclude = "vendor"\n', "exclude"),
         ('allow_unverified = "yes"\n', "allow_unverified"),
         ("this is = not [toml\n", "cannot read config"),
     ],
 )
-def test_bad_config_is_a_config_error(project: Path, config: str, message: str) -> None:
-    write(project / ".phantom-guard.toml", config)
+def test_bad_config_is_a_config_error(user_config: Path, config: str, message: str) -> None:
+    write(user_config, config)
     with pytest.raises(ConfigError, match=message):
-        Settings.load(cwd=project, env={})
+        Settings.load(cwd=user_config.parent, env={})
 
 
 def test_pyproject_table_of_the_wrong_type(project: Path) -> None:
@@ -224,6 +273,82 @@ def test_with_overrides_ignores_none() -> None:
     assert changed.offline is True
     assert changed.fail_on is FailOn.HIGH_RISK
     assert base.offline is False
+
+
+# --- Attacks (issue 11, finding 1): a scanned repository's config cannot switch the gate off.
+
+
+@pytest.mark.parametrize(
+    ("line", "where"),
+    [
+        ('pypi_url = "http://evil.example.test/pypi"', "PHANTOM_GUARD_PYPI_URL"),
+        ('npm_url = "http://evil.example.test/npm"', "PHANTOM_GUARD_NPM_URL"),
+        ('npm_downloads_url = "http://evil.example.test"', "PHANTOM_GUARD_NPM_DOWNLOADS_URL"),
+        ('crates_url = "http://evil.example.test/api/v1"', "PHANTOM_GUARD_CRATES_URL"),
+        ('feed_url = "http://evil.example.test/osv"', "PHANTOM_GUARD_FEED_URL"),
+        ("allow_unverified = true", "--allow-unverified"),
+        ("timeout = 0.001", "PHANTOM_GUARD_TIMEOUT"),
+        ("deadline = 0.001", "PHANTOM_GUARD_DEADLINE"),
+        ('cache_dir = "/tmp/shared"', "PHANTOM_GUARD_CACHE_DIR"),
+        ("max_names = 1000000000", "PHANTOM_GUARD_MAX_NAMES"),
+        ("body_budget_mb = 100000", "PHANTOM_GUARD_BODY_BUDGET_MB"),
+        ("crates_rate = 0", "PHANTOM_GUARD_CRATES_RATE"),
+    ],
+)
+@pytest.mark.parametrize("file", [".phantom-guard.toml", "pyproject.toml"])
+def test_repository_config_cannot_set_a_trusted_key(
+    project: Path, user_config: Path, file: str, line: str, where: str
+) -> None:
+    text = f"[tool.phantom-guard]\n{line}\n" if file == "pyproject.toml" else line + "\n"
+    write(project / file, text)
+    key = line.split(" ", 1)[0]
+    with pytest.raises(ConfigError) as caught:
+        Settings.load(cwd=project, env={})
+    message = str(caught.value)
+    assert key in message
+    assert where in message
+    assert str(user_config) in message  # and where the user's own config lives
+
+
+def test_config_in_a_parent_outside_the_repository_is_not_read(tmp_path: Path) -> None:
+    """A shared temp dir above the checkout holds a config: it is not the project's."""
+    write(tmp_path / ".phantom-guard.toml", 'allow = ["reqeusts"]\n')
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    assert Settings.load(cwd=checkout, env={}).allow == ()
+    # Outside any repository only the working directory itself is searched.
+    plain = tmp_path / "plain" / "sub"
+    plain.mkdir(parents=True)
+    write(tmp_path / "plain" / ".phantom-guard.toml", 'allow = ["reqeusts"]\n')
+    assert Settings.load(cwd=plain, env={}).config_files == ()
+
+
+def test_bare_allow_entry_is_a_pypi_name(project: Path) -> None:
+    write(project / ".phantom-guard.toml", 'allow = ["internal-lib"]\n')
+    from phantom_guard.detector import _NameSet
+    from phantom_guard.model import Registry
+    from phantom_guard.names import normalize
+
+    names = _NameSet(Settings.load(cwd=project, env={}).allow)
+    assert names.contains(Registry.PYPI, normalize("internal-lib", Registry.PYPI))
+    assert not names.contains(Registry.NPM, normalize("internal-lib", Registry.NPM))
+
+
+def test_repository_config_symlinked_out_of_the_tree_is_refused(
+    project: Path, tmp_path: Path
+) -> None:
+    outside = write(tmp_path.parent / f"{tmp_path.name}-secret.toml", "concurrency = 3\n")
+    (project / ".phantom-guard.toml").symlink_to(outside)
+    with pytest.raises(ConfigError, match="outside the scanned tree"):
+        Settings.load(cwd=project, env={})
+
+
+def test_oversized_config_is_refused_unread(project: Path) -> None:
+    big = project / ".phantom-guard.toml"
+    with big.open("wb") as handle:
+        handle.truncate(3 * 1024**3)  # sparse: costs no disk
+    with pytest.raises(ConfigError, match="limit"):
+        Settings.load(cwd=project, env={})
 
 
 def test_every_url_setting_of_the_registry_table_is_a_settings_field() -> None:

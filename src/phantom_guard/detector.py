@@ -35,6 +35,7 @@ from phantom_guard.settings import Settings
 if TYPE_CHECKING:
     from phantom_guard.cache import Store
     from phantom_guard.cache.cached import CachedClient
+    from phantom_guard.cache.names import CachedNames
     from phantom_guard.registry import RegistryClient
     from phantom_guard.runner import ProgressCallback
 
@@ -62,6 +63,7 @@ class Detector:
         self._names = names or NameAnalyzer(extra_patterns=self.settings.patterns)
         self._factory = ClientFactory(self.settings)
         self._cached: dict[Registry, CachedClient] = {}
+        self._cached_names: CachedNames | None = None
         self._allow = NameSet(self.settings.allow)
         self._ignore = NameSet(self.settings.ignore)
 
@@ -83,6 +85,7 @@ class Detector:
 
     def close_store(self) -> None:
         """Release the cache; enough after `answer_local`, which never opens the network."""
+        self._cached_names = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -111,7 +114,8 @@ class Detector:
         risk = self._name_verdict(target, popular)
         if risk is not None:
             return risk
-        entry = self._open_store().get(target.registry, target.normalized)
+        origin = self.settings.origin(target.registry)
+        entry = self._open_store().get(target.registry, target.normalized, origin)
         if entry is None:
             return None
         findings = popular or self._findings(target)
@@ -248,20 +252,14 @@ class Detector:
 
     def _findings(self, target: Target) -> NameFindings:
         """Name analysis of a name not on the popular list, read from the cache when an earlier
-        run stored it for these lists.
+        run stored it for these lists (`CachedNames`).
         """
-        registry, name = target.registry, target.normalized
-        store = self._open_store()
-        fingerprint = self._names.fingerprint(registry)
-        stored = store.get_findings(registry, name, fingerprint)
-        if stored is not None:
-            try:
-                return NameFindings.from_bytes(stored)
-            except ValueError:
-                pass  # unreadable: analyze again and overwrite it
-        findings = self._names.analyze(name, registry)
-        store.put_findings(registry, name, fingerprint, findings.to_bytes())
-        return findings
+        if self._cached_names is None:
+            from phantom_guard.cache import findings_store
+            from phantom_guard.cache.names import CachedNames
+
+            self._cached_names = CachedNames(self._names, findings_store(self._open_store()))
+        return self._cached_names.analyze(target.normalized, target.registry)
 
     def _verdict(
         self,
@@ -298,6 +296,11 @@ class Detector:
             client: RegistryClient = self._given_clients.get(registry) or self._factory.deferred(
                 registry
             )
-            cached = CachedClient(client, self._open_store(), offline=self.settings.offline)
+            cached = CachedClient(
+                client,
+                self._open_store(),
+                origin=self.settings.origin(registry),
+                offline=self.settings.offline,
+            )
             self._cached[registry] = cached
         return cached

@@ -7,8 +7,9 @@
     │   ├── InvalidPackageName            a name its registry's rules forbid
     │   ├── UnknownRegistry               not pypi, npm or crates
     │   ├── ConfigError                   an unreadable or invalid config file or variable
-    │   └── SourceError                   a dependency file that cannot be read or parsed
-    │       └── UnsupportedFile           a file type no parser knows
+    │   ├── SourceError                   a dependency file that cannot be read or parsed
+    │   │   └── UnsupportedFile           a file type no parser knows
+    │   └── ReportError                   a saved report that is not a phantom-guard JSON report
     └── LookupFailed                      a name could not be verified: its result is ERROR
         ├── RegistryUnavailable           connect error, timeout, 5xx after retries
         │   └── RateLimited               429 after retries (carries Retry-After)
@@ -69,6 +70,17 @@ class SourceError(InputError):
 
 class UnsupportedFile(SourceError):
     """A file whose type no parser handles."""
+
+
+class ReportError(InputError):
+    """A saved file that is not a phantom-guard JSON report (DESIGN.md §3), or one of an
+    unknown ``schema_version``; names the file and what is wrong with it.
+    """
+
+    def __init__(self, file: str, reason: str) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {reason}")
 
 
 class LookupFailed(PhantomGuardError):

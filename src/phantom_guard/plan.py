@@ -32,6 +32,8 @@ class Target:
     name: str
     normalized: NormalizedName
     sources: list[Source] = field(default_factory=list)
+    # Beside the list so a name declared on 80,000 lines costs linear time, not quadratic.
+    seen: set[Source] = field(default_factory=set)
 
     def risk(
         self,
@@ -118,9 +120,11 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
     """
     targets: dict[tuple[Registry, NormalizedName], Target] = {}
     errors: list[str] = []
+    known: dict[tuple[Registry, str], NormalizedName] = {}  # a name repeated is normalized once
     for ref in refs:
         try:
-            normalized = normalize(ref.name, ref.registry)
+            normalized = known.get((ref.registry, ref.name)) or normalize(ref.name, ref.registry)
+            known[ref.registry, ref.name] = normalized
         except InputError as exc:
             errors.append(f"{where(ref.source)}{exc}")
             continue
@@ -130,7 +134,8 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
         target = targets.get(key)
         if target is None:
             target = targets[key] = Target(ref.registry, ref.name, normalized)
-        if ref.source is not None and ref.source not in target.sources:
+        if ref.source is not None and ref.source not in target.seen:
+            target.seen.add(ref.source)
             target.sources.append(ref.source)
     return Plan(list(targets.values()), errors)
 

@@ -1,21 +1,25 @@
-"""Settings: defaults <- config file <- environment <- command line, into one frozen object.
+"""Settings: defaults <- user config <- repository config <- environment <- command line.
 
-The config file is ``.phantom-guard.toml`` (top-level keys) or ``[tool.phantom-guard]`` in
-``pyproject.toml``, found in the working directory or the nearest parent that has one.
+A scanned repository is untrusted input (DESIGN.md §4 "Where settings may come from"): its
+config (``.phantom-guard.toml``, or ``[tool.phantom-guard]`` in ``pyproject.toml``, searched
+from the working directory up to the repository root and no further) may only narrow what is
+checked and how strictly. Where answers come from and whether failures pass (`TRUSTED_ONLY`)
+is set by the user: the command line, the environment, ``phantom-guard/config.toml`` in the
+platform's user config dir, or a file named with ``--config``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from phantom_guard.errors import ConfigError
-from phantom_guard.model import FailOn
+from phantom_guard.model import FailOn, Registry
 from phantom_guard.registry import endpoints
-from phantom_guard.registry.facts import URL_SETTINGS
+from phantom_guard.registry.facts import FACTS, URL_SETTINGS
 
 DEFAULT_CONCURRENCY = 50
 #: Seconds a run may spend on lookups: a commit hook must not hang on a registry that drips.
@@ -27,18 +31,27 @@ DEFAULT_BODY_BUDGET_MB = 192
 #: crates.io's crawler policy asks for at most one request per second.
 CRATES_PUBLIC_RATE = 1.0
 MAX_CONCURRENCY = 500
-_CONFIG_KEYS = frozenset(
-    {
-        "allow",
-        "ignore",
-        "fail_on",
-        "concurrency",
-        "timeout",
-        *(url.key for url in URL_SETTINGS),
-        "patterns",
-        "allow_unverified",
-    }
-)
+#: Config files are small; a bigger one is refused before it is read.
+MAX_CONFIG_BYTES = 1024 * 1024
+USER_CONFIG_NAME = "config.toml"
+_DOTFILE = ".phantom-guard.toml"
+
+#: Keys a repository's config may not set, and where to set each instead. A scanned change
+#: that could set one would choose where answers come from or let failures pass. A key that
+#: no parser below handles yet (feed_url, deadline) is still refused in a repository.
+TRUSTED_ONLY: dict[str, str] = {
+    **{url.key: url.env for url in URL_SETTINGS},
+    "feed_url": "PHANTOM_GUARD_FEED_URL",
+    "allow_unverified": "--allow-unverified",
+    "timeout": "PHANTOM_GUARD_TIMEOUT",
+    "deadline": "PHANTOM_GUARD_DEADLINE",
+    "cache_dir": "PHANTOM_GUARD_CACHE_DIR",
+    "max_names": "PHANTOM_GUARD_MAX_NAMES",
+    "body_budget_mb": "PHANTOM_GUARD_BODY_BUDGET_MB",
+    "crates_rate": "PHANTOM_GUARD_CRATES_RATE",
+}
+#: List keys whose entries a change may add to weaken the gate (see `weakened_entries`).
+WEAKENING_KEYS = ("allow", "ignore", "private")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +71,10 @@ class Settings:
     fail_on: FailOn = FailOn.HIGH_RISK
     allow: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    #: Globs of names a private index serves: never looked up publicly (issue 12 applies them).
+    private: tuple[str, ...] = ()
+    #: Globs of paths `check` does not discover (issue 12 applies them).
+    exclude: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     allow_unverified: bool = False
     verify_popular: bool = False
@@ -66,7 +83,11 @@ class Settings:
     body_budget_mb: int = DEFAULT_BODY_BUDGET_MB
     crates_rate: float | None = None  # requests/s to the crates host; None: policy default
     no_color: bool = False
-    config_file: Path | None = field(default=None, compare=False)
+    follow_outside: bool = False
+    #: The config files read, in the order applied (reports name them).
+    config_files: tuple[Path, ...] = field(default=(), compare=False)
+    #: With ``--since``: entries the change adds to allow, ignore or private (not applied).
+    config_weakened: tuple[Weakening, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if not 1 <= self.concurrency <= MAX_CONCURRENCY:
@@ -98,6 +119,11 @@ class Settings:
         return {host: rate} if rate > 0 else {}
 
     @property
+    def config_file(self) -> Path | None:
+        """The last config file applied (the repository's, when there is one), or None."""
+        return self.config_files[-1] if self.config_files else None
+
+    @property
     def resolved_cache_dir(self) -> Path:
         """The cache directory: the configured one, else the platform's user cache dir."""
         if self.cache_dir is not None:
@@ -106,73 +132,270 @@ class Settings:
 
         return Path(platformdirs.user_cache_dir("phantom-guard", appauthor=False))
 
+    def origin(self, registry: str) -> str:
+        """Where this registry's answers come from: the base URL(s) its cache rows are keyed by
+        (npm's download counts come from a second service and decide WIDELY_USED).
+        """
+        facts = FACTS[Registry(registry)]  # ValueError for an unknown registry
+        return " ".join(getattr(self, url.key) for url in facts.urls)
+
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced (command-line options win over everything)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     @classmethod
-    def load(cls, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
-        """Read the config file found from `cwd` upwards, then apply environment variables."""
+    def load(
+        cls,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        *,
+        config: Path | None = None,
+        isolated: bool = False,
+        user_config_dir: Path | None = None,
+        repository_text: Callable[[Path], bytes | None] | None = None,
+    ) -> Settings:
+        """Read the user's config, then the repository's (or `config`), then the environment.
+
+        `isolated` reads no config file at all. `repository_text` reads a repository config
+        candidate (None: it does not exist), so ``check --since REF`` can read them at REF.
+        """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
-        config_file = find_config_file(cwd or Path.cwd())
-        if config_file is not None:
-            values.update(_read_config(config_file))
-            values["config_file"] = config_file
+        files: list[Path] = []
+        if not isolated:
+            user_file = (user_config_dir or default_user_config_dir()) / USER_CONFIG_NAME
+            if user_file.is_file():
+                values.update(read_config(user_file, trusted=True).values)
+                files.append(user_file)
+            if config is not None:
+                values.update(read_config(config, trusted=True).values)
+                files.append(config)
+            else:
+                found = find_repository_config(cwd or Path.cwd(), read=repository_text)
+                if found is not None:
+                    values.update(found.values)
+                    files.append(found.path)
         values.update(_read_env(env))
+        values["config_files"] = tuple(files)
         try:
             return cls(**values)
-        except TypeError as exc:  # a wrong type in the config file
+        except TypeError as exc:  # a wrong type in a config file
             raise ConfigError(f"invalid configuration: {exc}") from None
 
 
+def default_user_config_dir() -> Path:
+    """``phantom-guard`` in the platform's user config dir (``$XDG_CONFIG_HOME`` on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("phantom-guard", appauthor=False))
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """One config file read: its settings and the raw text (for line numbers)."""
+
+    path: Path
+    values: dict[str, Any]
+    text: str
+
+
 def find_config_file(start: Path) -> Path | None:
-    """The nearest ``.phantom-guard.toml`` or ``pyproject.toml`` with our table, from `start` up."""
-    for folder in (start, *start.parents):
-        dotfile = folder / ".phantom-guard.toml"
-        if dotfile.is_file():
-            return dotfile
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and b"[tool.phantom-guard]" in pyproject.read_bytes():
-            return pyproject
-        if (folder / ".git").exists():
-            return None
+    """The nearest repository config from `start` up to the repository root, or None."""
+    found = find_repository_config(start, parse=False)
+    return found.path if found is not None else None
+
+
+def find_repository_config(
+    start: Path,
+    *,
+    read: Callable[[Path], bytes | None] | None = None,
+    parse: bool = True,
+) -> ConfigFile | None:
+    """The nearest ``.phantom-guard.toml`` or ``pyproject.toml`` with our table.
+
+    Searched from `start` up to the repository root (the folder holding ``.git``); outside a
+    repository only `start` itself: a config in a shared parent folder is not the project's.
+    """
+    from phantom_guard.files import repository_root
+
+    start = Path(os.path.abspath(start))
+    root = repository_root(start)
+    folders = [start]
+    if root is not None:
+        folders += [p for p in start.parents if p == root or root in p.parents]
+    reader = read or (lambda candidate: _read_disk_candidate(candidate, root or start))
+    for folder in folders:
+        for candidate in (folder / _DOTFILE, folder / "pyproject.toml"):
+            data = reader(candidate)
+            if data is None:
+                continue
+            # Most pyproject.toml files have no table of ours: skip them without parsing.
+            if candidate.name == "pyproject.toml" and b"phantom-guard" not in data:
+                continue
+            found = parse_config(candidate, data, trusted=False)
+            if found is not None:
+                return found if parse else ConfigFile(candidate, {}, "")
     return None
 
 
-def _read_config(path: Path) -> dict[str, Any]:
-    import tomllib  # only when there is a file: most runs in a hook have none to read
+def _read_disk_candidate(path: Path, root: Path) -> bytes | None:
+    if not os.path.lexists(path):
+        return None
+    from phantom_guard.errors import SourceError
+    from phantom_guard.files import read_confined
 
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}") from None
-    table = document
-    if path.name == "pyproject.toml":
-        table = document.get("tool", {}).get("phantom-guard", {})
+        return read_confined(path, root=root, limit=MAX_CONFIG_BYTES)
+    except SourceError as exc:  # a symlink out of the tree, a FIFO, too big
+        raise ConfigError(f"cannot read config: {exc}") from None
+
+
+def read_config(path: Path, *, trusted: bool) -> ConfigFile:
+    """Read and check one config file (`trusted`: the user's own, may set every key)."""
+    from phantom_guard.errors import SourceError
+    from phantom_guard.files import read_confined
+
+    try:
+        data = read_confined(path, root=None, limit=MAX_CONFIG_BYTES)
+    except SourceError as exc:
+        raise ConfigError(f"cannot read config: {exc}") from None
+    found = parse_config(path, data, trusted=trusted)
+    return found if found is not None else ConfigFile(path, {}, "")
+
+
+def parse_config(path: Path, data: bytes, *, trusted: bool) -> ConfigFile | None:
+    """The settings a config file's bytes hold; a repository's may not set `TRUSTED_ONLY` keys.
+
+    None: a ``pyproject.toml`` without a ``[tool.phantom-guard]`` table.
+    """
+    import tomllib  # only when there is a file: most runs in a hook have none to read
+
+    from phantom_guard.files import shown
+
+    where = shown(path)
+    try:
+        text = data.decode("utf-8-sig")
+        document = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{where}: cannot read config: {shown(str(exc))}") from None
+    table: object = document
+    is_pyproject = path.name == "pyproject.toml"
+    if is_pyproject:
+        tool = document.get("tool", {})
+        if not isinstance(tool, dict) or "phantom-guard" not in tool:
+            return None
+        table = tool["phantom-guard"]
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.phantom-guard] must be a table")
-    unknown = set(table) - _CONFIG_KEYS
+        raise ConfigError(f"{where}: [tool.phantom-guard] must be a table")
+    if not trusted:
+        for key in table:
+            if key in TRUSTED_ONLY:
+                raise ConfigError(
+                    f"{where}: {shown(key)} cannot be set in a repository's config (a scanned "
+                    f"repository is untrusted input); set it with {TRUSTED_ONLY[key]} or in "
+                    f"your own config file {shown(default_user_config_dir() / USER_CONFIG_NAME)}"
+                )
+    unknown = set(table) - set(_PARSERS)
     if unknown:
-        raise ConfigError(f"{path}: unknown config keys: {', '.join(sorted(unknown))}")
-    values: dict[str, Any] = {}
-    for key in ("allow", "ignore", "patterns"):
-        if key in table:
-            values[key] = _string_list(path, key, table[key])
-    if "fail_on" in table:
-        values["fail_on"] = _fail_on(str(table["fail_on"]), str(path))
-    if "concurrency" in table:
-        values["concurrency"] = _number(path, "concurrency", table["concurrency"], int)
-    if "timeout" in table:
-        values["timeout"] = _number(path, "timeout", table["timeout"], float)
-    if "allow_unverified" in table:
-        if not isinstance(table["allow_unverified"], bool):
-            raise ConfigError(f"{path}: allow_unverified must be true or false")
-        values["allow_unverified"] = table["allow_unverified"]
-    for setting in URL_SETTINGS:
-        if setting.key in table:
-            values[setting.key] = _url(str(table[setting.key]))
-    return values
+        keys = ", ".join(shown(k) for k in sorted(unknown))
+        raise ConfigError(f"{where}: unknown config keys: {keys}")
+    values = {key: _PARSERS[key](where, key, value) for key, value in table.items()}
+    # A bare name is a PyPI name: the only registries a config file implies are pyproject's and
+    # none (.phantom-guard.toml, the user's). Other registries' names are given as Package URLs.
+    for key in ("allow", "ignore"):
+        if key in values:
+            values[key] = tuple(_as_pypi(entry) for entry in values[key])
+    return ConfigFile(path, values, text)
+
+
+def _as_pypi(entry: str) -> str:
+    return entry if entry.startswith("pkg:") else f"pkg:pypi/{entry}"
+
+
+def weakened_entries(before: ConfigFile | None, after: ConfigFile | None) -> list[Weakening]:
+    """Entries `after` adds to allow, ignore or private that `before` did not have."""
+    if after is None:
+        return []
+    found: list[Weakening] = []
+    for key in WEAKENING_KEYS:
+        old = set(before.values.get(key, ())) if before is not None else set()
+        for entry in after.values.get(key, ()):
+            if entry not in old:
+                found.append(Weakening(key, entry, after.path, _line_of(after.text, entry)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Weakening:
+    """One entry a change added to a list that exempts names from the check."""
+
+    key: str
+    entry: str
+    file: Path
+    line: int | None
+
+
+def _line_of(text: str, entry: str) -> int | None:
+    """The first line quoting `entry` (a bare PyPI entry was stored as its Package URL)."""
+    bare = entry.removeprefix("pkg:pypi/")
+    for candidate in (entry, bare):
+        for quote in ('"', "'"):
+            index = text.find(f"{quote}{candidate}{quote}")
+            if index >= 0:
+                return text.count("\n", 0, index) + 1
+    return None
+
+
+def _strings(where: str, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _fail_on_value(where: str, key: str, value: object) -> FailOn:
+    return _fail_on(str(value), where)
+
+
+def _int(where: str, key: str, value: object) -> int:
+    return int(_number(where, key, value))
+
+
+def _float(where: str, key: str, value: object) -> float:
+    return float(_number(where, key, value))
+
+
+def _bool(where: str, key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be true or false")
+    return value
+
+
+def _url_value(where: str, key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {key} must be a URL")
+    return _url(value)
+
+
+def _path(where: str, key: str, value: object) -> Path:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: {key} must be a path")
+    return Path(value).expanduser()
+
+
+#: Every key a config file may hold, and how its value is read.
+_PARSERS: dict[str, Callable[[str, str, object], Any]] = {
+    "allow": _strings,
+    "ignore": _strings,
+    "private": _strings,
+    "exclude": _strings,
+    "patterns": _strings,
+    "fail_on": _fail_on_value,
+    "concurrency": _int,
+    "timeout": _float,
+    "allow_unverified": _bool,
+    **dict.fromkeys((url.key for url in URL_SETTINGS), _url_value),
+    "cache_dir": _path,
+}
 
 
 _ENV_NUMBERS: tuple[tuple[str, str, type[int] | type[float]], ...] = (
@@ -215,16 +438,10 @@ def _fail_on(value: str, where: str) -> FailOn:
         raise ConfigError(f"{where}: fail_on must be 'suspicious' or 'high_risk'") from None
 
 
-def _string_list(path: Path, key: str, value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: {key} must be a list of strings")
-    return tuple(value)
-
-
-def _number(path: Path, key: str, value: object, kind: type[int] | type[float]) -> Any:
+def _number(where: str, key: str, value: object) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"{path}: {key} must be a number")
-    return kind(value)
+        raise ConfigError(f"{where}: {key} must be a number")
+    return value
 
 
 def _url(value: str) -> str:

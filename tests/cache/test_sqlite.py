@@ -144,10 +144,12 @@ def test_unreadable_row_is_a_miss_and_is_dropped(open_sqlite: Opener, path: Path
     store = open_sqlite(clock=clock)
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
-            "INSERT INTO packages VALUES ('pypi', 'flask', 1, ?, ?)", (b"{broken", clock.now)
+            "INSERT INTO packages VALUES ('pypi', '', 'flask', 1, ?, ?)", (b"{broken", clock.now)
         )
-        conn.execute("INSERT INTO packages VALUES ('pypi', 'null', 1, ?, ?)", (b"null", clock.now))
-        conn.execute("INSERT INTO packages VALUES ('pypi', 'when', 0, 'null', 'yesterday')")
+        conn.execute(
+            "INSERT INTO packages VALUES ('pypi', '', 'null', 1, ?, ?)", (b"null", clock.now)
+        )
+        conn.execute("INSERT INTO packages VALUES ('pypi', '', 'when', 0, 'null', 'yesterday')")
     assert store.get(PYPI, n("flask")) is None
     assert store.get(PYPI, n("null")) is None
     assert store.get(PYPI, n("when")) is None

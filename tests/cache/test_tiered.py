@@ -179,7 +179,7 @@ def test_open_store_falls_back_to_memory_when_the_file_cannot_be_opened(
 
 
 def test_findings_live_on_disk_only(tiered: TieredStore) -> None:
-    tiered.put_findings(PYPI, n("reqeusts"), "f", b"p")
-    assert tiered.get_findings(PYPI, n("reqeusts"), "f") == b"p"
-    assert tiered.disk.get_findings(PYPI, n("reqeusts"), "f") == b"p"
-    assert tiered.memory.get_findings(PYPI, n("reqeusts"), "f") is None
+    from phantom_guard.cache import findings_store
+
+    assert findings_store(tiered) is tiered.disk
+    assert findings_store(tiered.memory) is None

@@ -18,8 +18,8 @@ from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 CACHE_FILE = "cache.sqlite3"
 
-#: One answer to store: the registry, the name, and its metadata (None: not found).
-Answer: TypeAlias = tuple[Registry, NormalizedName, PackageMetadata | None]
+#: One answer to store: the registry, the name, its metadata (None: not found), its origin.
+Answer: TypeAlias = tuple[Registry, NormalizedName, PackageMetadata | None, str]
 
 _log = logging.getLogger("phantom_guard")
 
@@ -50,36 +50,28 @@ class CacheStats:
 
 
 class Store(Protocol):
-    """Keeps registry answers per (registry, normalized name); an expired answer is a miss."""
+    """Keeps registry answers per (registry, origin, normalized name); expired is a miss.
 
-    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
+    `origin` is where the answer came from (`Settings.origin`: the base URL), so an answer from
+    one mirror is never served to a run configured for another.
+    """
+
+    def get(self, registry: Registry, name: NormalizedName, origin: str = "") -> CacheEntry | None:
         """The live answer stored for this name, or None (never stored, expired, unreadable)."""
         ...
 
     def put(
-        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+        self,
+        registry: Registry,
+        name: NormalizedName,
+        metadata: PackageMetadata | None,
+        origin: str = "",
     ) -> None:
         """Store an answer; ``None`` means the registry said the package does not exist."""
         ...
 
     def put_many(self, answers: Iterable[Answer]) -> None:
         """Store several answers at once (on disk: in one transaction)."""
-        ...
-
-    def get_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str
-    ) -> bytes | None:
-        """What name analysis said about this name, if stored under the same `fingerprint`.
-
-        The payload is opaque to the store; the fingerprint names the lists and rules that
-        produced it, so findings from other lists are a miss, never a stale answer.
-        """
-        ...
-
-    def put_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
-    ) -> None:
-        """Keep name-analysis findings so a later process can skip building the indexes."""
         ...
 
     def clear(self, registry: Registry | None = None) -> int:
@@ -93,6 +85,32 @@ class Store(Protocol):
     def close(self) -> None:
         """Release files and connections; the store must not be used afterwards."""
         ...
+
+
+class FindingsStore(Protocol):
+    """Keeps name-analysis findings across processes (see `cache.names.CachedNames`)."""
+
+    def get_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str
+    ) -> bytes | None:
+        """The live findings stored under the same `fingerprint`, else None."""
+        ...
+
+    def put_findings(
+        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
+    ) -> None:
+        """Keep findings so a later process can skip building the indexes."""
+        ...
+
+
+def findings_store(store: Store) -> FindingsStore | None:
+    """The disk behind `store` when it keeps findings; memory keeps none (analysis is faster)."""
+    from phantom_guard.cache.sqlite import SqliteStore
+    from phantom_guard.cache.tiered import TieredStore
+
+    if isinstance(store, TieredStore):
+        store = store.disk
+    return store if isinstance(store, SqliteStore) else None
 
 
 def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:

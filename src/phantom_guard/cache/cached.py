@@ -25,10 +25,14 @@ class CachedClient:
     Concurrent lookups of one name share a single fetch. Use one instance per event loop.
     """
 
-    def __init__(self, client: RegistryClient, store: Store, *, offline: bool = False) -> None:
+    def __init__(
+        self, client: RegistryClient, store: Store, *, origin: str = "", offline: bool = False
+    ) -> None:
         self.registry: Registry = client.registry
         self._client = client
         self._store = store
+        # Where the client's answers come from: rows from another origin are never served.
+        self._origin = origin
         self._offline = offline
         self._in_flight: dict[NormalizedName, asyncio.Future[PackageMetadata | None]] = {}
 
@@ -41,7 +45,7 @@ class CachedClient:
 
         Raises `NetworkNeeded` offline on a miss, and whatever `LookupFailed` the client raises.
         """
-        entry = self._store.get(self.registry, name)
+        entry = self._store.get(self.registry, name, self._origin)
         if entry is not None:
             return Lookup(entry.metadata, cached=True)
         if self._offline:
@@ -79,5 +83,5 @@ class CachedClient:
             del self._in_flight[name]
         # Waiters are answered before the write, so a store that fails cannot leave them hanging.
         future.set_result(metadata)
-        self._store.put(self.registry, name, metadata)
+        self._store.put(self.registry, name, metadata, self._origin)
         return metadata

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
-_Key = tuple[Registry, NormalizedName]
+_Key = tuple[Registry, str, NormalizedName]
 
 
 class MemoryStore:
@@ -39,9 +39,9 @@ class MemoryStore:
         self._hits = 0
         self._misses = 0
 
-    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
-        """The live answer for this name (and mark it recently used), or None."""
-        key = (registry, name)
+    def get(self, registry: Registry, name: NormalizedName, origin: str = "") -> CacheEntry | None:
+        """The live answer for this name from `origin` (and mark it recently used), or None."""
+        key = (registry, origin, name)
         now = self._clock()
         with self._lock:
             item = self._data.get(key)
@@ -61,6 +61,7 @@ class MemoryStore:
         registry: Registry,
         name: NormalizedName,
         metadata: PackageMetadata | None,
+        origin: str = "",
         *,
         age: float = 0.0,
     ) -> None:
@@ -71,7 +72,7 @@ class MemoryStore:
         """
         ttl = self.ttl_found if metadata is not None else self.ttl_not_found
         now = self._clock()
-        key = (registry, name)
+        key = (registry, origin, name)
         with self._lock:
             if age >= ttl:
                 self._data.pop(key, None)
@@ -81,21 +82,10 @@ class MemoryStore:
             if len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
 
-    def get_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str
-    ) -> bytes | None:
-        """Never held: within one process the name analyzer is faster than a lookup here."""
-        return None
-
     def put_many(self, answers: Iterable[Answer]) -> None:
         """Store each answer (`put`)."""
-        for registry, name, metadata in answers:
-            self.put(registry, name, metadata)
-
-    def put_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
-    ) -> None:
-        """Findings only pay off across processes, so memory keeps none."""
+        for registry, name, metadata, origin in answers:
+            self.put(registry, name, metadata, origin)
 
     def clear(self, registry: Registry | None = None) -> int:
         """Forget every answer, or one registry's; returns how many were removed."""
@@ -115,7 +105,7 @@ class MemoryStore:
         found = not_found = 0
         by_registry: dict[str, int] = {}
         with self._lock:
-            for (registry, _), (expires_at, entry) in self._data.items():
+            for (registry, _, _), (expires_at, entry) in self._data.items():
                 if expires_at <= now:
                     continue
                 if entry.metadata is None:

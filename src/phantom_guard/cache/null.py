@@ -16,30 +16,23 @@ class NullStore:
         self._lock = threading.Lock()
         self._misses = 0
 
-    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
+    def get(self, registry: Registry, name: NormalizedName, origin: str = "") -> CacheEntry | None:
         """Always None."""
         with self._lock:
             self._misses += 1
         return None
 
     def put(
-        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+        self,
+        registry: Registry,
+        name: NormalizedName,
+        metadata: PackageMetadata | None,
+        origin: str = "",
     ) -> None:
         """Drop the answer."""
 
     def put_many(self, answers: Iterable[Answer]) -> None:
         """Drop the answers."""
-
-    def get_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str
-    ) -> bytes | None:
-        """Never stored."""
-        return None
-
-    def put_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
-    ) -> None:
-        """Nothing is kept."""
 
     def clear(self, registry: Registry | None = None) -> int:
         """Nothing to remove: 0."""

@@ -22,18 +22,21 @@ from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 _log = logging.getLogger("phantom_guard")
 
 # Bump when the table or the payload format changes: a file with another version is rebuilt.
-SCHEMA_VERSION = 2
+# 3: answers are keyed by their origin (the base URL they came from); findings rows carry
+# their time and time-to-live. Older files are rebuilt, so no answer without an origin survives.
+SCHEMA_VERSION = 3
 _TABLE = "packages"
 _FINDINGS = "findings"
 _TABLES = frozenset({_TABLE, _FINDINGS})
 _CREATE = f"""
 CREATE TABLE {_TABLE} (
     registry TEXT NOT NULL,
+    origin TEXT NOT NULL,
     name TEXT NOT NULL,
     found INTEGER NOT NULL,
     payload BLOB NOT NULL,
     stored_at REAL NOT NULL,
-    PRIMARY KEY (registry, name)
+    PRIMARY KEY (registry, origin, name)
 ) WITHOUT ROWID
 """
 # Name-analysis findings: one row per name, replaced when the lists or rules change.
@@ -43,26 +46,35 @@ CREATE TABLE {_FINDINGS} (
     name TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     payload BLOB NOT NULL,
+    stored_at REAL NOT NULL,
+    ttl REAL NOT NULL,
     PRIMARY KEY (registry, name)
 ) WITHOUT ROWID
 """
 _PROBES = (
-    f"SELECT registry, name, found, payload, stored_at FROM {_TABLE} LIMIT 0",
-    f"SELECT registry, name, fingerprint, payload FROM {_FINDINGS} LIMIT 0",
+    f"SELECT registry, origin, name, found, payload, stored_at FROM {_TABLE} LIMIT 0",
+    f"SELECT registry, name, fingerprint, payload, stored_at, ttl FROM {_FINDINGS} LIMIT 0",
 )
 _SELECT_FINDINGS = (
-    f"SELECT payload FROM {_FINDINGS} WHERE registry = ? AND name = ? AND fingerprint = ?"
+    f"SELECT payload, stored_at, ttl FROM {_FINDINGS} "
+    "WHERE registry = ? AND name = ? AND fingerprint = ?"
 )
 _UPSERT_FINDINGS = (
-    f"INSERT OR REPLACE INTO {_FINDINGS} (registry, name, fingerprint, payload) VALUES (?, ?, ?, ?)"
+    f"INSERT OR REPLACE INTO {_FINDINGS} (registry, name, fingerprint, payload, stored_at, ttl) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
-_SELECT = f"SELECT found, payload, stored_at FROM {_TABLE} WHERE registry = ? AND name = ?"
+_SELECT = (
+    f"SELECT found, payload, stored_at FROM {_TABLE} WHERE registry = ? AND origin = ? AND name = ?"
+)
 _UPSERT = (
-    f"INSERT OR REPLACE INTO {_TABLE} (registry, name, found, payload, stored_at) "
-    "VALUES (?, ?, ?, ?, ?)"
+    f"INSERT OR REPLACE INTO {_TABLE} (registry, origin, name, found, payload, stored_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 # Guarded by stored_at so a row another process has just refreshed is not dropped.
-_DROP_ROW = f"DELETE FROM {_TABLE} WHERE registry = ? AND name = ? AND stored_at = ?"
+_DROP_ROW = f"DELETE FROM {_TABLE} WHERE registry = ? AND origin = ? AND name = ? AND stored_at = ?"
+#: Name findings depend only on the shipped lists (the fingerprint), but a row is still
+#: re-derived now and then rather than trusted forever.
+FINDINGS_TTL_S = 7 * 24 * 3600.0
 _BUSY_TIMEOUT_S = 5.0
 # A row stored this far "in the future" means the clock was set back: treat it as expired rather
 # than let it live for the size of the jump. Small negative ages (clock slew between processes)
@@ -100,10 +112,12 @@ class SqliteStore:
         self._warned = False
         self._conn = self._open()
 
-    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
-        """The live answer stored for this name, or None (absent, expired, or unreadable)."""
+    def get(self, registry: Registry, name: NormalizedName, origin: str = "") -> CacheEntry | None:
+        """The live answer stored for this name from `origin`, or None (absent, expired, or
+        unreadable).
+        """
         with self._lock:
-            cursor = self._execute("read", _SELECT, (registry, name))
+            cursor = self._execute("read", _SELECT, (registry, origin, name))
             row = cursor.fetchone() if cursor is not None else None
             if row is None:
                 self._misses += 1
@@ -124,7 +138,7 @@ class SqliteStore:
                         raise PayloadError("a found row holds no metadata")
                 except PayloadError as exc:
                     _log.debug("cache: dropping unreadable row %s/%s: %s", registry, name, exc)
-                    self._execute("write", _DROP_ROW, (registry, name, stored_at))
+                    self._execute("write", _DROP_ROW, (registry, origin, name, stored_at))
                     self._misses += 1
                     return None
             else:
@@ -133,7 +147,11 @@ class SqliteStore:
             return CacheEntry(metadata, stored_at)
 
     def put(
-        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+        self,
+        registry: Registry,
+        name: NormalizedName,
+        metadata: PackageMetadata | None,
+        origin: str = "",
     ) -> None:
         """Store (or replace) the answer for this name; a write that fails is skipped."""
         try:
@@ -141,7 +159,7 @@ class SqliteStore:
         except PayloadError as exc:
             _log.debug("cache: not storing %s/%s: %s", registry, name, exc)
             return
-        row = (registry, name, metadata is not None, payload, self._clock())
+        row = (registry, origin, name, metadata is not None, payload, self._clock())
         with self._lock:
             self._execute("write", _UPSERT, row)
 
@@ -152,9 +170,9 @@ class SqliteStore:
         """
         now = self._clock()
         rows = []
-        for registry, name, metadata in answers:
+        for registry, name, metadata, origin in answers:
             try:
-                rows.append((registry, name, metadata is not None, encode(metadata), now))
+                rows.append((registry, origin, name, metadata is not None, encode(metadata), now))
             except PayloadError as exc:
                 _log.debug("cache: not storing %s/%s: %s", registry, name, exc)
         if not rows:
@@ -176,18 +194,28 @@ class SqliteStore:
     def get_findings(
         self, registry: Registry, name: NormalizedName, fingerprint: str
     ) -> bytes | None:
-        """The stored findings for this name under `fingerprint`, or None."""
+        """The live findings stored for this name under `fingerprint`, or None (absent,
+        expired, or of the wrong type).
+        """
         with self._lock:
             cursor = self._execute("read", _SELECT_FINDINGS, (registry, name, fingerprint))
             row = cursor.fetchone() if cursor is not None else None
-        return row[0] if row is not None and isinstance(row[0], bytes) else None
+        if row is None:
+            return None
+        payload, stored_at, ttl = row
+        if not isinstance(payload, bytes) or type(stored_at) is not float:
+            return None
+        if not isinstance(ttl, float) or not -_CLOCK_SLACK_S < self._clock() - stored_at < ttl:
+            return None
+        return payload
 
     def put_findings(
         self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
     ) -> None:
         """Store (or replace) the findings for this name; a write that fails is skipped."""
         with self._lock:
-            self._execute("write", _UPSERT_FINDINGS, (registry, name, fingerprint, payload))
+            row = (registry, name, fingerprint, payload, self._clock(), FINDINGS_TTL_S)
+            self._execute("write", _UPSERT_FINDINGS, row)
 
     def clear(self, registry: Registry | None = None) -> int:
         """Delete every answer, or one registry's; returns how many answers were removed."""

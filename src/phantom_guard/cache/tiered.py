@@ -35,48 +35,40 @@ class TieredStore:
         self._disk_clock = disk_clock
         self._pending: list[Answer] = []
 
-    def get(self, registry: Registry, name: NormalizedName) -> CacheEntry | None:
+    def get(self, registry: Registry, name: NormalizedName, origin: str = "") -> CacheEntry | None:
         """The answer from memory, else from disk; None if neither has a live one."""
-        entry = self.memory.get(registry, name)
+        entry = self.memory.get(registry, name, origin)
         if entry is not None:
             return entry
-        entry = self.disk.get(registry, name)
+        entry = self.disk.get(registry, name, origin)
         if entry is not None:
             age = max(0.0, self._disk_clock() - entry.stored_at)
-            self.memory.put(registry, name, entry.metadata, age=age)
+            self.memory.put(registry, name, entry.metadata, origin, age=age)
         return entry
 
     def put(
-        self, registry: Registry, name: NormalizedName, metadata: PackageMetadata | None
+        self,
+        registry: Registry,
+        name: NormalizedName,
+        metadata: PackageMetadata | None,
+        origin: str = "",
     ) -> None:
         """Store the answer in memory now and on disk with the next batch."""
-        self.memory.put(registry, name, metadata)
-        self._pending.append((registry, name, metadata))
+        self.memory.put(registry, name, metadata, origin)
+        self._pending.append((registry, name, metadata, origin))
         if len(self._pending) >= _WRITE_BATCH:
             self.flush()
 
     def put_many(self, answers: Iterable[Answer]) -> None:
         """Store each answer (`put`)."""
-        for registry, name, metadata in answers:
-            self.put(registry, name, metadata)
+        for registry, name, metadata, origin in answers:
+            self.put(registry, name, metadata, origin)
 
     def flush(self) -> None:
         """Write the answers not yet on disk, in one transaction."""
         if self._pending:
             pending, self._pending = self._pending, []
             self.disk.put_many(pending)
-
-    def get_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str
-    ) -> bytes | None:
-        """Findings live on disk only (see `MemoryStore.get_findings`)."""
-        return self.disk.get_findings(registry, name, fingerprint)
-
-    def put_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
-    ) -> None:
-        """Keep findings on disk."""
-        self.disk.put_findings(registry, name, fingerprint, payload)
 
     def clear(self, registry: Registry | None = None) -> int:
         """Clear both tiers; returns the rows removed from disk (memory holds copies of them)."""

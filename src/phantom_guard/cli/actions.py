@@ -33,11 +33,23 @@ class ScanOptions:
     deadline: float | None = None
     max_names: int | None = None
     verbose: bool = False
+    config: Path | None = None  # --config: a file trusted like the user's own
+    isolated: bool = False  # --isolated: no config file at all
 
-    def settings(self, ignore: Sequence[str] = ()) -> Settings:
-        """The config file and environment, these options and extra `ignore`d names on top."""
-        settings = Settings.load()
+    def settings(
+        self, ignore: Sequence[str] = (), *, since: str | None = None, follow_outside: bool = False
+    ) -> Settings:
+        """The config files and environment (with `since`, the repository config as it was at
+        that revision), these options and extra `ignore`d names on top.
+        """
+        if since is not None:
+            from phantom_guard.sources.git import settings_at
+
+            settings = settings_at(since, config=self.config, isolated=self.isolated)
+        else:
+            settings = Settings.load(config=self.config, isolated=self.isolated)
         return settings.with_overrides(
+            follow_outside=True if follow_outside else None,
             fail_on=self.fail_on,
             concurrency=self.concurrency,
             offline=True if self.offline else None,
@@ -78,13 +90,14 @@ def check(
     ignore: Sequence[str] = (),
     fail_fast: bool = False,
     since: str | None = None,
+    follow_outside: bool = False,
 ) -> int:
     """Check the dependency files in `paths` (files or directories; none: the current one)."""
     from phantom_guard.api import check_files
     from phantom_guard.report.progress import ProgressBar
 
     try:
-        settings = options.settings(ignore)
+        settings = options.settings(ignore, since=since, follow_outside=follow_outside)
         bar = ProgressBar(enabled=_progress_wanted(settings))
         try:
             with interruptible():
@@ -105,8 +118,12 @@ def check(
 
 def finish(settings: Settings, options: ScanOptions, report: Report) -> int:
     """Print the report on stdout and its input errors on stderr; the exit code."""
-    from phantom_guard.report import render
+    from phantom_guard.report import message, render
 
+    if settings.config_files and not report.config:
+        from dataclasses import replace
+
+        report = replace(report, config=tuple(str(path) for path in settings.config_files))
     color = options.output is Format.TEXT and sys.stdout.isatty() and not settings.no_color
     output = render(
         report,
@@ -118,13 +135,15 @@ def finish(settings: Settings, options: ScanOptions, report: Report) -> int:
     )
     write_stdout(output)
     for error in report.input_errors:
-        sys.stderr.write(f"phantom-guard: error: {error}\n")
+        sys.stderr.write(f"phantom-guard: error: {message(error)}\n")
     return report.exit_code(settings.fail_on, allow_unverified=settings.allow_unverified)
 
 
 def failed(error: PhantomGuardError) -> int:
     """An error as one line on stderr, never a traceback: exit 2 for input, else 3."""
-    sys.stderr.write(f"phantom-guard: error: {error}\n")
+    from phantom_guard.report import message
+
+    sys.stderr.write(f"phantom-guard: error: {message(str(error))}\n")
     return 2 if isinstance(error, InputError) else 3
 
 
@@ -137,8 +156,18 @@ def warnings_to_stderr() -> None:
     for handler in list(logger.handlers):
         if getattr(handler, "phantom_guard_cli", False):
             logger.removeHandler(handler)
+
+    class Escaping(logging.Formatter):
+        """Warnings quote paths and registry text: escaped like every other stderr line."""
+
+        def formatMessage(self, record: logging.LogRecord) -> str:
+            from phantom_guard.report import message
+
+            record.message = message(record.message)
+            return super().formatMessage(record)
+
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("phantom-guard: warning: %(message)s"))
+    handler.setFormatter(Escaping("phantom-guard: warning: %(message)s"))
     handler.phantom_guard_cli = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
 

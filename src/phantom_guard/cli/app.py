@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from phantom_guard._version import __version__
-from phantom_guard.cli import actions, cache, scan
+from phantom_guard.cli import actions, cache, render, scan
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,3 +24,4 @@ def main() -> None:
 main.add_command(scan.validate)
 main.add_command(scan.check)
 main.add_command(cache.cache)
+main.add_command(render.render)

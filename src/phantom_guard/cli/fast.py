@@ -26,6 +26,7 @@ _SCAN_VALUES = {
     "--registry": "registry",
     "--deadline": "deadline",
     "--max-names": "max_names",
+    "--config": "config",
 }
 _SCAN_FLAGS = {
     "--offline": "offline",
@@ -34,9 +35,10 @@ _SCAN_FLAGS = {
     "--verify-popular": "verify_popular",
     "-v": "verbose",
     "--verbose": "verbose",
+    "--isolated": "isolated",
 }
 _CHECK_VALUES = {**_SCAN_VALUES, "--ignore": "ignore", "--since": "since"}
-_CHECK_FLAGS = {**_SCAN_FLAGS, "--fail-fast": "fail_fast"}
+_CHECK_FLAGS = {**_SCAN_FLAGS, "--fail-fast": "fail_fast", "--follow-outside": "follow_outside"}
 
 
 class _Parsed:
@@ -76,6 +78,9 @@ def _parse(args: Sequence[str], values: dict[str, str], flags: dict[str, str]) -
 
 def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
     """The options and ``-r`` registry of a parsed line; None if click would reject a value."""
+    import os
+    from pathlib import Path
+
     from phantom_guard.cli.actions import ScanOptions
     from phantom_guard.model import FailOn, Registry
     from phantom_guard.report import Format
@@ -93,6 +98,9 @@ def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
         or (registry is not None and registry not in Registry._value2member_map_)
     ):
         return None
+    config = values.get("config")
+    if config is not None and (not config or os.path.isdir(config)):
+        return None  # click.Path(dir_okay=False) explains
     number = _integer(concurrency)
     max_names = _integer(values.get("max_names"))
     deadline = _seconds(values.get("deadline"))
@@ -113,6 +121,8 @@ def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
         allow_unverified="allow_unverified" in parsed.flags,
         verify_popular="verify_popular" in parsed.flags,
         verbose="verbose" in parsed.flags,
+        config=Path(config) if config is not None else None,
+        isolated="isolated" in parsed.flags,
     )
     return options, Registry(registry) if registry is not None else None
 
@@ -169,6 +179,7 @@ def check(args: Sequence[str]) -> int | None:
         ignore=actions.split_names(parsed.values.get("ignore")),
         fail_fast="fail_fast" in parsed.flags,
         since=parsed.values.get("since"),
+        follow_outside="follow_outside" in parsed.flags,
     )
 
 

@@ -81,6 +81,19 @@ def _scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help=f"Refuse a run with more distinct names (default: {DEFAULT_MAX_NAMES:,}).",
         ),
         click.option("-v", "--verbose", is_flag=True, default=False, help="Show every signal."),
+        click.option(
+            "--config",
+            "config",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help="Read this config file (trusted like your own) instead of the repository's.",
+        ),
+        click.option(
+            "--isolated",
+            is_flag=True,
+            default=False,
+            help="Read no config file: only options and environment variables apply.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -99,6 +112,8 @@ def _gathered(
     deadline: float | None,
     max_names: int | None,
     verbose: bool,
+    config: Path | None,
+    isolated: bool,
 ) -> actions.ScanOptions:
     return actions.ScanOptions(
         output=Format(output),
@@ -111,6 +126,8 @@ def _gathered(
         deadline=deadline,
         max_names=max_names,
         verbose=verbose,
+        config=config,
+        isolated=isolated,
     )
 
 
@@ -141,6 +158,12 @@ def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
 @click.option("--ignore", default=None, help="Comma-separated names not to check.")
 @click.option("--fail-fast", is_flag=True, default=False, help="Stop at the first finding.")
 @click.option(
+    "--follow-outside",
+    is_flag=True,
+    default=False,
+    help="Read symlinks and -r/-c includes that lead outside the scanned tree.",
+)
+@click.option(
     "--since",
     default=None,
     metavar="REF",
@@ -149,9 +172,11 @@ def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
 @_scan_options
 def check(
     paths: tuple[Path, ...],
+    *,
     registry: str | None,
     ignore: str | None,
     fail_fast: bool,
+    follow_outside: bool,
     since: str | None,
     **options: Any,
 ) -> None:
@@ -163,5 +188,6 @@ def check(
         ignore=actions.split_names(ignore),
         fail_fast=fail_fast,
         since=since,
+        follow_outside=follow_outside,
     )
     sys.exit(code)

@@ -127,6 +127,17 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
+#: A message on stderr or in a log: long enough for a path and a reason, never a whole file.
+MESSAGE_LIMIT = 600
+
+
+def message(text: str) -> str:
+    """A message for stderr or a log line: `clean`, with a longer limit. Newlines are escaped,
+    so no line of output can start with text from the input (``::add-mask::`` in CI logs).
+    """
+    return clean(text, limit=MESSAGE_LIMIT)
+
+
 def clean(text: str, limit: int = 300) -> str:
     """`text` with control and bidi characters shown as escapes, cut to `limit` characters."""
     cleaned = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

@@ -25,7 +25,7 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
     """The report as text; `color` draws a rich table (for terminals), else plain lines."""
     if color:
         return _render_rich(report, verbose=verbose, width=width)
-    lines: list[str] = []
+    lines: list[str] = _header(report)
     for title, results in _groups(report):
         if title:
             lines.append(clean(title))
@@ -34,6 +34,13 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
             lines.extend(f"{'  ' if title else ''}    - {said(s)}" for s in _reasons(risk, verbose))
     lines.extend(_footer(report))
     return "\n".join(lines) + "\n"
+
+
+def _header(report: Report) -> list[str]:
+    """The config files the run read, so nobody wonders which one applied."""
+    if not report.config:
+        return []
+    return ["config: " + ", ".join(clean(path) for path in report.config)]
 
 
 def _headline(risk: PackageRisk, indent: str) -> str:
@@ -100,8 +107,13 @@ def _render_rich(report: Report, *, verbose: bool, width: int) -> str:
     from rich.text import Text
 
     console = Console(width=width, record=True, force_terminal=True, file=io.StringIO())
+    for line in _header(report):
+        console.print(Text(line))
     for title, results in _groups(report):
-        table = Table(title=clean(title) or None, title_justify="left", expand=False)
+        # Text, never markup: a folder named "[/bold]" or "[link=…]" is shown, not obeyed.
+        table = Table(
+            title=Text(clean(title)) if title else None, title_justify="left", expand=False
+        )
         table.add_column("verdict", no_wrap=True)
         table.add_column("score", justify="right")
         table.add_column("package", overflow="fold")

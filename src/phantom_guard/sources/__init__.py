@@ -11,6 +11,8 @@ import fnmatch
 import importlib
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -118,26 +120,57 @@ def supported_names() -> str:
     return ", ".join(p for fmt in FORMATS for p in fmt.patterns)
 
 
-def read_text(path: Path) -> str:
-    """A dependency file's text: size-capped, UTF-8 (a BOM is dropped), errors as SourceError."""
+class Reader(Protocol):
+    """Where dependency files come from: the working tree (`DiskReader`) or a git revision."""
+
+    def read(self, path: Path) -> bytes:
+        """The file's bytes, at most `MAX_FILE_BYTES`; raises `SourceError`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DiskReader:
+    """Regular files under `root` only (None: anywhere), unless `follow_outside`."""
+
+    root: Path | None = None
+    follow_outside: bool = False
+
+    def read(self, path: Path) -> bytes:
+        """The file's bytes through `files.read_confined`."""
+        from phantom_guard.files import read_confined
+
+        return read_confined(
+            path, root=self.root, limit=MAX_FILE_BYTES, follow_outside=self.follow_outside
+        )
+
+
+_reader: ContextVar[Reader | None] = ContextVar("phantom_guard_reader", default=None)
+
+
+@contextmanager
+def reading_from(reader: Reader) -> Iterator[None]:
+    """Every `read_text` inside the block (includes too) goes through `reader`."""
+    token = _reader.set(reader)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceError(
-                str(path), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
-            )
-        # Read at most one byte past the limit: a FIFO or a link to /dev/zero reports size 0.
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise SourceError(str(path), f"file exceeds the limit of {MAX_FILE_BYTES:,} bytes")
-    except OSError as exc:
-        raise SourceError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+        yield
+    finally:
+        _reader.reset(token)
+
+
+def read_text(path: Path) -> str:
+    """A dependency file's text: size-capped, UTF-8 (a BOM is dropped), errors as SourceError.
+
+    Read through the current `Reader` (`reading_from`), so a scan never leaves its tree and
+    ``--since`` reads includes at the revision too.
+    """
+    from phantom_guard.files import shown
+
+    data = (_reader.get() or DiskReader()).read(path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SourceError(str(path), "file is not valid UTF-8", line) from None
+        raise SourceError(shown(path), "file is not valid UTF-8", line) from None
 
 
 def parse_file(path: Path) -> ParseResult:

@@ -2,9 +2,15 @@
 
 `compose_yaml` builds the tree (safely: it constructs no objects); the other functions read
 mappings and scalars from it, raising `SourceError` with a line on a wrong-shaped value.
+
+A lock file is untrusted input: nesting is bounded by our own scan before libyaml sees the text
+(some libyaml builds have no depth limit and overflow the C stack), and aliases may not expand
+the tree beyond a budget (a "billion laughs" document is refused, not walked).
 """
 
 from __future__ import annotations
+
+import re
 
 import yaml
 
@@ -14,11 +20,21 @@ _LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
 )
 _NULL = "tag:yaml.org,2002:null"
+#: Nesting deeper than this (per kind: indentation, flow brackets, compact "- - -") is refused;
+#: real lock files nest a handful of levels.
+MAX_DEPTH = 200
+#: Nodes the tree may hold once every alias is expanded: far above any real lock file, far
+#: below what would stall a scan.
+MAX_EXPANDED_NODES = 2_000_000
+_BRACKETS = re.compile(r"[\[\]{}]")
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+_DASHES = re.compile(rf"(?:-[ \t]+){{{MAX_DEPTH}}}")
 _MERGE = "tag:yaml.org,2002:merge"
 
 
 def compose_yaml(file: str, text: str) -> yaml.Node | None:
     """The YAML node tree of `text` (None when empty); every failure is a `SourceError`."""
+    _check_depth(file, text)
     try:
         node: yaml.Node | None = yaml.compose(text.removeprefix("\ufeff"), Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -32,7 +48,70 @@ def compose_yaml(file: str, text: str) -> yaml.Node | None:
         raise SourceError(file, "invalid YAML: nested too deeply") from None
     except UnicodeError as exc:
         raise SourceError(file, f"invalid YAML: {exc}") from None
+    if node is not None:
+        _check_expansion(file, node)
     return node
+
+
+def _check_depth(file: str, text: str) -> None:
+    """Refuse nesting deeper than `MAX_DEPTH`, in linear time and before any YAML parser runs.
+
+    Brackets inside quoted strings count too: a refusal errs toward a false alarm, never a crash.
+    """
+    widest = max((len(m.group()) for m in _INDENT.finditer(text)), default=0)
+    if widest > MAX_DEPTH:
+        raise SourceError(file, f"invalid YAML: indented more than {MAX_DEPTH} columns")
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        depth = 0
+        for match in _BRACKETS.finditer(text):
+            if match.group() in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise SourceError(file, f"invalid YAML: nested more than {MAX_DEPTH} deep")
+            elif depth:
+                depth -= 1
+    if "- " in text and _DASHES.search(text):
+        raise SourceError(file, f"invalid YAML: nested more than {MAX_DEPTH} deep")
+
+
+def _check_expansion(file: str, root: yaml.Node) -> None:
+    """Refuse a tree whose aliases expand it beyond `MAX_EXPANDED_NODES`, or refer to themselves.
+
+    Iterative, and each distinct node is sized once: linear in the document, whatever it aliases.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if children_done:
+            total = 1 + sum(sizes[id(child)] for child in children)
+            if total > MAX_EXPANDED_NODES:
+                raise SourceError(
+                    file,
+                    f"invalid YAML: aliases expand it beyond {MAX_EXPANDED_NODES:,} nodes",
+                    _line(node),
+                )
+            sizes[key] = total
+            in_progress.discard(key)
+            continue
+        if key in sizes:
+            continue
+        if key in in_progress:
+            raise SourceError(file, "invalid YAML: an alias refers to itself", _line(node))
+        in_progress.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _line(node: yaml.Node) -> int:

@@ -8,9 +8,9 @@ requirement is PEP 508, or an editable, path or URL (no registry package: skippe
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -47,6 +47,8 @@ _ARCHIVE_SUFFIXES = (
     ".tar.lz",
     ".tar.lzma",
 )
+# PEP 508: "identifier ::= letterOrDigit identifier_end*", ending in a letter or digit.
+_BARE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 # The head of a pip requirement line: what comes before extras, a version, a marker or " @ ".
 _HEAD = re.compile(r"[^\s\[;<>=!~@(]+")
 
@@ -81,6 +83,16 @@ _SHORT_OPTIONS = {
 }
 #: Deeper ``-r`` chains than this are refused rather than followed.
 _MAX_INCLUDE_DEPTH = 64
+#: An option token longer than this is refused: a hash is ~70 characters, a URL a few hundred.
+MAX_TOKEN_CHARS = 64 * 1024
+#: The options of one line, together: a thousand hashes fit many times over.
+MAX_OPTIONS_CHARS = 1024 * 1024
+# One shell-style word: runs of plain characters, 'single-quoted', "double-quoted" (backslash
+# escapes) and backslash-escaped characters. Matched by the regex engine in one pass.
+_WORD = re.compile(r"""(?:[^\s'"\\]+|'[^']*'|"[^"\\]*(?:\\.[^"\\]*)*"|\\.)+""", re.DOTALL)
+_LONG_RUN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1}}}")
+_UNQUOTE = re.compile(r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.?)""", re.DOTALL)
+_DQ_ESCAPE = re.compile(r'\\([\\"])')
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +124,14 @@ def pip_requirement_name(text: str) -> str | Skip:
     specifier; those name no registry package. Raises `ValueError` for anything else.
     """
     text = text.strip()
+    if _BARE_NAME.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
+        return text  # the common case, answered without the full PEP 508 parser
+    return _pip_requirement_name(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pip_requirement_name(text: str) -> str | Skip:
+    # Cached: a file repeating one line 80,000 times parses it once.
     if _URL_SCHEME.match(text) or _VCS_SCHEME.match(text):
         return _url_skip(text)
     head_match = _HEAD.match(text)
@@ -248,10 +268,7 @@ def _parse_options(text: str, file: str, line: int) -> dict[str, list[str]]:
     """The options of one logical line, as pip's option parser reads them."""
     if not text.strip():
         return {}
-    try:
-        tokens = shlex.split(text)
-    except ValueError as exc:
-        raise SourceError(file, f"cannot split options: {exc}", line) from None
+    tokens = _split_words(text, file, line)
     options: dict[str, list[str]] = {}
     index = 0
     while index < len(tokens):
@@ -279,6 +296,40 @@ def _parse_options(text: str, file: str, line: int) -> dict[str, list[str]]:
             index += 1
         options.setdefault(name, []).append(value or "")
     return options
+
+
+def _split_words(text: str, file: str, line: int) -> list[str]:
+    """POSIX shell words as ``shlex.split`` reads them, in linear time, each length-capped."""
+    if len(text) > MAX_OPTIONS_CHARS:
+        raise SourceError(file, f"options longer than {MAX_OPTIONS_CHARS:,} characters", line)
+    if _LONG_RUN.search(text):
+        raise SourceError(
+            file, f"an option value is longer than {MAX_TOKEN_CHARS:,} characters", line
+        )
+    words: list[str] = []
+    position = 0
+    for match in _WORD.finditer(text):
+        gap = text[position : match.start()]
+        if gap.strip():
+            raise SourceError(file, "cannot split options: No closing quotation", line)
+        position = match.end()
+        if match.end() - match.start() > MAX_TOKEN_CHARS:
+            raise SourceError(
+                file, f"an option value is longer than {MAX_TOKEN_CHARS:,} characters", line
+            )
+        words.append(_UNQUOTE.sub(_unquoted, match.group()))
+    if text[position:].strip():
+        raise SourceError(file, "cannot split options: No closing quotation", line)
+    return words
+
+
+def _unquoted(match: re.Match[str]) -> str:
+    single, double, escaped = match.groups()
+    if single is not None:
+        return single
+    if double is not None:
+        return _DQ_ESCAPE.sub(r"\1", double)
+    return escaped or ""
 
 
 def _long_option(given: str, file: str, line: int) -> str:
@@ -318,11 +369,13 @@ def _include(state: _State, including: Path, source: Source, target: str) -> Non
         raise SourceError(
             source.file, f"includes nested more than {_MAX_INCLUDE_DEPTH} deep", source.line
         )
-    # Only regular files: a device or pipe (-r /dev/zero) would never end.
-    if not included.is_file():
-        problem = "is not a regular file" if included.exists() else "not found"
-        raise SourceError(source.file, f"included file {problem}: {display}", source.line)
-    text = read_text(included)
+    # The reader refuses what is not a regular file inside the scanned tree (-r /dev/zero,
+    # -r ../../secrets.txt) and, under --since, reads the include at the revision.
+    try:
+        text = read_text(included)
+    except SourceError as exc:
+        reason = "not found" if "No such file" in exc.reason else exc.reason
+        raise SourceError(source.file, f"included file {reason}: {display}", source.line) from None
     state.seen.add(identity)
     state.stack.append((identity, display))
     try:

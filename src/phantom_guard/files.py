@@ -1,0 +1,91 @@
+"""Reading a file from a scanned repository: the one place such a read happens.
+
+A repository is untrusted input. A file in it may be a symlink to ``/proc/self/environ``, a FIFO
+that never ends, a directory named ``requirements.txt`` or a 3 GB sparse file. `read_confined`
+refuses each of those before reading a byte it should not, and every message it raises quotes
+the path escaped (`report.clean`), never the content.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from phantom_guard.errors import SourceError
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as a message may show it: control characters and newlines escaped, length capped."""
+    from phantom_guard.report import clean
+
+    return clean(os.fspath(path), limit=200)
+
+
+def read_confined(
+    path: Path, *, root: Path | None, limit: int, follow_outside: bool = False
+) -> bytes:
+    """The bytes of `path`, which must be a regular file whose real location is under `root`.
+
+    `root` None means any location (a file the user named on purpose). Raises `SourceError`:
+    outside the root (a symlink or ``..`` leading out; ``follow_outside`` allows it), not a
+    regular file (FIFO, device, socket, directory: checked before opening), larger than `limit`
+    bytes (checked before reading and again while reading, so a file that grows is cut off).
+    """
+    name = shown(path)
+    try:
+        real = Path(os.path.realpath(path))
+        if root is not None and not follow_outside:
+            real_root = Path(os.path.realpath(root))
+            if real != real_root and real_root not in real.parents:
+                raise SourceError(
+                    name,
+                    "refused: it resolves outside the scanned tree "
+                    f"(to {shown(real)}); --follow-outside reads it anyway",
+                )
+        info = os.stat(real)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(name, f"refused: not a regular file ({_kind(info.st_mode)})")
+        if info.st_size > limit:
+            raise SourceError(name, f"file is {info.st_size:,} bytes; the limit is {limit:,} bytes")
+        # O_NONBLOCK: should the file be swapped for a FIFO after the check, open() still
+        # returns at once instead of waiting for a writer.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(real, flags)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise SourceError(name, "refused: not a regular file")
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise SourceError(name, f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+    if len(data) > limit:
+        raise SourceError(name, f"file exceeds the limit of {limit:,} bytes")
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding ``.git`` (a directory or a file), or None."""
+    start = Path(os.path.abspath(start))
+    for folder in (start, *start.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return None
+
+
+def scan_root(path: Path) -> Path:
+    """The tree a scan of `path` may read in: its repository, else the folder it names or is in."""
+    absolute = Path(os.path.abspath(path))
+    folder = absolute if absolute.is_dir() else absolute.parent
+    return repository_root(folder) or folder
