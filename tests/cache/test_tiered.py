@@ -42,7 +42,7 @@ def test_put_writes_memory_now_and_disk_on_flush(tiered: TieredStore) -> None:
 
 def test_close_writes_the_pending_answers(tmp_path: Path) -> None:
     tiered = TieredStore(MemoryStore(), SqliteStore(tmp_path / CACHE_FILE))
-    tiered.put_many([(PYPI, n(f"pkg-{i}"), metadata(f"pkg-{i}")) for i in range(3)])
+    tiered.put_many([(PYPI, n(f"pkg-{i}"), metadata(f"pkg-{i}"), "") for i in range(3)])
     tiered.put(NPM, n("left-pad"), None)
     tiered.close()
     reopened = SqliteStore(tmp_path / CACHE_FILE)
