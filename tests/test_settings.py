@@ -325,9 +325,9 @@ def test_config_in_a_parent_outside_the_repository_is_not_read(tmp_path: Path) -
 
 def test_bare_allow_entry_is_a_pypi_name(project: Path) -> None:
     write(project / ".phantom-guard.toml", 'allow = ["internal-lib"]\n')
-    from phantom_guard.plan import NameSet
     from phantom_guard.model import Registry
     from phantom_guard.names import normalize
+    from phantom_guard.plan import NameSet
 
     names = NameSet(Settings.load(cwd=project, env={}).allow)
     assert names.contains(Registry.PYPI, normalize("internal-lib", Registry.PYPI))
