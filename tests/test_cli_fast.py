@@ -167,3 +167,10 @@ def test_help_states_the_default_concurrency(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert f"(default: {DEFAULT_CONCURRENCY})" in " ".join(result.stdout.split())
+
+
+def test_the_install_guard_words_are_rows_of_the_table() -> None:
+    from phantom_guard.commands import MANAGERS
+
+    assert set(entry.GUARD_WORDS) == {*MANAGERS, "guard"}
+    assert set(entry.GUARD_WORDS) <= set(entry.FAST)

@@ -9,7 +9,8 @@
     │   ├── ConfigError                   an unreadable or invalid config file or variable
     │   ├── SourceError                   a dependency file that cannot be read or parsed
     │   │   └── UnsupportedFile           a file type no parser knows
-    │   └── ReportError                   a saved report that is not a phantom-guard JSON report
+    │   ├── ReportError                   a saved report that is not a phantom-guard JSON report
+    │   └── CommandError                  a package-manager command line that cannot be read
     └── LookupFailed                      a name could not be verified: its result is ERROR
         ├── RegistryUnavailable           connect error, timeout, 5xx after retries
         │   └── RateLimited               429 after retries (carries Retry-After)
@@ -81,6 +82,10 @@ class ReportError(InputError):
         self.file = file
         self.reason = reason
         super().__init__(f"{file}: {reason}")
+
+
+class CommandError(InputError):
+    """A package-manager command line phantom-guard cannot read (the guard refuses to run it)."""
 
 
 class LookupFailed(PhantomGuardError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from phantom_guard._version import __version__
-from phantom_guard.cli import actions, cache, render, scan
+from phantom_guard.cli import actions, cache, guard, render, scan
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,3 +25,5 @@ main.add_command(scan.validate)
 main.add_command(scan.check)
 main.add_command(cache.cache)
 main.add_command(render.render)
+for _command in guard.COMMANDS:
+    main.add_command(_command)

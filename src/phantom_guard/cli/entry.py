@@ -7,6 +7,7 @@ option the handler does not parse), and the click application then parses argv a
 its own help and error messages. A command that needs this speed adds one row, e.g.
 ``"hook": _hook``, where ``_hook(args)`` imports `phantom_guard.hooks` and returns
 ``hooks.main(args)``; a handler imports what it needs inside, so rows cost nothing until used.
+The install guard's words go to `phantom_guard.guard.main`, which parses its own arguments.
 """
 
 from __future__ import annotations
@@ -18,15 +19,19 @@ from phantom_guard.cli import fast
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-    from typing import NoReturn, TypeAlias
+    from collections.abc import Sequence
+    from typing import NoReturn
 
-    Handler: TypeAlias = Callable[[Sequence[str]], int | None]
+    from phantom_guard.cli.fast import Handler
+
+#: The install guard's words: `commands.MANAGERS` and ``guard`` (a test keeps them in step).
+GUARD_WORDS = ("pip", "pip3", "uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "cargo", "guard")
 
 FAST: dict[str, Handler] = {
     "validate": fast.validate,
     "check": fast.check,
     "--version": fast.version,
+    **{word: fast.install_guard(word) for word in GUARD_WORDS},
 }
 
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 # Nothing is imported here that `--version` does not need; each handler imports its own.
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+    from typing import TypeAlias
 
     from phantom_guard.cli.actions import ScanOptions
     from phantom_guard.model import Registry
+
+    #: A row of `entry.FAST`: the rest of argv -> an exit code, or None for click to parse.
+    Handler: TypeAlias = Callable[[Sequence[str]], int | None]
 
 # Option spelling -> the canonical name of an option that takes a value.
 _SCAN_VALUES = {
@@ -193,3 +197,16 @@ def version(args: Sequence[str]) -> int | None:
 
     sys.stdout.write(f"phantom-guard {__version__}\n")  # click's version_option, same text
     return 0
+
+
+def install_guard(word: str) -> Handler:
+    """The handler of ``phantom-guard WORD ARGS`` for the install guard (``pip``, ``npm``, …,
+    ``guard``): `phantom_guard.guard.main` parses its own arguments and never needs click.
+    """
+
+    def handler(args: Sequence[str]) -> int | None:
+        from phantom_guard import guard
+
+        return guard.main([word, *args])
+
+    return handler

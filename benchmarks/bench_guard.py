@@ -1,0 +1,130 @@
+"""Install guard overhead: ``phantom-guard pip install <popular>`` and ``phantom-guard npm test``
+against the stub package manager run directly, in fresh processes, beside ``python -c pass``.
+
+Run: ``python benchmarks/bench_guard.py [REPEATS]``. Prints numbers; asserts nothing.
+
+The package managers are the test stubs (tests/bin: they record their argv and exit), first on
+PATH; registry URLs point at the fake registry on 127.0.0.1, so nothing leaves the machine
+(``requests`` is on the shipped popular list and needs no lookup anyway). The target (issue 15):
+guard minus stub <= (python -c pass) + 30 ms, median of fresh processes. Rows run interleaved, so
+load on the machine falls on all of them alike.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.fakeregistry import FakeRegistry  # noqa: E402
+
+BIN = REPO / "tests" / "bin"
+FAST_ENTRY = "import sys; from phantom_guard.guard import main; sys.exit(main(sys.argv[1:]))"
+
+
+def main() -> int:
+    """Measure and print the table."""
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    python = sys.executable
+    registry = FakeRegistry().start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="pg-bench-guard-") as tmp:
+            env = os.environ | registry.env()
+            env |= {
+                "PHANTOM_GUARD_CACHE_DIR": str(Path(tmp) / "cache"),
+                "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
+                "STUB_LOG": str(Path(tmp) / "stub.jsonl"),
+                "STUB_PYTHON": python,
+                "STUB_DIR": str(BIN),
+            }
+            for name in ("VIRTUAL_ENV", "PHANTOM_GUARD_BYPASS", "PHANTOM_GUARD_EXEC"):
+                env.pop(name, None)
+            pip = ["pip", "install", "requests"]
+            npm = ["npm", "test"]
+            rows = {
+                "python -c pass": [python, "-c", "pass"],
+                "stub: pip install requests": [str(BIN / "pip"), *pip[1:]],
+                "stub: npm test": [str(BIN / "npm"), *npm[1:]],
+                "guard.main: pip install requests": [python, "-c", FAST_ENTRY, *pip],
+                "guard.main: npm test": [python, "-c", FAST_ENTRY, *npm],
+                "python -m phantom_guard: pip install requests": [
+                    python,
+                    "-m",
+                    "phantom_guard",
+                    *pip,
+                ],
+                "python -m phantom_guard: npm test": [python, "-m", "phantom_guard", *npm],
+            }
+            profile = _import_profile([python, "-X", "importtime", "-c", FAST_ENTRY, *pip], env)
+            for command in rows.values():  # warm-up: bytecode written, caches filled
+                subprocess.run(command, env=env, capture_output=True, check=False)
+            walls: dict[str, list[float]] = {label: [] for label in rows}
+            for _ in range(repeats):
+                for label, command in rows.items():
+                    start = time.perf_counter()
+                    done = subprocess.run(command, env=env, capture_output=True, check=False)
+                    walls[label].append(time.perf_counter() - start)
+                    if done.returncode != 0:
+                        print(f"{label}: exit {done.returncode}: {done.stderr.decode()[-300:]}")
+                        return 1
+    finally:
+        registry.stop()
+    median = {label: statistics.median(times) * 1000 for label, times in walls.items()}
+    print(f"fresh processes, median of {repeats}, interleaved (ms)")
+    for label, value in median.items():
+        print(f"  {label:48} {value:7.1f}")
+    base = median["python -c pass"]
+    print(f"\ntarget: guard - stub <= python -c pass + 30 ms = {base + 30:.1f} ms")
+    for entry in ("guard.main", "python -m phantom_guard"):
+        for line in ("pip install requests", "npm test"):
+            overhead = median[f"{entry}: {line}"] - median[f"stub: {line}"]
+            verdict = "within" if overhead <= base + 30 else "OVER"
+            print(
+                f"  {entry:24} {line:22} guard - stub = {overhead:6.1f} ms "
+                f"(= pass {overhead - base:+6.1f} ms) {verdict}"
+            )
+    print(
+        "\nwhere guard.main: pip install requests spends its import time (one run, cumulative ms)"
+    )
+    for module, cumulative in profile:
+        print(f"  {module:40} {cumulative / 1000:7.1f}")
+    return 0
+
+
+_WATCHED = (
+    "phantom_guard",
+    "phantom_guard.guard",
+    "phantom_guard.commands",
+    "phantom_guard.commands.pip",
+    "phantom_guard.commands._options",
+    "phantom_guard.commands._plan",
+    "phantom_guard.model",
+    "phantom_guard.settings",
+    "phantom_guard.api",
+    "phantom_guard.detector",
+    "dataclasses",
+    "asyncio",
+    "packaging.utils",
+)
+
+
+def _import_profile(command: list[str], env: dict[str, str]) -> list[tuple[str, int]]:
+    """(module, cumulative µs) for the watched modules, from ``python -X importtime``."""
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    found: dict[str, int] = {}
+    for line in done.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[2].strip() in _WATCHED:
+            found.setdefault(parts[2].strip(), int(parts[1]))
+    return [(module, found[module]) for module in _WATCHED if module in found]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
