@@ -202,6 +202,9 @@ def main() -> int:
     registry = FakeRegistry().start()
     try:
         serve(registry, bench_names(max((*SIZES, SWEEP_N, FRESH_N))))
+        if "--fresh-only" in sys.argv:  # just the fresh-process row (the issue-10 target)
+            fresh_process(registry)
+            return 0
         warm = NameAnalyzer()
         warm.analyze(bench_names(1)[0], Registry.PYPI)  # builds the PyPI index once
 

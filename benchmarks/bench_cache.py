@@ -16,8 +16,7 @@ from pathlib import Path
 from phantom_guard.cache.codec import decode, encode
 from phantom_guard.cache.memory import MemoryStore
 from phantom_guard.cache.sqlite import SqliteStore
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 MEMORY_LOOPS = 200_000
 DISK_LOOPS = 20_000

@@ -34,8 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from phantom_guard.detect.popular import popular_list  # noqa: E402
-from phantom_guard.model import Registry  # noqa: E402
-from phantom_guard.names import NormalizedName  # noqa: E402
+from phantom_guard.model import NormalizedName, Registry  # noqa: E402
 
 RECORDS = int(sys.argv[1]) if len(sys.argv) > 1 else 250_000
 LOCK_ENTRIES = 1500
@@ -133,7 +132,7 @@ import phantom_guard.cli.scan, phantom_guard.detector
 start = time.perf_counter()
 from phantom_guard.feed import open_feed
 from phantom_guard.model import Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName
 store = open_feed(__import__("pathlib").Path(sys.argv[1]))
 store.status()
 store.listings_of(Registry.PYPI, [NormalizedName("flask")])

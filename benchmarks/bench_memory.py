@@ -117,11 +117,14 @@ def main() -> int:
                         "\n".join(names(size)),
                     )
                 )
-            # The CLI itself, run in-process by a child that reports at exit (it ends in sys.exit).
+            # The CLI itself, run in-process by a child that reports at exit: it ends in
+            # sys.exit (click) or os._exit (the entry's fast path, which skips atexit).
             cli = (
                 _REPORT
-                + "import atexit, runpy\n"
+                + "import atexit, os, runpy\n"
                 + "atexit.register(_report)\n"
+                + "_exit = os._exit\n"
+                + "os._exit = lambda code: (_report(), _exit(code))\n"
                 + "sys.argv = ['phantom-guard', 'validate', '--no-cache', '-o', 'json',"
                 + " *sys.stdin.read().split()]\n"
                 + "runpy.run_module('phantom_guard', run_name='__main__', alter_sys=True)\n"

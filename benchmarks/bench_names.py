@@ -22,8 +22,8 @@ from phantom_guard.detect.patterns import shipped_vocabulary
 from phantom_guard.detect.popular import popular_list
 from phantom_guard.detect.typosquat import TyposquatIndex
 from phantom_guard.errors import InputError
-from phantom_guard.model import Registry
-from phantom_guard.names import NormalizedName, comparable, normalize
+from phantom_guard.model import NormalizedName, Registry
+from phantom_guard.names import comparable, normalize
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "corpus.tsv"
 NAMES = 2000  # size of the timed mix (the corpus rows are cycled to reach it)

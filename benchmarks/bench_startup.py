@@ -1,16 +1,21 @@
-"""Start-up: a popular name and a cached name answered in a fresh process, vs ``python -c pass``.
+"""Start-up: warm answers in fresh processes beside ``python -c pass``, measured in the same run.
 
-Run: ``/work/venv/bin/python benchmarks/bench_startup.py``. Prints numbers; asserts nothing.
+Run: ``python benchmarks/bench_startup.py [REPEATS]``. Prints numbers; asserts nothing.
 
-The cache lives in a temporary directory (PHANTOM_GUARD_CACHE_DIR) and is filled by one warm-up
-lookup against the fake registry on 127.0.0.1 (PHANTOM_GUARD_PYPI_URL), so nothing leaves the
-machine. Then ``python -X importtime`` shows where the import time of ``validate flask`` goes.
+Rows: a popular name, an allow-listed name, a cached name (all ``-o json``), ``--version``, and
+the same popular name through the click application (what the entry's fast path saves). Runs
+are interleaved round-robin, so load on the machine hits every row alike; the table shows
+medians. The cache lives in a temporary directory filled by one warm-up lookup against the fake
+registry on 127.0.0.1, so nothing leaves the machine. Bytecode is written to a private prefix by
+the warm-up run, as an installed package has it. Then ``-X importtime`` lists what the popular
+and cached answers import.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,29 +27,32 @@ sys.path.insert(0, str(REPO))
 
 from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
-REPEATS = 10
-TOP = 15
+REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
+TOP = 12
 CACHED = "zz-startup-cached-pkg"
-WATCHED = ("aiohttp", "rich", "sqlite3")
+ALLOWED = "our-internal-tool"
+WATCHED = ("click", "asyncio", "aiohttp", "rich", "packaging", "orjson", "sqlite3", "logging")
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s*\|\s*(\d+)\s*\|(\s*)(\S+)")
+_CLICK = "import sys; from phantom_guard.cli import main; main(sys.argv[1:])"
 
 
-def best_of(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, list[float], int]:
-    """Best and all wall times of REPEATS fresh processes, and the last exit code."""
-    walls = []
-    code = 0
+def interleaved(
+    cases: list[tuple[str, list[str]]], env: dict[str, str], cwd: Path
+) -> dict[str, tuple[list[float], int]]:
+    """Wall times of REPEATS fresh processes per case, round-robin; and each last exit code."""
+    walls: dict[str, list[float]] = {label: [] for label, _ in cases}
+    codes: dict[str, int] = {}
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
-        walls.append(time.perf_counter() - start)
-        code = done.returncode
-    return min(walls), walls, code
+        for label, command in cases:
+            start = time.perf_counter()
+            done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
+            walls[label].append(time.perf_counter() - start)
+            codes[label] = done.returncode
+    return {label: (walls[label], codes[label]) for label, _ in cases}
 
 
-def import_profile(
-    command: list[str], env: dict[str, str], cwd: Path
-) -> list[tuple[str, int, int, int]]:
-    """(module, self µs, cumulative µs, depth) for every import ``-X importtime`` reports."""
+def import_profile(command: list[str], env: dict[str, str], cwd: Path) -> list[tuple[str, int]]:
+    """(module, cumulative µs) for the modules ``-X importtime`` reports at depth 0."""
     done = subprocess.run(
         [command[0], "-X", "importtime", *command[1:]],
         env=env,
@@ -57,15 +65,23 @@ def import_profile(
     for line in done.stderr.splitlines():
         match = _IMPORT_LINE.match(line)
         if match:
-            own, total, indent, module = match.groups()
-            rows.append((module, int(own), int(total), (len(indent) - 1) // 2))
-    return rows
+            _own, total, indent, module = match.groups()
+            rows.append((module, int(total), (len(indent) - 1) // 2))
+    return [(module, total) for module, total, depth in rows if depth == 0]
 
 
-def imported(rows: list[tuple[str, int, int, int]], top: str) -> str:
-    names = {module for module, *_ in rows}
-    hit = any(m == top or m.startswith(top + ".") or m == "_" + top for m in names)
-    return "yes" if hit else "no"
+def imported(command: list[str], env: dict[str, str], cwd: Path) -> set[str]:
+    """Which WATCHED packages the command imported."""
+    done = subprocess.run(
+        [command[0], "-X", "importtime", *command[1:]],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    names = {m.group(4) for m in map(_IMPORT_LINE.match, done.stderr.splitlines()) if m}
+    return {w for w in WATCHED if any(n == w or n.startswith(w + ".") for n in names)}
 
 
 def main() -> int:
@@ -76,80 +92,65 @@ def main() -> int:
         registry.add_pypi(CACHED, documents.pypi_document(CACHED))
         with tempfile.TemporaryDirectory(prefix="pg-bench-") as tmp:
             folder = Path(tmp)
+            (folder / ".git").mkdir()
+            (folder / ".phantom-guard.toml").write_text(f'allow = ["{ALLOWED}"]\n')
             env = os.environ | registry.env() | {"PHANTOM_GUARD_CACHE_DIR": str(folder / "cache")}
             env.pop("NO_COLOR", None)
-            # An installed package has bytecode (pip compiles it); a checkout run with
-            # PYTHONDONTWRITEBYTECODE=1, as this sandbox sets, compiles phantom-guard's modules
-            # on every run. The bytecode goes to a private prefix, written by the warm-up run.
-            source_env = env | {"PYTHONDONTWRITEBYTECODE": "1"}
-            source_env.pop("PYTHONPYCACHEPREFIX", None)
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
-            validate = [python, "-m", "phantom_guard", "validate"]
+            entry = [python, "-m", "phantom_guard"]
             warm = subprocess.run(
-                [*validate, CACHED], env=env, cwd=folder, capture_output=True, check=False
+                [*entry, "validate", CACHED], env=env, cwd=folder, capture_output=True, check=False
             )
+            subprocess.run([python, "-c", _CLICK, "--version"], env=env, cwd=folder, check=False)
             warm_requests = registry.request_count()
             registry.reset_log()
-
+            validate = [*entry, "validate", "-o", "json"]
+            clicked = [python, "-c", _CLICK, "validate", "-o", "json"]
             cases = [
-                ("REFERENCE python -c pass", [python, "-c", "pass"], env),
-                ("validate flask (popular list)", [*validate, "flask"], env),
-                ("validate flask -o json", [*validate, "flask", "-o", "json"], env),
-                (f"validate {CACHED} (cached)", [*validate, CACHED], env),
-                ("validate flask, sources compiled", [*validate, "flask"], source_env),
-                (f"validate {CACHED}, sources compiled", [*validate, CACHED], source_env),
+                ("REFERENCE python -c pass", [python, "-c", "pass"]),
+                ("validate flask -o json (popular)", [*validate, "flask"]),
+                (f"validate {ALLOWED} -o json (allow list)", [*validate, ALLOWED]),
+                (f"validate {CACHED} -o json (cached)", [*validate, CACHED]),
+                ("--version", [*entry, "--version"]),
+                ("validate flask -o json through click", [*clicked, "flask"]),
             ]
-            results = [
-                (label, *best_of(command, case_env, folder)) for label, command, case_env in cases
-            ]
+            results = interleaved(cases, env, folder)
             timed_requests = registry.request_count()
-
-            flask_imports = import_profile(cases[1][1], env, folder)
-            cached_imports = import_profile(cases[3][1], env, folder)
-            bare_imports = import_profile([python, "-c", "pass"], env, folder)
+            popular_profile = import_profile(cases[1][1], env, folder)
+            popular_imports = imported(cases[1][1], env, folder)
+            cached_imports = imported(cases[3][1], env, folder)
+            version_imports = imported(cases[4][1], env, folder)
     finally:
         registry.stop()
 
-    reference = results[0][1]
-    print(f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; best of {REPEATS} processes")
-    print("bytecode present, as installed; 'sources compiled': phantom-guard's, on each run")
+    reference = statistics.median(results[cases[0][0]][0])
+    print(
+        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; {REPEATS} fresh processes a row"
+    )
     print(
         f"warm-up lookup of {CACHED}: exit {warm.returncode}, {warm_requests} request(s); "
         f"requests during the timed runs: {timed_requests}"
     )
-    print(
-        f"  {'command':<52}{'best ms':>9}{'median ms':>11}{'− ref ms':>10}{'× ref':>7}{'exit':>6}"
-    )
-    for label, best, walls, code in results:
-        median = sorted(walls)[len(walls) // 2]
+    print(f"  {'command':<48}{'median ms':>10}{'− ref ms':>10}{'× ref':>7}{'exit':>6}")
+    for label, (walls, code) in results.items():
+        median = statistics.median(walls)
         print(
-            f"  {label:<52}{best * 1000:>9.1f}{median * 1000:>11.1f}"
-            f"{(best - reference) * 1000:>10.1f}{best / reference:>7.1f}{code:>6}"
+            f"  {label:<48}{median * 1000:>10.1f}{(median - reference) * 1000:>10.1f}"
+            f"{median / reference:>7.2f}{code:>6}"
         )
     print()
-
-    def total_ms(rows: list[tuple[str, int, int, int]]) -> float:
-        return sum(own for _, own, _, _ in rows) / 1000
-
-    print(
-        f"python -X importtime -m phantom_guard validate flask: {len(flask_imports)} modules, "
-        f"{total_ms(flask_imports):.1f} ms of imports (REFERENCE python -c pass: "
-        f"{len(bare_imports)} modules, {total_ms(bare_imports):.1f} ms)"
-    )
-    print(
-        f"top {TOP} by cumulative import time (cumulative includes the module's own imports; "
-        "depth 0 = imported by the entry point; -X importtime itself inflates the numbers)"
-    )
-    print(f"  {'module':<44}{'depth':>6}{'cumulative ms':>14}{'self ms':>9}")
-    ranked = sorted(flask_imports, key=lambda row: row[2], reverse=True)[:TOP]
-    for module, own, total, depth in ranked:
-        print(f"  {module:<44}{depth:>6}{total / 1000:>14.1f}{own / 1000:>9.1f}")
+    print(f"imports of validate flask -o json, top {TOP} at depth 0 by cumulative time (µs)")
+    for module, total in sorted(popular_profile, key=lambda row: -row[1])[:TOP]:
+        print(f"  {module:<48}{total:>10}")
     print()
-    print(f"  {'imported?':<44}{'validate flask':>16}{'validate cached':>17}")
+    print(f"  {'imported?':<24}{'popular':>10}{'cached':>10}{'--version':>11}")
     for top in WATCHED:
-        flask, cached = imported(flask_imports, top), imported(cached_imports, top)
-        print(f"  {top:<44}{flask:>16}{cached:>17}")
+        row = [
+            ("yes" if top in s else "no")
+            for s in (popular_imports, cached_imports, version_imports)
+        ]
+        print(f"  {top:<24}{row[0]:>10}{row[1]:>10}{row[2]:>11}")
     return 0
 
 

@@ -22,6 +22,7 @@ from phantom_guard.errors import (
     UnknownRegistry,
 )
 from phantom_guard.model import (
+    NormalizedName,
     PackageMetadata,
     PackageRef,
     Recommendation,
@@ -29,7 +30,7 @@ from phantom_guard.model import (
     SignalKind,
     Source,
 )
-from phantom_guard.names import NormalizedName
+from phantom_guard.names import to_purl
 from phantom_guard.settings import Settings
 
 T = TypeVar("T")
@@ -147,7 +148,7 @@ def test_missing_name_is_not_found_with_a_suggestion() -> None:
     assert risk.recommendation is R.NOT_FOUND
     assert risk.exists is False
     assert risk.suggestion == "requests"
-    assert risk.purl == "pkg:pypi/reqeusts"
+    assert to_purl(risk.registry, risk.normalized_name) == "pkg:pypi/reqeusts"
     assert fake.fetches == Counter({"reqeusts": 1})
 
 
@@ -317,7 +318,7 @@ def test_validate_batch_mixes_purls_and_bare_names() -> None:
         (Registry.NPM, "@acme/not-there"),
         (Registry.PYPI, "not-there-either"),
     ]
-    assert results[0].purl == "pkg:npm/%40acme/not-there"
+    assert to_purl(results[0].registry, results[0].normalized_name) == "pkg:npm/%40acme/not-there"
 
 
 @pytest.mark.parametrize("bad", ["bad name", "-leading", "evil\x1b[31m"])

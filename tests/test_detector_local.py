@@ -13,6 +13,7 @@ from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import signal
 from phantom_guard.detector import Detector, make_ref
 from phantom_guard.model import (
+    NormalizedName,
     PackageRisk,
     Recommendation,
     Registry,
@@ -20,7 +21,6 @@ from phantom_guard.model import (
     Signal,
     SignalKind,
 )
-from phantom_guard.names import NormalizedName
 from phantom_guard.settings import Settings
 from tests.test_detector import NAMES, FakeClient, clock, fresh_package, old_package
 

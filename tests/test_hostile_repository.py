@@ -276,8 +276,14 @@ def test_4_a_name_on_80000_lines_is_one_result(repo: Path) -> None:
 
 @pytest.mark.parametrize("folder", ["[/bold]", "[link=https://evil.example.test]x[/link]"])
 def test_5_a_folder_named_like_markup_is_shown_not_obeyed(repo: Path, folder: str) -> None:
-    from phantom_guard.model import PackageRisk, Recommendation, Registry, Report, Source
-    from phantom_guard.names import NormalizedName
+    from phantom_guard.model import (
+        NormalizedName,
+        PackageRisk,
+        Recommendation,
+        Registry,
+        Report,
+        Source,
+    )
     from phantom_guard.report import text
 
     risk = PackageRisk(

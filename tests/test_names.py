@@ -383,3 +383,23 @@ def test_path_like_names_are_invalid_on_every_registry(name: str, registry: Regi
     """Such a name is never normalized, so it never becomes part of a URL or a cache key."""
     with pytest.raises(InvalidPackageName):
         normalize(name, registry)
+
+
+_PEP508_TEXT = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,30}[A-Za-z0-9])?", fullmatch=True)
+
+
+@given(_PEP508_TEXT)
+def test_pypi_normalize_agrees_with_packaging_canonicalize_name(name: str) -> None:
+    # PEP 503 is one re.sub in names.py; packaging's canonicalize_name is the reference.
+    from packaging.utils import canonicalize_name
+
+    assert normalize(name, Registry.PYPI) == canonicalize_name(name)
+
+
+@given(st.text(alphabet="aB9-_.~!*'()", min_size=1, max_size=20))
+def test_purl_quoting_agrees_with_urllib(part: str) -> None:
+    from urllib.parse import quote
+
+    from phantom_guard.names import _quote
+
+    assert _quote(part) == quote(part, safe="")

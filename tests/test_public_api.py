@@ -2,49 +2,40 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import phantom_guard
 
-PUBLIC = [
-    "BadResponse",
-    "ConfigError",
-    "Detector",
-    "FailOn",
-    "InputError",
-    "InvalidPackageName",
-    "LookupFailed",
-    "NetworkNeeded",
-    "PackageMetadata",
-    "PackageRef",
-    "PackageRisk",
-    "PhantomGuardError",
-    "RateLimited",
-    "Recommendation",
-    "Registry",
-    "RegistryUnavailable",
-    "Report",
-    "Settings",
-    "Signal",
-    "SignalKind",
-    "Source",
-    "SourceError",
-    "UnknownRegistry",
-    "UnsupportedFile",
-    "__version__",
-    "check_paths",
-    "validate",
-    "validate_many",
-    "validate_sync",
-]
+PUBLIC = phantom_guard.__all__
+INIT = Path(phantom_guard.__file__)
 
 
-def test_all_is_pinned() -> None:
-    assert phantom_guard.__all__ == PUBLIC
-    assert sorted(phantom_guard.__all__) == phantom_guard.__all__
+def _type_checking_imports() -> set[str]:
+    """The names `phantom_guard/__init__.py` imports for type checkers (``if TYPE_CHECKING``)."""
+    tree = ast.parse(INIT.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for statement in node.body:
+                if isinstance(statement, ast.ImportFrom) and statement.module != "typing":
+                    names.update(alias.asname or alias.name for alias in statement.names)
+    return names
+
+
+def test_all_is_sorted_and_matches_the_lazy_table_and_the_typed_imports() -> None:
+    """__all__ is the one list; the lazy-import table and the type checkers' imports follow it."""
+    assert sorted(PUBLIC) == PUBLIC
+    assert set(PUBLIC) == {*phantom_guard._LAZY, "__version__"}
+    assert _type_checking_imports() == set(phantom_guard._LAZY)
+
+
+def test_the_package_ships_type_information() -> None:
+    assert (INIT.parent / "py.typed").is_file()
 
 
 @pytest.mark.parametrize("name", PUBLIC)

@@ -7,8 +7,7 @@ import random
 
 import pytest
 
-from phantom_guard.model import FailOn, PackageRisk, Recommendation, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import FailOn, NormalizedName, PackageRisk, Recommendation, Registry
 from phantom_guard.runner import run_batch
 
 

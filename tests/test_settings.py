@@ -325,11 +325,11 @@ def test_config_in_a_parent_outside_the_repository_is_not_read(tmp_path: Path) -
 
 def test_bare_allow_entry_is_a_pypi_name(project: Path) -> None:
     write(project / ".phantom-guard.toml", 'allow = ["internal-lib"]\n')
-    from phantom_guard.detector import _NameSet
     from phantom_guard.model import Registry
     from phantom_guard.names import normalize
+    from phantom_guard.plan import NameSet
 
-    names = _NameSet(Settings.load(cwd=project, env={}).allow)
+    names = NameSet(Settings.load(cwd=project, env={}).allow)
     assert names.contains(Registry.PYPI, normalize("internal-lib", Registry.PYPI))
     assert not names.contains(Registry.NPM, normalize("internal-lib", Registry.NPM))
 
@@ -359,3 +359,17 @@ def test_feed_url_from_the_user_config_and_environment(project: Path, user_confi
     assert Settings.load(cwd=project, env=env).feed_url == "http://127.0.0.1:8000"
     with pytest.raises(ConfigError):
         Settings(feed_url="ftp://feed.example.test")
+
+
+def test_every_url_setting_of_the_registry_table_is_a_settings_field() -> None:
+    from dataclasses import fields
+
+    from phantom_guard.registry.facts import URL_SETTINGS
+
+    defaults = {f.name: f.default for f in fields(Settings)}
+    for setting in URL_SETTINGS:
+        assert defaults[setting.key] == setting.default
+    env = {setting.env: f"http://127.0.0.1:9/{setting.key}" for setting in URL_SETTINGS}
+    loaded = Settings.load(env=env)
+    for setting in URL_SETTINGS:
+        assert getattr(loaded, setting.key) == f"http://127.0.0.1:9/{setting.key}"

@@ -6,11 +6,14 @@ async with Detector() as detector:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from phantom_guard._version import __version__
 
+# typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING the same):
+# `import phantom_guard` is on every command's start-up path.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from phantom_guard.api import check_paths, validate, validate_many, validate_sync
     from phantom_guard.detector import Detector
     from phantom_guard.errors import (
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 
 # Public names -> the module that defines them. Imported on first use (PEP 562), so that
 # `import phantom_guard.model` in a commit hook does not pay for the HTTP client or the detector.
+# tests/test_public_api.py checks that this table, the imports above and __all__ agree.
 _LAZY = {
     "check_paths": "phantom_guard.api",
     "validate": "phantom_guard.api",

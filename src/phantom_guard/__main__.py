@@ -1,5 +1,5 @@
 """``python -m phantom_guard``: the same as the ``phantom-guard`` command."""
 
-from phantom_guard.cli import main
+from phantom_guard.cli.entry import main
 
 main()

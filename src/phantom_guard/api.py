@@ -6,17 +6,20 @@ report = asyncio.run(check_paths(["requirements.txt"]))
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from phantom_guard.detector import Detector, make_ref
+from phantom_guard.detector import Detector
 from phantom_guard.errors import InputError, SourceError
 from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Skipped
-from phantom_guard.runner import ProgressCallback
+from phantom_guard.plan import Target, make_ref
 from phantom_guard.settings import Settings, Weakening
+
+if TYPE_CHECKING:
+    from phantom_guard.runner import ProgressCallback
 
 
 async def validate(
@@ -31,21 +34,10 @@ def validate_sync(
     name: str, registry: Registry | str = Registry.PYPI, *, settings: Settings | None = None
 ) -> PackageRisk:
     """`validate` for code that is not async; popular and cached names need no event loop."""
-    detector = Detector(settings)
-    try:
-        local = detector.answer_locally([make_ref(name, registry)], honour_ignore=False)
-    except BaseException:
-        detector.close_store()
-        raise
-    if local is not None:
-        detector.close_store()
-        return local.results[0]
-
-    async def go() -> PackageRisk:
-        async with detector:
-            return await detector.validate(name, registry)
-
-    return asyncio.run(go())
+    report = _local_first([make_ref(name, registry)], settings, honour_ignore=False)
+    if report.input_errors:
+        raise InputError(report.input_errors[0])
+    return report.results[0]
 
 
 def check_refs(
@@ -61,22 +53,61 @@ def check_refs(
     Synchronous; used by every command that reads names (validate, check, the install guard,
     the agent hook, the MCP server).
     """
+    return _local_first(refs, settings, on_progress=on_progress, fail_fast=fail_fast)
+
+
+def _local_first(
+    refs: Sequence[PackageRef],
+    settings: Settings | None,
+    *,
+    on_progress: ProgressCallback | None = None,
+    fail_fast: bool = False,
+    honour_ignore: bool = True,
+) -> Report:
     detector = Detector(settings)
     config = tuple(str(path) for path in detector.settings.config_files)
     try:
-        local = detector.answer_locally(refs)
+        planned = detector.plan(refs, honour_ignore=honour_ignore)
+        results = [detector.answer_local(target) for target in planned.targets]
     except BaseException:
         detector.close_store()
         raise
-    if local is not None:
+    remote = [t for t, risk in zip(planned.targets, results, strict=True) if risk is None]
+    threshold = detector.settings.fail_on.threshold
+    stopped = fail_fast and any(
+        risk is not None and risk.recommendation.severity >= threshold for risk in results
+    )
+    if not remote or stopped:
         detector.close_store()
-        return replace(local, config=config)
+        answers = [t.not_checked() for t in remote]
+    else:
+        answers = _remote(detector, remote, on_progress=on_progress, fail_fast=fail_fast)
+    report = Report(_fill(results, answers), input_errors=tuple(planned.errors), config=config)
+    return detector.finish(report)
 
-    async def go() -> Report:
+
+def _remote(
+    detector: Detector,
+    targets: list[Target],
+    *,
+    on_progress: ProgressCallback | None,
+    fail_fast: bool,
+) -> list[PackageRisk]:
+    """The async pipeline for the names nothing local could answer, in one event loop."""
+    import asyncio
+
+    found: list[PackageRisk] = []
+
+    # The coroutine returns nothing: CPython 3.11's asyncio.run formats the result of its main
+    # task with repr() on the way out, which for a large list costs more than the run.
+    async def go() -> None:
         async with detector:
-            return await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+            found.extend(
+                await detector.assess(targets, on_progress=on_progress, fail_fast=fail_fast)
+            )
 
-    return replace(asyncio.run(go()), config=config)
+    asyncio.run(go())
+    return found
 
 
 async def validate_many(
@@ -194,18 +225,58 @@ async def check_paths(
     under the repository config as it was there; what the change adds to its allow, ignore or
     private lists is a CONFIG_WEAKENED finding of its own.
     """
-    if settings is None:
-        if since is not None:
-            from phantom_guard.sources.git import settings_at
-
-            settings = settings_at(since)
-        else:
-            settings = Settings.load()
+    settings = _settings_for(settings, since)
     refs, skipped, errors = collect_refs(
         paths, registry=registry, since=since, follow_outside=settings.follow_outside
     )
     async with Detector(settings) as detector:
-        report = await detector.check(refs, on_progress=on_progress, fail_fast=fail_fast)
+        planned = detector.plan(refs)
+        results = [detector.answer_local(target) for target in planned.targets]
+        remote = [t for t, risk in zip(planned.targets, results, strict=True) if risk is None]
+        answers = await detector.assess(remote, on_progress=on_progress, fail_fast=fail_fast)
+    report = detector.finish(Report(_fill(results, answers), input_errors=tuple(planned.errors)))
+    return _with_inputs(report, settings, since, skipped, errors)
+
+
+def check_files(
+    paths: Sequence[str | Path] = (),
+    *,
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    since: str | None = None,
+    on_progress: ProgressCallback | None = None,
+    fail_fast: bool = False,
+) -> Report:
+    """`check_paths` for code that is not async, through `check_refs` (the CLI's `check`)."""
+    settings = _settings_for(settings, since)
+    refs, skipped, errors = collect_refs(
+        paths, registry=registry, since=since, follow_outside=settings.follow_outside
+    )
+    report = check_refs(refs, settings=settings, on_progress=on_progress, fail_fast=fail_fast)
+    return _with_inputs(report, settings, since, skipped, errors)
+
+
+def _settings_for(settings: Settings | None, since: str | None) -> Settings:
+    """The given settings, else the config files as they were at `since` (or are now)."""
+    if settings is not None:
+        return settings
+    if since is not None:
+        from phantom_guard.sources.git import settings_at
+
+        return settings_at(since)
+    return Settings.load()
+
+
+def _with_inputs(
+    report: Report,
+    settings: Settings,
+    since: str | None,
+    skipped: Sequence[Skipped],
+    errors: Sequence[str],
+) -> Report:
+    """A check's report with the files' skipped entries and errors, the config files read, and
+    with `since` the CONFIG_WEAKENED findings of the change.
+    """
     results = report.results
     if since is not None and settings.config_weakened:
         results = _with_weakened(results, settings.config_weakened)
@@ -218,6 +289,14 @@ async def check_paths(
     )
 
 
+def _fill(
+    results: Sequence[PackageRisk | None], answers: Iterable[PackageRisk]
+) -> tuple[PackageRisk, ...]:
+    """The local `results` with each gap (None) filled by the next of `answers`, in order."""
+    filled = iter(answers)
+    return tuple(risk if risk is not None else next(filled) for risk in results)
+
+
 def _with_weakened(
     results: tuple[PackageRisk, ...], weakenings: Sequence[Weakening]
 ) -> tuple[PackageRisk, ...]:
@@ -228,8 +307,8 @@ def _with_weakened(
 
     from phantom_guard.detect.score import risk_score, signal
     from phantom_guard.files import shown
-    from phantom_guard.model import PackageRisk, Recommendation, SignalKind, Source
-    from phantom_guard.names import NormalizedName, normalize, parse_purl
+    from phantom_guard.model import NormalizedName, PackageRisk, Recommendation, SignalKind, Source
+    from phantom_guard.names import normalize, parse_purl
 
     by_key = {(r.registry, r.normalized_name): r for r in results}
     order = list(by_key)

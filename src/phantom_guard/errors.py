@@ -47,8 +47,11 @@ class UnknownRegistry(InputError):
     """A registry other than pypi, npm or crates."""
 
     def __init__(self, registry: str) -> None:
+        from phantom_guard.model import Registry  # here: model's own errors come from this module
+
         self.registry = registry
-        super().__init__(f"unknown registry {registry!r} (expected one of: pypi, npm, crates)")
+        known = ", ".join(Registry)
+        super().__init__(f"unknown registry {registry!r} (expected one of: {known})")
 
 
 class ConfigError(InputError):

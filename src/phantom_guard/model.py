@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import NewType
 
-if TYPE_CHECKING:
-    from phantom_guard.names import NormalizedName
+#: A name in the form its registry compares names in. `phantom_guard.names.normalize` is its
+#: only maker, so a value of this type was validated and normalized by the right registry's rule.
+NormalizedName = NewType("NormalizedName", str)
 
 
 class Registry(StrEnum):
@@ -27,7 +28,9 @@ class Registry(StrEnum):
     @property
     def purl_type(self) -> str:
         """The Package URL type of this registry (crates.io packages are ``pkg:cargo/…``)."""
-        return "cargo" if self is Registry.CRATES else self.value
+        from phantom_guard.registry.facts import FACTS
+
+        return FACTS[self].purl_type
 
 
 class Recommendation(StrEnum):
@@ -231,13 +234,6 @@ class PackageRisk:
             raise ValueError("an ERROR result cannot know whether the package exists")
         if self.recommendation is Recommendation.NOT_FOUND and self.exists is not False:
             raise ValueError("a NOT_FOUND result must have exists=False")
-
-    @property
-    def purl(self) -> str:
-        """The Package URL of this package (``pkg:npm/%40scope/name`` for scoped npm names)."""
-        from phantom_guard.names import to_purl
-
-        return to_purl(self.registry, self.normalized_name)
 
 
 @dataclass(frozen=True, slots=True)

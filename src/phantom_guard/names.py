@@ -8,15 +8,17 @@ normalized here and by the right registry's rule.
 from __future__ import annotations
 
 import re
-from typing import NewType
-from urllib.parse import quote, unquote
-
-from packaging.utils import canonicalize_name
 
 from phantom_guard.errors import InvalidPackageName, UnknownRegistry
-from phantom_guard.model import Registry
+from phantom_guard.model import NormalizedName, Registry
+from phantom_guard.registry.facts import FACTS
 
-NormalizedName = NewType("NormalizedName", str)
+# PEP 503: "the name should be lowercased with all runs of the characters ., -, or _ replaced
+# with a single - character" -- the same re.sub packaging's canonicalize_name does, without
+# importing packaging (and its platform probing) on the start-up path.
+_PEP503_RUN = re.compile(r"[-_.]+")
+# Characters a Package URL keeps as they are (what urllib.parse.quote(safe="") leaves).
+_PURL_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z")
 
 # PEP 508: "A name ... MUST start and end with a letter or digit ... and may contain
 # letters, digits, '-', '_' and '.'" (checked case-insensitively).
@@ -29,7 +31,7 @@ _NPM_FORBIDDEN = frozenset({"node_modules", "favicon.ico"})
 # crates.io: "only ASCII alphanumeric characters, `-` and `_`", starting with a letter, at most 64.
 _CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
 
-_PURL_TYPES = {registry.purl_type: registry for registry in Registry}
+_PURL_TYPES = {facts.purl_type: registry for registry, facts in FACTS.items()}
 
 
 def parse_registry(value: str) -> Registry:
@@ -99,7 +101,7 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
     validate(name, registry)
     match registry:
         case Registry.PYPI:
-            return NormalizedName(canonicalize_name(name))
+            return NormalizedName(_PEP503_RUN.sub("-", name).lower())
         case Registry.NPM:
             return NormalizedName(name)
         case Registry.CRATES:
@@ -115,8 +117,16 @@ def to_purl(registry: Registry, name: NormalizedName) -> str:
     """The Package URL (purl spec) for a package: the npm scope is a percent-encoded namespace."""
     if registry is Registry.NPM and name.startswith("@"):
         scope, _, bare = name.partition("/")
-        return f"pkg:npm/{quote(scope, safe='')}/{quote(bare, safe='')}"
-    return f"pkg:{registry.purl_type}/{quote(name, safe='')}"
+        return f"pkg:npm/{_quote(scope)}/{_quote(bare)}"
+    return f"pkg:{FACTS[registry].purl_type}/{_quote(name)}"
+
+
+def _quote(part: str) -> str:
+    if _PURL_PLAIN.match(part):
+        return part  # the common case, without importing urllib.parse
+    from urllib.parse import quote
+
+    return quote(part, safe="")
 
 
 def parse_purl(text: str) -> tuple[Registry, str]:
@@ -138,6 +148,8 @@ def parse_purl(text: str) -> tuple[Registry, str]:
     if "@" in last:
         last = last.rsplit("@", 1)[0]
     segments[-1] = last
+    from urllib.parse import unquote
+
     decoded = [unquote(s) for s in segments if s]
     if registry is Registry.NPM and len(decoded) == 2:
         scope = decoded[0] if decoded[0].startswith("@") else f"@{decoded[0]}"
@@ -156,6 +168,8 @@ def purl_version(text: str) -> str | None:
     last = body.rsplit("/", 1)[-1]
     if "@" not in last:
         return None
+    from urllib.parse import unquote
+
     return unquote(last.rsplit("@", 1)[1]) or None
 
 

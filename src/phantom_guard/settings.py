@@ -17,9 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from phantom_guard.errors import ConfigError
-from phantom_guard.model import FailOn, FeedMode
+from phantom_guard.model import FailOn, FeedMode, Registry
 from phantom_guard.registry import endpoints
+from phantom_guard.registry.facts import FACTS, URL_SETTINGS, UrlSetting
 
+#: The registries' URL settings and the known-malicious feed's (OSV archives' base).
+_URLS: tuple[UrlSetting, ...] = (
+    *URL_SETTINGS,
+    UrlSetting("feed_url", "PHANTOM_GUARD_FEED_URL", endpoints.FEED_URL),
+)
 DEFAULT_CONCURRENCY = 50
 #: Seconds a run may spend on lookups: a commit hook must not hang on a registry that drips.
 DEFAULT_DEADLINE = 120.0
@@ -29,7 +35,7 @@ DEFAULT_MAX_NAMES = 20_000
 DEFAULT_BODY_BUDGET_MB = 192
 #: crates.io's crawler policy asks for at most one request per second.
 CRATES_PUBLIC_RATE = 1.0
-_MAX_CONCURRENCY = 500
+MAX_CONCURRENCY = 500
 #: Config files are small; a bigger one is refused before it is read.
 MAX_CONFIG_BYTES = 1024 * 1024
 USER_CONFIG_NAME = "config.toml"
@@ -39,10 +45,7 @@ _DOTFILE = ".phantom-guard.toml"
 #: that could set one would choose where answers come from or let failures pass. A key that
 #: no parser below handles yet (deadline) is still refused in a repository.
 TRUSTED_ONLY: dict[str, str] = {
-    "pypi_url": "PHANTOM_GUARD_PYPI_URL",
-    "npm_url": "PHANTOM_GUARD_NPM_URL",
-    "npm_downloads_url": "PHANTOM_GUARD_NPM_DOWNLOADS_URL",
-    "crates_url": "PHANTOM_GUARD_CRATES_URL",
+    **{url.key: url.env for url in URL_SETTINGS},
     "feed_url": "PHANTOM_GUARD_FEED_URL",
     "allow_unverified": "--allow-unverified",
     "timeout": "PHANTOM_GUARD_TIMEOUT",
@@ -60,6 +63,7 @@ WEAKENING_KEYS = ("allow", "ignore", "private")
 class Settings:
     """Everything a run needs to know, fixed before it starts."""
 
+    # One field per URL setting of `registry.facts` (a test checks they match).
     pypi_url: str = endpoints.PYPI_URL
     npm_url: str = endpoints.NPM_URL
     npm_downloads_url: str = endpoints.NPM_DOWNLOADS_URL
@@ -94,8 +98,8 @@ class Settings:
     config_weakened: tuple[Weakening, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        if not 1 <= self.concurrency <= _MAX_CONCURRENCY:
-            raise ConfigError(f"concurrency must be between 1 and {_MAX_CONCURRENCY}")
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise ConfigError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
         if not self.timeout > 0:
             raise ConfigError("timeout must be a positive number of seconds")
         if not self.deadline > 0:
@@ -108,8 +112,8 @@ class Settings:
             raise ConfigError("the crates request rate must be 0 (no limit) or more")
         if not self.feed_max_age >= 0:
             raise ConfigError("feed max age must be a non-negative number of days")
-        urls = (self.pypi_url, self.npm_url, self.npm_downloads_url, self.crates_url, self.feed_url)
-        for url in urls:
+        for setting in _URLS:
+            url = getattr(self, setting.key)
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"registry URL must be http(s): {url!r}")
 
@@ -139,16 +143,11 @@ class Settings:
         return Path(platformdirs.user_cache_dir("phantom-guard", appauthor=False))
 
     def origin(self, registry: str) -> str:
-        """Where this registry's answers come from: the base URL(s) its cache rows are keyed by."""
-        match registry:
-            case "pypi":
-                return self.pypi_url
-            case "npm":
-                # Download counts come from a second service and decide WIDELY_USED.
-                return f"{self.npm_url} {self.npm_downloads_url}"
-            case "crates":
-                return self.crates_url
-        raise ValueError(f"unknown registry {registry!r}")
+        """Where this registry's answers come from: the base URL(s) its cache rows are keyed by
+        (npm's download counts come from a second service and decide WIDELY_USED).
+        """
+        facts = FACTS[Registry(registry)]  # ValueError for an unknown registry
+        return " ".join(getattr(self, url.key) for url in facts.urls)
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced (command-line options win over everything)."""
@@ -404,21 +403,8 @@ _PARSERS: dict[str, Callable[[str, str, object], Any]] = {
     "concurrency": _int,
     "timeout": _float,
     "allow_unverified": _bool,
-    "pypi_url": _url_value,
-    "npm_url": _url_value,
-    "npm_downloads_url": _url_value,
-    "crates_url": _url_value,
-    "feed_url": _url_value,
+    **dict.fromkeys((url.key for url in _URLS), _url_value),
     "cache_dir": _path,
-}
-
-
-_ENV_URLS = {
-    "PHANTOM_GUARD_PYPI_URL": "pypi_url",
-    "PHANTOM_GUARD_NPM_URL": "npm_url",
-    "PHANTOM_GUARD_NPM_DOWNLOADS_URL": "npm_downloads_url",
-    "PHANTOM_GUARD_CRATES_URL": "crates_url",
-    "PHANTOM_GUARD_FEED_URL": "feed_url",
 }
 
 
@@ -432,9 +418,9 @@ _ENV_NUMBERS: tuple[tuple[str, str, type[int] | type[float]], ...] = (
 
 def _read_env(env: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for variable, key in _ENV_URLS.items():
-        if env.get(variable):
-            values[key] = _url(env[variable])
+    for setting in _URLS:
+        if env.get(setting.env):
+            values[setting.key] = _url(env[setting.env])
     if env.get("PHANTOM_GUARD_CACHE_DIR"):
         values["cache_dir"] = Path(env["PHANTOM_GUARD_CACHE_DIR"])
     if env.get("PHANTOM_GUARD_TIMEOUT"):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 
 class FakeClock:

@@ -8,8 +8,7 @@ from phantom_guard.cache import Store
 from phantom_guard.cache.cached import CachedClient, Lookup
 from phantom_guard.cache.memory import MemoryStore
 from phantom_guard.errors import NetworkNeeded, RegistryUnavailable
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.registry import RegistryClient
 from tests.cache import metadata, n
 

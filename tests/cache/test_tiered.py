@@ -31,11 +31,28 @@ def tiered(tmp_path: Path, clock: FakeClock) -> Iterator[TieredStore]:
     store.close()
 
 
-def test_put_writes_both_tiers(tiered: TieredStore) -> None:
+def test_put_writes_memory_now_and_disk_on_flush(tiered: TieredStore) -> None:
     store: Store = tiered
     store.put(PYPI, n("flask"), metadata())
     assert tiered.memory.get(PYPI, n("flask")) is not None
+    assert tiered.disk.get(PYPI, n("flask")) is None  # not yet: one transaction per batch
+    tiered.flush()
     assert tiered.disk.get(PYPI, n("flask")) is not None
+
+
+def test_close_writes_the_pending_answers(tmp_path: Path) -> None:
+    tiered = TieredStore(MemoryStore(), SqliteStore(tmp_path / CACHE_FILE))
+    tiered.put_many([(PYPI, n(f"pkg-{i}"), metadata(f"pkg-{i}"), "") for i in range(3)])
+    tiered.put(NPM, n("left-pad"), None)
+    tiered.close()
+    reopened = SqliteStore(tmp_path / CACHE_FILE)
+    try:
+        assert reopened.stats().entries == 4
+        entry = reopened.get(NPM, n("left-pad"))
+        assert entry is not None
+        assert entry.metadata is None
+    finally:
+        reopened.close()
 
 
 def test_memory_answers_first(tiered: TieredStore) -> None:

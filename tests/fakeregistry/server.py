@@ -207,6 +207,7 @@ class FakeRegistry:
         self._fail_rule: _FaultRule | None = None
         self._log: list[RequestRecord] = []
         self._headers_log: list[dict[str, str]] = []
+        self._peers: set[object] = set()  # client (address, port) of every connection seen
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_event: asyncio.Event | None = None
@@ -512,6 +513,12 @@ class FakeRegistry:
         with self._lock:
             self._log.clear()
             self._headers_log.clear()
+            self._peers.clear()
+
+    def connection_count(self) -> int:
+        """How many distinct client connections made the logged requests (keep-alive reuse)."""
+        with self._lock:
+            return len(self._peers)
 
     def request_count(self, registry: str | None = None, name: str | None = None) -> int:
         """Count logged requests, optionally for one registry and/or one (normalized) name."""
@@ -541,6 +548,8 @@ class FakeRegistry:
             fault = rule.fault.value if rule is not None else None
             self._log.append(RequestRecord(registry, name, request.raw_path, fault))
             self._headers_log.append(dict(request.headers))
+            if request.transport is not None:
+                self._peers.add(request.transport.get_extra_info("peername"))
         if self.latency > 0 and await self._sleep(self.latency):
             return _plain(503, "fake registry shutting down")
         if request.method not in ("GET", "HEAD"):

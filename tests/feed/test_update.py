@@ -15,8 +15,7 @@ from phantom_guard.feed import FEED_FILE, open_feed
 from phantom_guard.feed import osv as osv_module
 from phantom_guard.feed.store import FeedStore
 from phantom_guard.feed.update import update
-from phantom_guard.model import Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, Registry
 from tests.feed.archives import CASES, record, whole, write_zip
 from tests.feed.server import FeedServer
 

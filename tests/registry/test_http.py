@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -228,3 +229,55 @@ def test_parse_retry_after_http_date() -> None:
 
 def test_parse_retry_after_past_date_is_zero() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def _many(registry: FakeRegistry, names: list[str], in_flight: int) -> list[Any]:
+    async def work(http: HttpClient) -> list[Any]:
+        gate = asyncio.Semaphore(in_flight)
+
+        async def one(name: str) -> Any:
+            async with gate:
+                return await http.get_json(f"{registry.pypi_url}/{name}/json")
+
+        return await asyncio.gather(*(one(name) for name in names))
+
+    return with_http(work, retries=0)
+
+
+# A 404 page larger than what arrives with the headers (registries serve HTML error pages).
+_ERROR_PAGE = "<html>" + "not found " * 20_000 + "</html>"
+
+
+def test_404s_keep_their_connections(fake_registry: FakeRegistry) -> None:
+    """A 404's body is read and dropped, so its connection goes back to the pool."""
+    fake_registry.set_fault(Fault.STATUS, status=404, body=_ERROR_PAGE)
+    answers = _many(fake_registry, [f"zz-missing-{i}" for i in range(1000)], in_flight=50)
+    assert answers == [None] * 1000
+    assert fake_registry.request_count(PYPI) == 1000
+    assert fake_registry.connection_count() <= 60
+
+
+@pytest.mark.parametrize(
+    ("fault", "params"), [(Fault.STATUS, {"status": 503}), (Fault.RATE_LIMIT, {})]
+)
+def test_failed_answers_keep_their_connections(
+    fake_registry: FakeRegistry, fault: Fault, params: dict[str, Any]
+) -> None:
+    fake_registry.set_fault(fault, **params)
+    names = [f"zz-failing-{i}" for i in range(200)]
+
+    async def work(http: HttpClient) -> list[Any]:
+        gate = asyncio.Semaphore(20)
+
+        async def one(name: str) -> Any:
+            async with gate:
+                try:
+                    return await http.get_json(f"{fake_registry.pypi_url}/{name}/json")
+                except (RegistryUnavailable, BadResponse) as exc:
+                    return type(exc)
+
+        return await asyncio.gather(*(one(name) for name in names))
+
+    answers = with_http(work, retries=0)
+    assert len(answers) == 200
+    assert fake_registry.connection_count() <= 30

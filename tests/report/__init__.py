@@ -5,8 +5,15 @@ from __future__ import annotations
 import unicodedata
 
 from phantom_guard.detect.score import signal
-from phantom_guard.model import PackageRisk, Recommendation, Registry, Report, SignalKind, Source
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import (
+    NormalizedName,
+    PackageRisk,
+    Recommendation,
+    Registry,
+    Report,
+    SignalKind,
+    Source,
+)
 
 #: Terminal escapes, a bidi override, and newlines: what a hostile name or message may carry.
 HOSTILE = "evil\x1b[31mRED\x1b[0m\u202eexe.txt\nINJECTED-LINE\r\x07"

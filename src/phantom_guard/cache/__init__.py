@@ -9,14 +9,17 @@ degrades to memory only, with one warning. Only answers are stored, never failur
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 CACHE_FILE = "cache.sqlite3"
+
+#: One answer to store: the registry, the name, its metadata (None: not found), its origin.
+Answer: TypeAlias = tuple[Registry, NormalizedName, PackageMetadata | None, str]
 
 _log = logging.getLogger("phantom_guard")
 
@@ -65,6 +68,10 @@ class Store(Protocol):
         origin: str = "",
     ) -> None:
         """Store an answer; ``None`` means the registry said the package does not exist."""
+        ...
+
+    def put_many(self, answers: Iterable[Answer]) -> None:
+        """Store several answers at once (on disk: in one transaction)."""
         ...
 
     def clear(self, registry: Registry | None = None) -> int:

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from phantom_guard.cache import Store
 from phantom_guard.errors import NetworkNeeded
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.registry import RegistryClient
 
 

@@ -7,11 +7,10 @@ other shape raises `PayloadError`, which the store treats as a miss.
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
-
-import orjson
 
 from phantom_guard.model import PackageMetadata, Registry
 
@@ -28,6 +27,8 @@ class PayloadError(ValueError):
 
 def encode(metadata: PackageMetadata | None) -> bytes:
     """The payload for one answer; `decode` gives back an equal value."""
+    import orjson  # a write follows a lookup: the HTTP client has loaded it already
+
     if metadata is None:
         return b"null"
     m = metadata
@@ -57,11 +58,25 @@ def encode(metadata: PackageMetadata | None) -> bytes:
 
 
 def decode(data: bytes) -> PackageMetadata | None:
-    """The answer `encode` stored; raises `PayloadError` for anything else."""
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise PayloadError(f"not JSON: {exc}") from None
+    """The answer `encode` stored; raises `PayloadError` for anything else.
+
+    Read with the standard library's parser: a warm run answered from the cache then never
+    imports orjson, whose import costs more than decoding a thousand payloads. Escaped
+    surrogates, the one input the two parsers treat differently, go to orjson, which refuses
+    lone ones as `encode` would have.
+    """
+    if b"\\ud" in data or b"\\uD" in data:
+        import orjson
+
+        try:
+            document = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise PayloadError(f"not JSON: {exc}") from None
+    else:
+        try:
+            document = json.loads(data)
+        except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
+            raise PayloadError(f"not JSON: {exc}") from None
     if document is None:
         return None
     if type(document) is not dict or document.keys() != _FIELDS:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from phantom_guard.cache import CacheEntry, CacheStats
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.cache import Answer, CacheEntry, CacheStats
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 _Key = tuple[Registry, str, NormalizedName]
 
@@ -82,6 +81,11 @@ class MemoryStore:
             self._data.move_to_end(key)
             if len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
+
+    def put_many(self, answers: Iterable[Answer]) -> None:
+        """Store each answer (`put`)."""
+        for registry, name, metadata, origin in answers:
+            self.put(registry, name, metadata, origin)
 
     def clear(self, registry: Registry | None = None) -> int:
         """Forget every answer, or one registry's; returns how many were removed."""

@@ -12,8 +12,7 @@ from __future__ import annotations
 from phantom_guard.cache import FindingsStore
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import WEIGHTS
-from phantom_guard.model import Registry, SignalKind
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, Registry, SignalKind
 
 #: Signals that make a package look trustworthy: only ever computed, never read from a row.
 TRUST_SIGNALS = frozenset(

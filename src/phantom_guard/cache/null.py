@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
-from phantom_guard.cache import CacheEntry, CacheStats
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.cache import Answer, CacheEntry, CacheStats
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 
 class NullStore:
@@ -30,6 +30,9 @@ class NullStore:
         origin: str = "",
     ) -> None:
         """Drop the answer."""
+
+    def put_many(self, answers: Iterable[Answer]) -> None:
+        """Drop the answers."""
 
     def clear(self, registry: Registry | None = None) -> int:
         """Nothing to remove: 0."""

@@ -11,14 +11,13 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 
-from phantom_guard.cache import CacheEntry, CacheStats
+from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.cache.codec import PayloadError, decode, encode
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 _log = logging.getLogger("phantom_guard")
 
@@ -163,6 +162,34 @@ class SqliteStore:
         row = (registry, origin, name, metadata is not None, payload, self._clock())
         with self._lock:
             self._execute("write", _UPSERT, row)
+
+    def put_many(self, answers: Iterable[Answer]) -> None:
+        """Store (or replace) several answers in one transaction; a write that fails is skipped.
+
+        One commit per run instead of one per name: WAL commits are cheap, not free.
+        """
+        now = self._clock()
+        rows = []
+        for registry, name, metadata, origin in answers:
+            try:
+                rows.append((registry, origin, name, metadata is not None, encode(metadata), now))
+            except PayloadError as exc:
+                _log.debug("cache: not storing %s/%s: %s", registry, name, exc)
+        if not rows:
+            return
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._conn.executemany(_UPSERT, rows)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.ProgrammingError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._trouble("write", exc)
 
     def get_findings(
         self, registry: Registry, name: NormalizedName, fingerprint: str

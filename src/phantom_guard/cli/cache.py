@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
-from phantom_guard.cli.scan import _guard, _settings
+from phantom_guard.cli import actions
+from phantom_guard.errors import PhantomGuardError
 from phantom_guard.model import Registry
+from phantom_guard.settings import Settings
 
 
 @click.group()
@@ -16,7 +21,7 @@ def cache() -> None:
 @cache.command("path")
 def cache_path() -> None:
     """Print the cache directory."""
-    click.echo(str(_guard(lambda: _settings({})).resolved_cache_dir))
+    click.echo(str(_cache_dir()))
 
 
 @cache.command("stats")
@@ -25,7 +30,7 @@ def cache_stats(registry: str | None) -> None:
     """Show how many answers are cached."""
     from phantom_guard.cache import open_store
 
-    store = open_store(_guard(lambda: _settings({})).resolved_cache_dir)
+    store = open_store(_cache_dir())
     try:
         stats = store.stats()
     finally:
@@ -46,9 +51,16 @@ def cache_clear(registry: str | None) -> None:
     """Remove cached answers (of one registry with --registry)."""
     from phantom_guard.cache import open_store
 
-    store = open_store(_guard(lambda: _settings({})).resolved_cache_dir)
+    store = open_store(_cache_dir())
     try:
         removed = store.clear(Registry(registry) if registry else None)
     finally:
         store.close()
     click.echo(f"removed {removed} cached entries")
+
+
+def _cache_dir() -> Path:
+    try:
+        return Settings.load().resolved_cache_dir
+    except PhantomGuardError as exc:
+        sys.exit(actions.failed(exc))

@@ -7,13 +7,18 @@ updated, or (status) there is no feed.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
-from phantom_guard.cli.scan import _guard, _settings
+from phantom_guard.cli import actions
+from phantom_guard.errors import PhantomGuardError
 from phantom_guard.model import Registry
+from phantom_guard.settings import Settings
+
+T = TypeVar("T")
 
 
 @click.group()
@@ -41,7 +46,7 @@ def feed_update(source: str | None, ecosystem: str | None) -> None:
     from phantom_guard.feed.update import update
     from phantom_guard.names import parse_registry
 
-    settings = _guard(lambda: _settings({}))
+    settings = _guard(Settings.load)
     registries = _guard(
         lambda: (
             [parse_registry(part) for part in ecosystem.split(",") if part.strip()]
@@ -78,7 +83,7 @@ def feed_status(output: str) -> None:
     """Show the feed's date, age and records per ecosystem (exit 3 without a feed)."""
     from phantom_guard.feed import ECOSYSTEMS, open_feed
 
-    settings = _guard(lambda: _settings({}))
+    settings = _guard(Settings.load)
     store = _guard(lambda: open_feed(settings.resolved_cache_dir))
     now = datetime.now(UTC)
     document: dict[str, Any] = {
@@ -118,3 +123,11 @@ def feed_status(output: str) -> None:
         for name, count in document["ecosystems"].items():
             click.echo(f"  {name}: {count}")
     sys.exit(3 if store is None else 0)
+
+
+def _guard(work: Callable[[], T]) -> T:
+    """Run `work`; an input error exits 2, any other failure 3, as one line on stderr."""
+    try:
+        return work()
+    except PhantomGuardError as exc:
+        sys.exit(actions.failed(exc))

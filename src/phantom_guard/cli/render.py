@@ -49,11 +49,15 @@ class RenderFormat(StrEnum):
 @click.option("-v", "--verbose", is_flag=True, default=False, help="Text only: every signal.")
 def render(report_file: Path, output: str, fail_on: str, verbose: bool) -> None:
     """Write the saved JSON report REPORT.json as SARIF, Markdown or text (no lookup)."""
+    from phantom_guard.cli.actions import failed
     from phantom_guard.cli.process import write_stdout
-    from phantom_guard.cli.scan import _guard
+    from phantom_guard.errors import PhantomGuardError
     from phantom_guard.report.load import load_file
 
-    report = _guard(lambda: load_file(report_file))
+    try:
+        report = load_file(report_file)
+    except PhantomGuardError as exc:
+        sys.exit(failed(exc))
     fmt = RenderFormat(output)
     match fmt:
         case RenderFormat.SARIF:

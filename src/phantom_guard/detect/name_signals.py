@@ -18,8 +18,7 @@ from phantom_guard._version import __version__
 from phantom_guard.detect.patterns import PatternMatch, Vocabulary, match_patterns, vocabulary
 from phantom_guard.detect.popular import popular_list
 from phantom_guard.detect.score import signal
-from phantom_guard.model import EvidenceValue, Registry, Signal, SignalKind
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import EvidenceValue, NormalizedName, Registry, Signal, SignalKind
 
 if TYPE_CHECKING:
     from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch

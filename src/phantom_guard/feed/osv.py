@@ -14,8 +14,8 @@ from typing import Any
 from phantom_guard.errors import InputError
 from phantom_guard.feed import ECOSYSTEMS
 from phantom_guard.feed.match import Listing, Range
-from phantom_guard.model import Registry
-from phantom_guard.names import NormalizedName, normalize
+from phantom_guard.model import NormalizedName, Registry
+from phantom_guard.names import normalize
 
 _BY_ECOSYSTEM = {name: registry for registry, name in ECOSYSTEMS.items()}
 _RANGE_TYPES = frozenset({"SEMVER", "ECOSYSTEM"})  # GIT ranges name commits, not releases

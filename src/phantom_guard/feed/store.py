@@ -15,8 +15,7 @@ from urllib.parse import quote
 
 from phantom_guard.errors import FeedError
 from phantom_guard.feed import ECOSYSTEMS, FeedStatus
-from phantom_guard.model import Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, Registry
 
 if TYPE_CHECKING:
     # Imported where used: the warm path opens the feed for names that are almost never listed.

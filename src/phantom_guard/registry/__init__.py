@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 
 class RegistryClient(Protocol):

@@ -9,8 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from phantom_guard.errors import LookupFailed
-from phantom_guard.model import PackageMetadata, Registry
-from phantom_guard.names import NormalizedName
+from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.registry import _document as doc
 from phantom_guard.registry._http import HttpClient
 

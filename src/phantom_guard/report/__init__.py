@@ -1,4 +1,4 @@
-"""Reports: ``render(report, ...) -> str``, one module per output format.
+"""Reports: `render(report, fmt) -> str`, one module per output format; the progress bar.
 
 Everything shown comes from untrusted places (names in files, registry fields), so text goes
 through `clean` before it reaches a terminal, a SARIF log or a Markdown comment.
@@ -7,6 +7,90 @@ through `clean` before it reaches a terminal, a SARIF log or a Markdown comment.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, assert_never
+
+if TYPE_CHECKING:
+    from phantom_guard.model import FailOn, Report
+
+
+class Format(StrEnum):
+    """The report formats of ``-o``."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
+
+
+def render(
+    report: Report,
+    fmt: Format,
+    *,
+    fail_on: FailOn | None = None,
+    verbose: bool = False,
+    color: bool = False,
+    width: int = 100,
+) -> str:
+    """The report in format `fmt`. `fail_on` sets SARIF levels; `verbose`, `color` and `width`
+    shape the text report (`verbose` also lists skipped entries there).
+    """
+    # Each renderer is imported only when used: a hook printing JSON never loads rich.
+    match fmt:
+        case Format.TEXT:
+            from phantom_guard.report import text
+
+            output = text.render(report, verbose=verbose, color=color, width=width)
+            if verbose:
+                output += "".join(line + "\n" for line in text.render_skipped(report))
+            return output
+        case Format.JSON:
+            from phantom_guard.report import json
+
+            return json.render(report)
+        case Format.SARIF:
+            from phantom_guard.model import FailOn
+            from phantom_guard.report import sarif
+
+            return sarif.render(report, fail_on=fail_on or FailOn.HIGH_RISK)
+        case Format.MARKDOWN:
+            from phantom_guard.report import markdown
+
+            return markdown.render(report)
+        case _:
+            assert_never(fmt)
+
+
+# Above this many results a report is encoded by orjson; below, by the standard library, whose
+# encoder costs nothing to import while orjson's import outweighs a small document's encoding.
+_STDLIB_UP_TO = 64
+
+
+def dumps(document: dict[str, Any], results: int) -> str:
+    """`document` as indented JSON, the same text whichever encoder writes it.
+
+    The two agree byte for byte except on floats written with an exponent or not finite, so a
+    document holding such a float goes to orjson whatever its size.
+    """
+    if results <= _STDLIB_UP_TO and _plain_floats(document):
+        import json
+
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    import orjson
+
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+
+
+def _plain_floats(value: Any) -> bool:
+    """True if every float in `value` prints without an exponent (as 0.35, not 1e-05)."""
+    if isinstance(value, float):
+        return value == 0.0 or 1e-4 <= abs(value) < 1e16
+    if isinstance(value, dict):
+        return all(_plain_floats(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(_plain_floats(item) for item in value)
+    return True
+
 
 # Characters a reader cannot see but a terminal, a browser or a language model acts on: DEL and
 # C1 controls; bidi controls (reorder text); zero-width, joiner and invisible-operator format

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from phantom_guard._version import __version__
 from phantom_guard.model import PackageRisk, Recommendation, Report, Skipped
-from phantom_guard.report import json_safe
+from phantom_guard.names import to_purl
+from phantom_guard.report import dumps, json_safe
 
 SCHEMA_VERSION = 1
 
@@ -32,7 +31,7 @@ def render(report: Report) -> str:
         ],
         "config": list(report.config),
     }
-    return json_safe(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()) + "\n"
+    return json_safe(dumps(document, len(report.results))) + "\n"
 
 
 def result_object(risk: PackageRisk) -> dict[str, Any]:
@@ -41,7 +40,7 @@ def result_object(risk: PackageRisk) -> dict[str, Any]:
         "name": risk.name,
         "normalized_name": risk.normalized_name,
         "registry": risk.registry.value,
-        "purl": risk.purl,
+        "purl": to_purl(risk.registry, risk.normalized_name),
         "recommendation": risk.recommendation.value,
         "risk_score": risk.risk_score,
         "exists": risk.exists,

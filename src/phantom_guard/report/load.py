@@ -145,7 +145,8 @@ class _Reader:
             self.fail(where, f"unknown value {value!r}")
 
     def result(self, where: str, value: Any) -> PackageRisk:
-        from phantom_guard.names import NormalizedName, to_purl
+        from phantom_guard.model import NormalizedName
+        from phantom_guard.names import to_purl
 
         item = self.obj(
             where,

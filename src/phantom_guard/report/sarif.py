@@ -17,11 +17,10 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-import orjson
-
 from phantom_guard._version import __version__
 from phantom_guard.model import FailOn, PackageRisk, Recommendation, Report, SignalKind, Source
-from phantom_guard.report import clean, json_safe
+from phantom_guard.names import to_purl
+from phantom_guard.report import clean, dumps, json_safe
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/phantom-guard/phantom-guard"
@@ -223,7 +222,7 @@ def render(report: Report, *, fail_on: FailOn = FailOn.HIGH_RISK) -> str:
             }
         ],
     }
-    return json_safe(orjson.dumps(log, option=orjson.OPT_INDENT_2).decode()) + "\n"
+    return json_safe(dumps(log, len(results))) + "\n"
 
 
 def rule_for(risk: PackageRisk) -> Rule:
@@ -309,7 +308,7 @@ def _results(risk: PackageRisk, fail_on: FailOn) -> list[dict[str, Any]]:
         "level": _level(risk, fail_on),
         "message": {"text": text},
         "properties": {
-            "purl": risk.purl,
+            "purl": to_purl(risk.registry, risk.normalized_name),
             "riskScore": risk.risk_score,
             "recommendation": risk.recommendation.value,
             "signals": [s.kind.value for s in risk.signals],
@@ -362,7 +361,7 @@ def _unverified(report: Report) -> list[dict[str, Any]]:
                 "text": f"could not verify {risk.registry.value} package '{clean(risk.name)}': "
                 f"{clean(risk.error or 'unknown error')}"
             },
-            "properties": {"purl": risk.purl},
+            "properties": {"purl": to_purl(risk.registry, risk.normalized_name)},
         }
         if risk.sources:
             note["locations"] = [_location(source) for source in risk.sources]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
+from functools import cached_property
 from typing import Any
 
 from phantom_guard.errors import SourceError
@@ -51,8 +52,15 @@ class TomlDocument:
 
     def __init__(self, file: str, text: str) -> None:
         self.file = file
+        self.text = text
         self.data = load_toml(file, text)
-        self.lines = value_lines(text)
+
+    @cached_property
+    def lines(self) -> dict[KeyPath, int]:
+        """The line of every key path: a per-key scan of the whole document, made only when a
+        line is asked for that the quick pass of `packages` did not find.
+        """
+        return value_lines(self.text)
 
     def line(self, path: KeyPath) -> int | None:
         """The line where `path` is declared (None if it cannot be told)."""
@@ -88,14 +96,50 @@ class TomlDocument:
 
     def packages(self) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
         """Each ``[[package]]`` of a lock file: its name, the line of ``name =``, its source."""
-        for index, package in enumerate(self.array(self.data, ("package",))):
+        packages = self.array(self.data, ("package",))
+        quick = _package_name_lines(self.text)
+        for index, package in enumerate(packages):
             package_path = ("package", index)
             if not isinstance(package, dict):
                 raise self.fail(package_path, "expected a table")
             name_path = (*package_path, "name")
             name = self.string(package.get("name"), name_path)
             source = self.table(package, (*package_path, "source"))
-            yield name, self.line(name_path), source
+            # The quick pass is trusted only where it agrees with the decoder: same count of
+            # packages, same name; anything else is answered by the full scan.
+            hint = quick[index] if len(quick) == len(packages) else None
+            line = hint[1] if hint is not None and hint[0] == name else self.line(name_path)
+            yield name, line, source
+
+
+# One pass over a lock file's lines: a ``[[package]]`` header, a plain ``name = "..."`` line,
+# or any other table header (which ends the search for the current package's name).
+_PACKAGE_LINES = re.compile(
+    r'^[ \t]*(?:(\[\[[ \t]*package[ \t]*\]\])|name[ \t]*=[ \t]*"([^"\\\n]*)"|(\[))',
+    re.MULTILINE,
+)
+
+
+def _package_name_lines(text: str) -> list[tuple[str, int] | None]:
+    """Per ``[[package]]`` header in order, the name and line of its ``name = "..."``, or None
+    where that is not written plainly before the next header (the full scan then answers).
+    """
+    found: list[tuple[str, int] | None] = []
+    expecting = False
+    line, pos = 1, 0
+    for match in _PACKAGE_LINES.finditer(text):
+        header, name, other = match.groups()
+        if header is not None:
+            found.append(None)
+            expecting = True
+        elif other is not None:
+            expecting = False
+        elif expecting:
+            line += text.count("\n", pos, match.start())
+            pos = match.start()
+            found[-1] = (name, line)
+            expecting = False
+    return found
 
 
 def describe(path: KeyPath) -> str:

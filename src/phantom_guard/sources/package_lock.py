@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,8 @@ from phantom_guard.sources._keypath import KeyPath, line_of
 from phantom_guard.sources.package_json import spec_target
 
 _MODULES = "node_modules/"
+# An install-path key without escapes; the literal start lets the regex engine skip ahead.
+_INSTALL_PATH_KEY = re.compile(r'"(node_modules/[^"\\\n]*)"[ \t]*:')
 _GIT_STARTS = ("git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
 
 
@@ -25,7 +29,7 @@ def parse(path: Path, text: str) -> ParseResult:
     data = load_json(file, text)
     if not isinstance(data, dict):
         raise SourceError(file, "a package-lock file must hold a JSON object", 1)
-    lock = _Lock(file, json_key_lines(text, _keep))
+    lock = _Lock(file, text)
     if "packages" in data:
         lock.packages(data["packages"])
     else:
@@ -34,10 +38,38 @@ def parse(path: Path, text: str) -> ParseResult:
 
 
 class _Lock:
-    def __init__(self, file: str, lines: dict[KeyPath, int]) -> None:
+    def __init__(self, file: str, text: str) -> None:
         self.file = file
-        self.lines = lines
+        self.text = text
         self.found = Collector(file, Registry.NPM, dedupe=True)
+
+    @cached_property
+    def lines(self) -> dict[KeyPath, int]:
+        """The line of every key path that matters: a per-key scan of the whole document, so
+        only for the v1 tree and for error messages.
+        """
+        return json_key_lines(self.text, _keep)
+
+    @cached_property
+    def _install_path_lines(self) -> dict[str, int]:
+        """``node_modules/...`` key -> the line it starts, in one regex pass: the line of each
+        ``packages`` entry without scanning every key of the document (npm writes one per line).
+        """
+        text = self.text
+        found: dict[str, int] = {}
+        line, pos = 1, 0
+        for match in _INSTALL_PATH_KEY.finditer(text):
+            start = match.start()
+            if text[text.rfind("\n", 0, start) + 1 : start].strip():
+                continue  # not first on its line: leave it to the full scan
+            line += text.count("\n", pos, start)
+            pos = start
+            found.setdefault(match.group(1), line)
+        return found
+
+    def _entry_line(self, key: str, path: KeyPath) -> int | None:
+        line = self._install_path_lines.get(key)
+        return line if line is not None else line_of(self.lines, path)
 
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
@@ -49,7 +81,7 @@ class _Lock:
                 continue  # "" is the project itself, other keys are its workspace folders
             name = self._text(entry, "name", path) or key[cut + len(_MODULES) :]
             resolved = self._text(entry, "resolved", path) or ""
-            line = line_of(self.lines, path)
+            line = self._entry_line(key, path)
             if entry.get("link") is True:
                 self.found.skip(name, line, f"workspace link: {name} -> {resolved or key}")
             elif resolved.startswith("file:"):

@@ -1,0 +1,175 @@
+"""Input planning: refs -> the distinct names to check, each ref normalized exactly once.
+
+A ref's name is validated and normalized here; what follows (the local answers, the network
+pipeline, the report) works on `Target`s and never normalizes again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from phantom_guard.detect.score import risk_score, signal
+from phantom_guard.errors import InputError
+from phantom_guard.model import (
+    NormalizedName,
+    PackageRef,
+    PackageRisk,
+    Recommendation,
+    Registry,
+    Signal,
+    SignalKind,
+    Source,
+)
+from phantom_guard.names import normalize, parse_purl, parse_registry, purl_version
+
+
+@dataclass(slots=True)
+class Target:
+    """One distinct (registry, normalized name) and every place it was declared."""
+
+    registry: Registry
+    name: str
+    normalized: NormalizedName
+    sources: list[Source] = field(default_factory=list)
+    # Beside the list so a name declared on 80,000 lines costs linear time, not quadratic.
+    seen: set[Source] = field(default_factory=set)
+    #: The declarations with their versions, for the feed (a command-line pin has no file).
+    uses: dict[Source, None] = field(default_factory=dict)
+
+    def risk(
+        self,
+        recommendation: Recommendation,
+        score: float,
+        *,
+        exists: bool | None,
+        signals: tuple[Signal, ...],
+        suggestion: str | None = None,
+        cached: bool = False,
+        error: str | None = None,
+    ) -> PackageRisk:
+        """The `PackageRisk` of this target with the given verdict."""
+        return PackageRisk(
+            name=self.name,
+            normalized_name=self.normalized,
+            registry=self.registry,
+            recommendation=recommendation,
+            risk_score=score,
+            exists=exists,
+            signals=signals,
+            suggestion=suggestion,
+            sources=tuple(self.sources),
+            cached=cached,
+            error=error,
+        )
+
+    def unverified(self, reason: str, name_signals: tuple[Signal, ...] = ()) -> PackageRisk:
+        """An ERROR result: the reason, and whatever the name alone says."""
+        failed = signal(SignalKind.LOOKUP_FAILED, f"could not verify: {reason}")
+        return self.risk(
+            Recommendation.ERROR,
+            risk_score(name_signals),
+            exists=None,
+            signals=(failed, *name_signals),
+            error=reason,
+        )
+
+    def not_checked(self) -> PackageRisk:
+        """The ERROR result of a name --fail-fast left unchecked: never a silent pass."""
+        return self.unverified("not checked: --fail-fast stopped the run at an earlier finding")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The distinct names to check, in input order, and one message per invalid name."""
+
+    targets: list[Target]
+    errors: list[str]
+
+
+class NameSet:
+    """Allow/ignore entries: bare names match on every registry, Package URLs on theirs."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self._raw = tuple(entries)
+        self._cache: dict[Registry, frozenset[NormalizedName]] = {}
+
+    def contains(self, registry: Registry, name: NormalizedName) -> bool:
+        """Whether an entry names this (registry, normalized name)."""
+        if not self._raw:
+            return False
+        names = self._cache.get(registry)
+        if names is None:
+            names = self._cache[registry] = frozenset(self._normalized(registry))
+        return name in names
+
+    def _normalized(self, registry: Registry) -> Iterable[NormalizedName]:
+        for entry in self._raw:
+            try:
+                if entry.startswith("pkg:"):
+                    entry_registry, entry_name = parse_purl(entry)
+                    if entry_registry is registry:
+                        yield normalize(entry_name, registry)
+                else:
+                    yield normalize(entry, registry)
+            except InputError:
+                continue  # a bare name another registry's rules forbid
+
+
+def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
+    """Group `refs` by (registry, normalized name) in first-seen order, dropping ignored names;
+    a name its registry forbids becomes an error message naming where it was declared.
+    """
+    targets: dict[tuple[Registry, NormalizedName], Target] = {}
+    errors: list[str] = []
+    known: dict[tuple[Registry, str], NormalizedName] = {}  # a name repeated is normalized once
+    for ref in refs:
+        try:
+            normalized = known.get((ref.registry, ref.name)) or normalize(ref.name, ref.registry)
+            known[ref.registry, ref.name] = normalized
+        except InputError as exc:
+            errors.append(f"{where(ref.source)}{exc}")
+            continue
+        if ignore is not None and ignore.contains(ref.registry, normalized):
+            continue
+        key = (ref.registry, normalized)
+        target = targets.get(key)
+        if target is None:
+            target = targets[key] = Target(ref.registry, ref.name, normalized)
+        if ref.source is not None and ref.source not in target.seen:
+            target.seen.add(ref.source)
+            target.sources.append(ref.source)
+        use = _use(ref)
+        if use is not None:
+            target.uses[use] = None
+    return Plan(list(targets.values()), errors)
+
+
+def _use(ref: PackageRef) -> Source | None:
+    """The declaration of `ref` with its version, when one is known (for the feed)."""
+    source = ref.source
+    if ref.version is None or (source is not None and source.version is not None):
+        return source
+    if source is None:
+        return Source("command line", version=ref.version)
+    return Source(source.file, source.line, ref.version, source.constraint)
+
+
+def make_ref(name: str, registry: Registry | str = Registry.PYPI) -> PackageRef:
+    """A `PackageRef` from a command-line style name: a bare name of `registry`, or a purl.
+
+    Raises `InvalidPackageName` or `UnknownRegistry` for what no registry would accept.
+    """
+    if name.startswith("pkg:"):
+        purl_registry, purl_name = parse_purl(name)
+        return PackageRef(purl_name, purl_registry, version=purl_version(name))
+    chosen = registry if isinstance(registry, Registry) else parse_registry(registry)
+    normalize(name, chosen)
+    return PackageRef(name, chosen)
+
+
+def where(source: Source | None) -> str:
+    """``file:line: `` (or ``file: ``) to prefix a message about a declaration."""
+    if source is None:
+        return ""
+    return f"{source.file}:{source.line}: " if source.line else f"{source.file}: "

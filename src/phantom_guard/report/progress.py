@@ -1,0 +1,38 @@
+"""The progress bar of a long run: on stderr, only when stderr is a terminal (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Names; fewer finish before a bar would be worth drawing.
+SHOW_AFTER = 5
+
+
+class ProgressBar:
+    """Call `update(done, total)` as names finish and `close()` at the end; rich is imported
+    only when a bar is actually drawn.
+    """
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._enabled = enabled
+        self._bar: Any = None
+        self._task: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        """Show `done` of `total` (a `ProgressCallback`)."""
+        if not self._enabled or total <= SHOW_AFTER:
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("checking", total=total)
+            self._bar.start()
+        self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        """Remove the bar from the terminal (it is transient)."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
