@@ -1,7 +1,7 @@
 """Build ``detect/data/conventions.json``: each registry's established naming conventions.
 
-A convention is a first word (``eslint`` in ``eslint-config-x``, ``odoo14`` in
-``odoo14-addon-x``, ``django`` in ``django-x``) or an npm scope (``@types``) that at least
+A convention is a first word or two (``eslint-config`` in ``eslint-config-x``, ``odoo14-addon``
+in ``odoo14-addon-x``, ``django`` in ``django-x``) or an npm scope (``@types``) that at least
 ``--min-pypi`` / ``--min-npm`` published names share in the package snapshots: a family that
 big is how people name things, so a compound in it is not by itself a hallucination shape.
 Counted over every name in the snapshots (not only the popular ones). Standard library only.
@@ -32,7 +32,7 @@ def names(path: Path) -> list[str]:
 
 
 def prefixes(found: list[str], minimum: int) -> list[str]:
-    """First words (and npm scopes) shared by at least `minimum` names, most shared first."""
+    """First words, word pairs and npm scopes shared by at least `minimum` names."""
     counts: Counter[str] = Counter()
     for name in found:
         if name.startswith("@") and "/" in name:
@@ -41,6 +41,8 @@ def prefixes(found: list[str], minimum: int) -> list[str]:
         words = [w for w in _SEPARATORS.split(name) if w]
         if len(words) >= 2:
             counts[words[0]] += 1
+        if len(words) >= 3:
+            counts["-".join(words[:2])] += 1
     return [p for p, n in sorted(counts.items(), key=lambda i: (-i[1], i[0])) if n >= minimum]
 
 

@@ -206,7 +206,7 @@ def _typosquat_signal(squat: TyposquatMatch, name: str, registry: Registry) -> S
         where = "a popular"
     if len(name) <= _SHORT_NAME and squat.distance > 0:
         strength *= 0.8  # short names collide with popular ones by chance more often
-    if squat.technique == "added digit":
+    if squat.technique in ("added digit", "dropped digit"):
         strength *= 0.6  # "mime2", "uuid4": a version in the name is a common honest choice
     if squat.distance == 2:
         strength *= 0.8  # two edits: likelier a different name than one edit is

@@ -108,7 +108,7 @@ def match_patterns(
     tokens = [t for t in _WORDS.split(name) if t]
     if len(tokens) < 2:
         return []
-    in_convention = (scope[:-1] if scope else tokens[0]) in convention
+    in_convention = bool(_family_words(tokens, scope, convention))
     prone = [t for t in tokens if t in words.prone]
     found: list[PatternMatch] = []
     if tokens[0] in words.brands:
@@ -123,11 +123,17 @@ def match_patterns(
     if base is not None:
         base_name, used = base
         generic = [t for t in tokens[used:] if t in words.generic_words]
+        # A family ("flask-*", "eslint-config-*", "@sentry/*") is extended by honest packages
+        # all the time: there, what follows the family's own words must be a stack of words.
+        family = _family_words(tokens, scope, convention)
+        if base_name in convention:
+            family = max(family, used)
+        rest = len(tokens) - max(used, family)
         # Mostly generic: LLMs pad a real name with stock words and the odd invented one.
         if (
             generic
             and 2 * len(generic) >= len(tokens) - used
-            and (prone or len(tokens) - used >= _STACK or not in_convention)
+            and (prone or not family or rest >= _STACK)
         ):
             found.append(
                 PatternMatch(
@@ -137,6 +143,8 @@ def match_patterns(
                 )
             )
     glued = [t for t in dict.fromkeys(tokens) if _glue_candidate(t, popular)]
+    if len(glued) < 2 and not scope:
+        glued = _glued_pair(tokens, popular) or glued
     if len(glued) >= 2:
         found.append(
             PatternMatch(
@@ -159,6 +167,25 @@ def match_patterns(
                 )
             )
     return found
+
+
+def _family_words(tokens: list[str], scope: str, convention: frozenset[str]) -> int:
+    """How many leading words name a naming convention (a convention scope counts as one)."""
+    if scope and scope[:-1] in convention:
+        return 1
+    for size in (2, 1):
+        if len(tokens) > size and "-".join(tokens[:size]) in convention:
+            return size
+    return 0
+
+
+def _glued_pair(tokens: list[str], popular: PopularList) -> list[str]:
+    """Two popular names of several words end to end ("slice-ansi" + "axios")."""
+    for cut in range(1, len(tokens)):
+        left, right = "-".join(tokens[:cut]), "-".join(tokens[cut:])
+        if _glue_candidate(left, popular) and _glue_candidate(right, popular):
+            return [left, right]
+    return []
 
 
 def _coined(token: str) -> bool:

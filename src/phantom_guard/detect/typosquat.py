@@ -17,6 +17,7 @@ through canonical keys.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -86,6 +87,25 @@ _MIN_LENGTH = 4
 TWO_EDIT_LENGTH = 8
 # The first word of a compound is compared when it is at least this long.
 _FIRST_WORD_LENGTH = 5
+# One-edit kinds that are typing slips; an arbitrary other letter only in long words.
+TYPING_EDITS = frozenset(
+    {
+        "swapped letters",
+        "keyboard neighbour",
+        "confusable character",
+        "doubled letter",
+        "dropped double letter",
+        "added letter",
+        "dropped letter",
+        "added digit",
+        "dropped digit",
+    }
+)
+_DIGIT_EDITS = frozenset({"added digit", "dropped digit"})
+_ANY_LETTER_LENGTH = 7
+# A word this short is one edit from many names: only a top target makes a typo likely.
+_SHORT_WORD = 5
+_SHORT_TARGET_RANK = 1000
 _QWERTY_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
@@ -174,6 +194,8 @@ class TyposquatIndex:
             ("k", _skeleton(name), "confusable characters"),
         ):
             target = self._keyed(kind, key)
+            if target is None and kind == "k":
+                target = self._keyed("s", key)  # "syrnbols": the target has no confusables
             if target is not None and target != name:
                 return self._hit(target, technique, 0)
         return None
@@ -201,29 +223,48 @@ class TyposquatIndex:
         ):
             if target == name:
                 continue
-            if distance == 2 and (
-                len(target) < TWO_EDIT_LENGTH or not _two_edit_kind(name, target)
-            ):
-                continue
-            technique = describe_edit(name, target) if distance == 1 else "two edits"
-            if technique == "separator":  # same words, other separator: _variant's job
-                continue
-            hit = self._hit(target, technique, int(distance))
+            hit = self._edit_hit(name, target, int(distance))
             if hit is not None and (
                 best is None or (hit.distance, hit.target_rank) < (best.distance, best.target_rank)
             ):
                 best = hit
-        if best is not None and best.distance == 1 and _squash(name) in english_words():
-            return TyposquatMatch(
-                best.target,
-                best.target_rank,
-                best.technique,
-                best.distance,
-                best.target_score,
-                best.tier,
-                english_word=True,
-            )
         return best
+
+    def _edit_hit(self, name: str, target: str, distance: int) -> TyposquatMatch | None:
+        """A near miss that looks like typing: the shorter the edited word and the less
+        popular the target, the likelier a different name is a coincidence."""
+        record = self.target(target)
+        if record is None:
+            return None
+        word, aimed = _edited_words(name, target)
+        # Only a one-word name is explained by being a word: in "react-doom" the other word
+        # makes the typo likelier, not less.
+        english = not _SEPARATORS.search(name) and name in english_words()
+        if distance == 2:
+            # "Two edits" only for long words, typing-like (few letters change), top tier.
+            if (
+                min(len(word), len(aimed)) < TWO_EDIT_LENGTH
+                or not _few_letters_changed(word, aimed)
+                or english
+                or record.tier != 1
+            ):
+                return None
+            technique = "two edits"
+        else:
+            technique = describe_edit(name, target)
+            if technique == "separator":  # same words, other separator: _variant's job
+                return None
+            typing = technique in TYPING_EDITS or (
+                technique == "substituted letter" and len(aimed) >= _ANY_LETTER_LENGTH
+            )
+            short = len(word) <= _SHORT_WORD
+            if not typing or (short and record.rank > _SHORT_TARGET_RANK):
+                return None
+            if record.tier != 1 and (short or technique in _DIGIT_EDITS):
+                return None
+        return TyposquatMatch(
+            target, record.rank, technique, distance, record.score, record.tier, english
+        )
 
     def _affix(self, name: str) -> TyposquatMatch | None:
         squashed = _squash(name)
@@ -261,7 +302,7 @@ class TyposquatIndex:
         for target, _, _ in process.extract(
             first, self._candidates(first, 1), scorer=OSA.distance, score_cutoff=1, limit=None
         ):
-            if target == first:
+            if target == first or describe_edit(first, target) not in TYPING_EDITS:
                 continue
             hit = self._hit(target, f"mistyped first word '{first}'", 1)
             if hit is not None and hit.tier == 1 and _TOKENS.fullmatch(target):
@@ -326,9 +367,21 @@ def _bucket_key(length: int, name: str, *, first: bool) -> str:
     return f"{length:03d}{ends}"
 
 
-def _two_edit_kind(name: str, target: str) -> bool:
-    """Two edits that look like typing, not a different word: no digits changed."""
-    return sum(c.isdigit() for c in name) == sum(c.isdigit() for c in target)
+def _edited_words(name: str, target: str) -> tuple[str, str]:
+    """The one word that differs ("learm", "learn"), or both names squashed."""
+    words, aimed = _TOKENS.findall(name), _TOKENS.findall(target)
+    if len(words) == len(aimed) > 1:
+        differ = [(w, a) for w, a in zip(words, aimed, strict=True) if w != a]
+        if len(differ) == 1:
+            return differ[0]
+    return _squash(name), _squash(target)
+
+
+def _few_letters_changed(word: str, aimed: str) -> bool:
+    """Two edits that move, double or add letters (few letters differ), not a new syllable."""
+    letters = Counter(word)
+    letters.subtract(aimed)
+    return sum(abs(n) for n in letters.values()) <= 2
 
 
 def _split_attack_word(name: str) -> Iterator[tuple[str, str]]:
@@ -374,6 +427,8 @@ def describe_edit(name: str, target: str) -> str:
                 if extra.isdigit() and i == len(longer) - 1:
                     return "added digit"
                 return "doubled letter" if doubled else "added letter"
+            if extra.isdigit():
+                return "dropped digit"
             return "dropped double letter" if doubled else "dropped letter"
     return "one edit"
 
