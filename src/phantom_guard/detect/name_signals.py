@@ -38,6 +38,10 @@ _TIER2_STRENGTH = 0.5
 # Brings a one-edit match of an English word below what a fresh package's metadata needs to
 # become HIGH_RISK: the word explains the name at least as well as a typo does.
 _ENGLISH_WORD_STRENGTH = 0.1
+# A top package of the other registry; only long, unambiguous names, only the top of its list.
+_OTHER_ECOSYSTEM = {Registry.PYPI: Registry.NPM, Registry.NPM: Registry.PYPI}
+_OTHER_MIN_LENGTH = 5
+_OTHER_TOP_RANK = 5000
 # Bump when NameFindings' stored form changes.
 _FINDINGS_FORMAT = 1
 
@@ -127,7 +131,10 @@ class NameAnalyzer:
             signals.append(_typosquat_signal(squat, comparable, registry))
             suggestion = squat.target
         convention = conventions(registry.value)
-        for pattern in match_patterns(comparable, popular, self._words(), convention):
+        found = match_patterns(comparable, popular, self._words(), convention)
+        if not signals and not found and (other := self._other_ecosystem(comparable, registry)):
+            found.append(other)
+        for pattern in found:
             if squat is not None and pattern.base == squat.target:
                 continue  # "gulp-concat-js" is one finding about gulp-concat, not two
             # Further shapes of the same name add evidence, not independent risk.
@@ -135,6 +142,29 @@ class NameAnalyzer:
             signals.append(_pattern_signal(pattern, strength))
             suggestion = suggestion or pattern.base
         return NameFindings(popular=False, signals=tuple(signals), suggestion=suggestion)
+
+    def _other_ecosystem(self, comparable: str, registry: Registry) -> PatternMatch | None:
+        """A top package of the other registry asked for here (``pygsheets`` on npm,
+        ``boxen`` on PyPI): LLMs mix up ecosystems; the name is free for a squatter here."""
+        other = _OTHER_ECOSYSTEM.get(registry)
+        if other is None or len(comparable) < _OTHER_MIN_LENGTH:
+            return None
+        index = self._index(registry)
+        if index.target(comparable) is not None:
+            return None  # well known here too
+        from phantom_guard.detect.words import english_words
+
+        if comparable in english_words():
+            return None  # "commander", "chalk": words, published in both
+        theirs = self._index(other).exact_or_squashed(comparable)
+        if theirs is None or theirs.rank > _OTHER_TOP_RANK:
+            return None
+        return PatternMatch(
+            "name from another ecosystem",
+            None,
+            f"the name of the {other.value} package '{theirs.name}' (rank {theirs.rank:,} "
+            f"there), asked for on {registry.value}",
+        )
 
     def _index(self, registry: Registry) -> TyposquatIndex:
         # Imported here: a run whose names are all popular never needs rapidfuzz.

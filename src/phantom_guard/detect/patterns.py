@@ -32,6 +32,8 @@ _COMPOUND_KNOWN = 2
 # naming convention ("flask-settings") mostly add one.
 _STACK = 2
 _COINED_LENGTH = 5
+# LLMs pad the packages they know best; extensions of lesser ones are mostly honest.
+_BASE_RANK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +132,11 @@ def match_patterns(
             family = max(family, used)
         rest = len(tokens) - max(used, family)
         # Mostly generic: LLMs pad a real name with stock words and the odd invented one.
+        famous = (popular.rank(base_name) or _BASE_RANK + 1) <= _BASE_RANK
         if (
             generic
             and 2 * len(generic) >= len(tokens) - used
-            and (prone or not family or rest >= _STACK)
+            and (prone or (famous and (not family or rest >= _STACK)))
         ):
             found.append(
                 PatternMatch(

@@ -151,6 +151,13 @@ class TyposquatIndex:
         rank, score = value.split("\t")
         return Target(name, int(rank), int(score), 1 if int(rank) <= self.tier1 else 2)
 
+    def exact_or_squashed(self, name: str) -> Target | None:
+        """The target spelled `name` up to separators (another registry's spelling)."""
+        found = self.target(name)
+        if found is None and (same := self._keyed("s", _squash(name))) is not None:
+            found = self.target(same)
+        return found
+
     def match(self, name: str) -> TyposquatMatch | None:
         """The best-ranked target `name` imitates, or None. `name` is in comparable form."""
         if len(_squash(name)) < _MIN_LENGTH:
@@ -196,8 +203,11 @@ class TyposquatIndex:
             target = self._keyed(kind, key)
             if target is None and kind == "k":
                 target = self._keyed("s", key)  # "syrnbols": the target has no confusables
-            if target is not None and target != name:
-                return self._hit(target, technique, 0)
+            hit = self._hit(target, technique, 0) if target and target != name else None
+            # Second-tier names moved in or out of a scope are mostly the project's own
+            # older name ("truffle-debug-utils"); only typing slips count against that tier.
+            if hit is not None and hit.tier == 1:
+                return hit
         return None
 
     def _candidates(self, name: str, spread: int) -> list[str]:
@@ -302,7 +312,8 @@ class TyposquatIndex:
         for target, _, _ in process.extract(
             first, self._candidates(first, 1), scorer=OSA.distance, score_cutoff=1, limit=None
         ):
-            if target == first or describe_edit(first, target) not in TYPING_EDITS:
+            edit = describe_edit(first, target)
+            if target == first or edit not in TYPING_EDITS or edit in _DIGIT_EDITS:
                 continue
             hit = self._hit(target, f"mistyped first word '{first}'", 1)
             if hit is not None and hit.tier == 1 and _TOKENS.fullmatch(target):
