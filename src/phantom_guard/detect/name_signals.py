@@ -149,16 +149,15 @@ class NameAnalyzer:
         other = _OTHER_ECOSYSTEM.get(registry)
         if other is None or len(comparable) < _OTHER_MIN_LENGTH:
             return None
-        index = self._index(registry)
-        if index.target(comparable) is not None:
+        theirs = self._index(other).exact_or_squashed(comparable)
+        if theirs is None or theirs.rank > _OTHER_TOP_RANK:
+            return None
+        if self._index(registry).target(comparable) is not None:
             return None  # well known here too
         from phantom_guard.detect.words import english_words
 
         if comparable in english_words():
             return None  # "commander", "chalk": words, published in both
-        theirs = self._index(other).exact_or_squashed(comparable)
-        if theirs is None or theirs.rank > _OTHER_TOP_RANK:
-            return None
         return PatternMatch(
             "name from another ecosystem",
             None,

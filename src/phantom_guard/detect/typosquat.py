@@ -80,6 +80,9 @@ ATTACK_WORDS = frozenset(
         "release",
     }
 )
+_GLUED_ATTACK_WORD = re.compile(
+    "(?<=[a-z0-9])(?:" + "|".join(sorted(ATTACK_WORDS, key=len, reverse=True)) + r")\Z"
+)
 _VERSION_SUFFIX = re.compile(r"[-_]v?\d+(?:\.\d+)*\Z")
 # Below this many letters almost every name is one edit from some popular name.
 _MIN_LENGTH = 4
@@ -106,6 +109,8 @@ _ANY_LETTER_LENGTH = 7
 # A word this short is one edit from many names: only a top target makes a typo likely.
 _SHORT_WORD = 5
 _SHORT_TARGET_RANK = 1000
+_LONG_TARGET = 7
+_LONG_ENDS = 3
 _QWERTY_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
@@ -139,7 +144,7 @@ class TyposquatIndex:
         self._table = table
         self.tier1 = int(table.headers.get("tier 1", "0"))
         self.score_meaning = table.headers.get("score", "")
-        self._buckets: dict[str, tuple[str, ...]] = {}
+        self._buckets: dict[tuple[int, str, str], tuple[str, ...]] = {}
 
     def target(self, name: str) -> Target | None:
         """The target record of `name` (comparable form), if it is one."""
@@ -153,10 +158,8 @@ class TyposquatIndex:
 
     def exact_or_squashed(self, name: str) -> Target | None:
         """The target spelled `name` up to separators (another registry's spelling)."""
-        found = self.target(name)
-        if found is None and (same := self._keyed("s", _squash(name))) is not None:
-            found = self.target(same)
-        return found
+        same = self._keyed("s", _squash(name))
+        return self.target(same) if same is not None else None
 
     def match(self, name: str) -> TyposquatMatch | None:
         """The best-ranked target `name` imitates, or None. `name` is in comparable form."""
@@ -188,18 +191,16 @@ class TyposquatIndex:
         return TyposquatMatch(target, record.rank, technique, distance, record.score, record.tier)
 
     def _keyed(self, kind: str, key: str) -> str | None:
-        target = self._table.get(kind + key)
-        if target is None and kind == "s" and self.target(key) is not None:
-            return key  # a target without separators has no "s" line of its own
-        return target
+        return self._table.get(kind + key)
 
     def _variant(self, name: str) -> TyposquatMatch | None:
         squashed = _squash(name)
-        for kind, key, technique in (
-            ("s", squashed, "separator"),
-            ("w", _sorted_words(name), "word order"),
-            ("k", _skeleton(name), "confusable characters"),
-        ):
+        keys = [("s", squashed, "separator")]
+        if squashed != name:  # one word has no other order
+            keys.append(("w", _sorted_words(name), "word order"))
+        if (skeleton := _skeleton(name)) != squashed:
+            keys.append(("k", skeleton, "confusable characters"))
+        for kind, key, technique in keys:
             target = self._keyed(kind, key)
             if target is None and kind == "k":
                 target = self._keyed("s", key)  # "syrnbols": the target has no confusables
@@ -211,18 +212,22 @@ class TyposquatIndex:
         return None
 
     def _candidates(self, name: str, spread: int) -> list[str]:
-        found: dict[str, None] = {}
+        """Targets of a neighbouring length sharing the first or last characters (a target may
+        appear twice; the caller keeps the best hit)."""
+        found: list[str] = []
         size = len(name)
+        buckets = self._buckets
+        bare = name.rpartition("/")[2] or name
         for length in range(max(1, size - spread), size + spread + 1):
-            for first in (True, False):
-                key = ("<" if first else ">") + _bucket_key(length, name, first=first)
-                bucket = self._buckets.get(key)
+            ends = _LONG_ENDS if length >= _LONG_TARGET else 2
+            for key in ((length, "<", bare[:ends]), (length, ">", name[-ends:])):
+                bucket = buckets.get(key)
                 if bucket is None:
-                    values = self._table.values(key)
+                    values = self._table.values(f"{key[1]}{length:03d}{key[2]}")
                     bucket = tuple(v.partition("\t")[0] for v in values)
-                    self._buckets[key] = bucket
-                found.update(dict.fromkeys(bucket))
-        return list(found)
+                    buckets[key] = bucket
+                found += bucket
+        return found
 
     def _near_miss(self, name: str) -> TyposquatMatch | None:
         spread = 2 if len(name) >= TWO_EDIT_LENGTH else 1
@@ -305,15 +310,16 @@ class TyposquatIndex:
             return None
         words = _TOKENS.findall(name)
         first = words[0] if len(words) >= 2 else ""
-        if len(first) < _FIRST_WORD_LENGTH or self.target(first) is not None:
+        if len(first) < _FIRST_WORD_LENGTH:
             return None
-        if first in english_words():
-            return None
-        for target, _, _ in process.extract(
+        near = process.extract(
             first, self._candidates(first, 1), scorer=OSA.distance, score_cutoff=1, limit=None
-        ):
+        )
+        if not near or any(d == 0 for _, d, _ in near) or first in english_words():
+            return None  # the first word is a target itself, or an ordinary word
+        for target, _, _ in near:
             edit = describe_edit(first, target)
-            if target == first or edit not in TYPING_EDITS or edit in _DIGIT_EDITS:
+            if edit not in TYPING_EDITS or edit in _DIGIT_EDITS:
                 continue
             hit = self._hit(target, f"mistyped first word '{first}'", 1)
             if hit is not None and hit.tier == 1 and _TOKENS.fullmatch(target):
@@ -357,8 +363,7 @@ def index_lines(targets: Iterable[tuple[str, int]]) -> list[str]:
 
 def _keys(name: str) -> Iterator[tuple[str, str]]:
     squashed = _squash(name)
-    if squashed != name:  # a name without separators is found by its own record
-        yield "s", squashed
+    yield "s", squashed
     words = _sorted_words(name)
     if not words.startswith("\0"):
         yield "w", words
@@ -372,10 +377,12 @@ def _bucket(name: str, *, first: bool) -> str:
 
 
 def _bucket_key(length: int, name: str, *, first: bool) -> str:
-    # The bare name's first two characters: "@types/..." would otherwise share one bucket.
+    # Targets of 7+ characters are bucketed by three end characters (an edit near one end
+    # keeps the other three), shorter ones by two. The bare name's start: "@types/..." would
+    # otherwise share one bucket.
+    ends = _LONG_ENDS if length >= _LONG_TARGET else 2
     bare = name.rpartition("/")[2] or name
-    ends = bare[:2] if first else name[-2:]
-    return f"{length:03d}{ends}"
+    return f"{length:03d}{bare[:ends] if first else name[-ends:]}"
 
 
 def _edited_words(name: str, target: str) -> tuple[str, str]:
@@ -405,9 +412,8 @@ def _split_attack_word(name: str) -> Iterator[tuple[str, str]]:
             yield name[: name.rindex(last)].rstrip("-_.@/"), last
         if first in ATTACK_WORDS and not name.startswith("@"):
             yield name[len(first) :].lstrip("-_."), first
-    for word in ATTACK_WORDS:
-        if name.endswith(word) and len(name) > len(word) and name[-len(word) - 1].isalnum():
-            yield name[: -len(word)], word
+    if (glued := _GLUED_ATTACK_WORD.search(name)) and glued.start() > 0:
+        yield name[: glued.start()], glued.group()
 
 
 def describe_edit(name: str, target: str) -> str:
