@@ -317,14 +317,17 @@ class TyposquatIndex:
         )
         if not near or any(d == 0 for _, d, _ in near) or first in english_words():
             return None  # the first word is a target itself, or an ordinary word
+        best: TyposquatMatch | None = None
         for target, _, _ in near:
             edit = describe_edit(first, target)
             if edit not in TYPING_EDITS or edit in _DIGIT_EDITS:
                 continue
             hit = self._hit(target, f"mistyped first word '{first}'", 1)
-            if hit is not None and hit.tier == 1 and _TOKENS.fullmatch(target):
-                return hit
-        return None
+            if hit is None or hit.tier != 1 or not _TOKENS.fullmatch(target):
+                continue
+            if best is None or hit.target_rank < best.target_rank:
+                best = hit
+        return best
 
 
 @cache
