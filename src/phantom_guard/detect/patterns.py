@@ -158,7 +158,9 @@ def match_patterns(
         )
     if not found and len(tokens) >= _COMPOUND_WORDS and not in_convention:
         known = [t for t in tokens if t in words.generic_words or t in popular]
-        coined = [t for t in tokens if t not in known and _coined(t)]
+        # A made-up word after the first: honest projects put their own name first
+        # ("mesospim-python-tools"); invented names coin the tail ("-reverse-stardb").
+        coined = [t for t in tokens[1:] if t not in known and _coined(t)]
         if len(known) >= _COMPOUND_KNOWN and (prone or coined or len(known) >= _STACK + 1):
             found.append(
                 PatternMatch(
