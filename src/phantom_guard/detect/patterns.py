@@ -133,11 +133,10 @@ def match_patterns(
         rest = len(tokens) - max(used, family)
         # Mostly generic: LLMs pad a real name with stock words and the odd invented one.
         famous = (popular.rank(base_name) or _BASE_RANK + 1) <= _BASE_RANK
-        if (
-            generic
-            and 2 * len(generic) >= len(tokens) - used
-            and (prone or (famous and (not family or rest >= _STACK)))
-        ):
+        # Outside a family, half the words generic is enough; every word must be generic
+        # ("chai-json-equal" names what it does, "axios-cache-helper" pads).
+        padded = rest >= _STACK if family else len(generic) == len(tokens) - used
+        if generic and 2 * len(generic) >= len(tokens) - used and (prone or (famous and padded)):
             found.append(
                 PatternMatch(
                     "popular package + generic words",
@@ -156,7 +155,8 @@ def match_patterns(
                 f"joins popular package names: {', '.join(glued)}",
             )
         )
-    if not found and len(tokens) >= _COMPOUND_WORDS and not in_convention:
+    # In an npm scope the words describe the scope owner's package (only the owner publishes).
+    if not found and len(tokens) >= _COMPOUND_WORDS and not in_convention and not scope:
         known = [t for t in tokens if t in words.generic_words or t in popular]
         # A made-up word after the first: honest projects put their own name first
         # ("mesospim-python-tools"); invented names coin the tail ("-reverse-stardb").
