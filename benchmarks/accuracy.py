@@ -38,7 +38,15 @@ from phantom_guard import Detector, Settings  # noqa: E402
 from phantom_guard.model import PackageRef, Recommendation, Registry  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "corpus" / "corpus.tsv"
-REAL = ROOT.parent / "shared" / "eval-real" / "corpus"
+# ../shared beside a checkout in /work, or beside the worktrees' folder (/work/wt/<branch>).
+REAL = next(
+    (
+        base / "shared" / "eval-real" / "corpus"
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (base / "shared" / "eval-real" / "corpus").is_dir()
+    ),
+    ROOT.parent / "shared" / "eval-real" / "corpus",
+)
 PYPI_SNAPSHOT = Path("/work/.library/env/packages/pypi.tsv")
 FLAGGED = {Recommendation.SUSPICIOUS, Recommendation.HIGH_RISK, Recommendation.NOT_FOUND}
 ORDER = [r.value for r in Recommendation]

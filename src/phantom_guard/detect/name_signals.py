@@ -249,6 +249,7 @@ def _typosquat_signal(squat: TyposquatMatch, name: str, registry: Registry) -> S
         if registry is Registry.NPM and squat.target_score
         else f"rank {squat.target_rank:,}"
     )
+    downloads = {"target_downloads": squat.target_score} if registry is Registry.NPM else {}
     return signal(
         SignalKind.TYPOSQUAT,
         f"typosquat ({squat.technique}) of {where} {registry.value} package "
@@ -257,7 +258,7 @@ def _typosquat_signal(squat: TyposquatMatch, name: str, registry: Registry) -> S
         rule="typosquat",
         target=squat.target,
         target_rank=squat.target_rank,
-        target_downloads=squat.target_score if registry is Registry.NPM else None,
+        **downloads,
         tier=squat.tier,
         technique=squat.technique,
         edits=squat.distance,
