@@ -55,7 +55,7 @@ def render(registry: Registry, data: Path = DATA) -> str:
         if registry is not Registry.CRATES
         else "score: curated rank",
     ]
-    lines = index_lines(targets)
+    lines = index_lines(targets, keyed=tier1)
     return "".join(f"# {h}\n" for h in header) + "".join(f"{line}\n" for line in lines)
 
 

@@ -343,12 +343,13 @@ def typosquat_index(registry: Registry) -> TyposquatIndex:
     return TyposquatIndex(SortedText(text))
 
 
-def index_lines(targets: Iterable[tuple[str, int]]) -> list[str]:
+def index_lines(targets: Iterable[tuple[str, int]], keyed: int | None = None) -> list[str]:
     """The sorted table lines for `targets` (comparable names with scores, best first).
 
     ``<`` lines are the records and the first-characters buckets, ``>`` lines the
     last-characters buckets; ``s``, ``w``, ``k`` lines map a spelling key to the best-ranked
-    target with that key.
+    target with that key, for the first `keyed` targets (spelling variants only count against
+    the top tier, so the second tier needs no keys).
     """
     lines: list[str] = []
     keys: dict[str, str] = {}
@@ -357,8 +358,9 @@ def index_lines(targets: Iterable[tuple[str, int]]) -> list[str]:
             continue
         lines.append(f"<{_bucket(name, first=True)}\t{name}\t{rank}\t{score}")
         lines.append(f">{_bucket(name, first=False)}\t{name}")
-        for kind, key in _keys(name):
-            keys.setdefault(kind + key, name)
+        if keyed is None or rank <= keyed:
+            for kind, key in _keys(name):
+                keys.setdefault(kind + key, name)
     lines.extend(f"{key}\t{name}" for key, name in keys.items())
     lines.sort()
     return lines
