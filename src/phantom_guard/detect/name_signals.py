@@ -42,6 +42,7 @@ _ENGLISH_WORD_STRENGTH = 0.1
 _OTHER_ECOSYSTEM = {Registry.PYPI: Registry.NPM, Registry.NPM: Registry.PYPI}
 _OTHER_MIN_LENGTH = 5
 _OTHER_TOP_RANK = 5000
+_HEADER_BYTES = 1024
 # Bump when NameFindings' stored form changes.
 _FINDINGS_FORMAT = 1
 
@@ -186,17 +187,23 @@ def _shipped_digest(registry: Registry) -> str:
     parts = [
         data.joinpath("popular").joinpath(f"{registry.value}.txt"),
         data.joinpath("patterns.json"),
-        data.joinpath("words.txt"),
         data.joinpath("conventions.json"),
     ]
-    if registry is Registry.NPM:
-        parts.append(data.joinpath("popular").joinpath("npm-tier2.txt"))
     parts += sorted((m for m in package.iterdir() if m.name.endswith(".py")), key=lambda m: m.name)
+    # Generated lists of a megabyte or more: their header (source, date, count) and size.
+    headed = [data.joinpath("words.txt")]
+    if registry is Registry.NPM:
+        headed.append(data.joinpath("popular").joinpath("npm-tier2.txt"))
     checksum, size = 0, 0
     for part in parts:
         content = part.read_bytes()
         checksum = zlib.crc32(content, zlib.crc32(part.name.encode(), checksum))
         size += len(content)
+    for part in headed:
+        with part.open("rb") as handle:
+            content = handle.read(_HEADER_BYTES)
+            size += handle.seek(0, 2)
+        checksum = zlib.crc32(content, zlib.crc32(part.name.encode(), checksum))
     return f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}"
 
 
