@@ -2,11 +2,18 @@
 
     python benchmarks/accuracy.py            # dev corpus (benchmarks/corpus/corpus.tsv)
     python benchmarks/accuracy.py --real     # also ../shared/eval-real when present
+    python benchmarks/accuracy.py --fresh    # also every name as a 2-day-old, one-release package
 
 The corpus's registry snapshot is served through the project's fake registry, holding only
 what the snapshot knows (latest version and its month, summary, npm downloads); fields it does
 not know (repositories, maintainers, npm dates, release history) are left out, so an absent
 field is measured as unknown. Every name goes through `Detector.check`, as the CLI does.
+
+``--fresh`` adds a second table per corpus in which every name (popular ones too) is served with
+the same fresh-package document: first published two days ago, one release, no repository, a
+plain summary, 300 npm downloads (mirrors and bots fetch every new package). A squat at
+publication time looks exactly like this, and so does every honest new package, so that table
+shows what the name alone decides.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +38,15 @@ from phantom_guard import Detector, Settings  # noqa: E402
 from phantom_guard.model import PackageRef, Recommendation, Registry  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "corpus" / "corpus.tsv"
-REAL = ROOT.parent / "shared" / "eval-real" / "corpus"
+# ../shared beside a checkout in /work, or beside the worktrees' folder (/work/wt/<branch>).
+REAL = next(
+    (
+        base / "shared" / "eval-real" / "corpus"
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (base / "shared" / "eval-real" / "corpus").is_dir()
+    ),
+    ROOT.parent / "shared" / "eval-real" / "corpus",
+)
 PYPI_SNAPSHOT = Path("/work/.library/env/packages/pypi.tsv")
 FLAGGED = {Recommendation.SUSPICIOUS, Recommendation.HIGH_RISK, Recommendation.NOT_FOUND}
 ORDER = [r.value for r in Recommendation]
@@ -102,6 +117,26 @@ def serve(registry: FakeRegistry, row: Row) -> None:
         registry.add_npm(row.name, document, downloads=row.downloads)
 
 
+FRESH_DOWNLOADS = 300
+FRESH_SUMMARY = "Helpers for reading and writing configuration files."
+
+
+def serve_fresh(registry: FakeRegistry, row: Row, now: datetime) -> None:
+    """Serve `row` as a package first published two days ago: the same document for every name."""
+    published = now - timedelta(days=2)
+    if row.registry is Registry.PYPI:
+        document = documents.pypi_document(
+            row.name, [("0.1.0", published)], summary=FRESH_SUMMARY, project_urls=None
+        )
+        registry.add_pypi(row.name, document)
+    else:
+        document = documents.npm_document(
+            row.name, [("0.1.0", published)], description=FRESH_SUMMARY, repository=None
+        )
+        # A two-day-old package's downloads come from mirrors and bots: a few hundred.
+        registry.add_npm(row.name, document, downloads=FRESH_DOWNLOADS)
+
+
 def _month(text: str) -> datetime | None:
     if len(text) != 7:
         return None
@@ -138,7 +173,7 @@ def table(rows: list[Row], verdicts: dict[Row, Recommendation], title: str) -> l
 
 
 def misses(
-    rows: list[Row], verdicts: dict[Row, Recommendation], risks: dict[Any, Any]
+    rows: list[Row], verdicts: dict[Row, Recommendation], risks: dict[Any, Any], *, fresh: bool
 ) -> list[str]:
     lines = [
         "\nmisses (bad but SAFE/ERROR) and false positives "
@@ -146,8 +181,10 @@ def misses(
     ]
     for row in rows:
         verdict = verdicts[row]
+        # Under fresh metadata every name is at least SUSPICIOUS: only HIGH_RISK tells.
+        caught = {Recommendation.HIGH_RISK} if fresh else FLAGGED
         wrong = (
-            (row.label == "bad" and verdict not in FLAGGED)
+            (row.label == "bad" and verdict not in caught)
             or (row.label == "good" and verdict is not Recommendation.SAFE)
             or (
                 row.label == "good-ish"
@@ -202,6 +239,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", action="store_true", help="also measure ../shared/eval-real")
     parser.add_argument("--misses", action="store_true", help="list every miss and false positive")
+    parser.add_argument(
+        "--fresh", action="store_true", help="also serve every name as a fresh package"
+    )
     args = parser.parse_args()
     corpora = [("dev corpus", read_rows(CORPUS))]
     if args.real:
@@ -211,27 +251,40 @@ def main() -> None:
             )
         else:
             print(f"eval-real not found at {REAL}: skipped")
+    modes = [False, True] if args.fresh else [False]
     for title, rows in corpora:
-        with FakeRegistry() as registry:
-            for row in rows:
-                if row.exists:
-                    serve(registry, row)
-            env = registry.env()
-            settings = Settings(
-                pypi_url=env["PHANTOM_GUARD_PYPI_URL"],
-                npm_url=env["PHANTOM_GUARD_NPM_URL"],
-                npm_downloads_url=env["PHANTOM_GUARD_NPM_DOWNLOADS_URL"],
-                crates_url=env["PHANTOM_GUARD_CRATES_URL"],
-                use_cache=False,
-                concurrency=50,
-            )
-            started = time.perf_counter()
-            risks = asyncio.run(judge(rows, settings))
-            elapsed = time.perf_counter() - started
-        verdicts = {row: risks[(row.registry, row.name)].recommendation for row in rows}
-        print("\n".join(table(rows, verdicts, f"{title}: {len(rows)} names in {elapsed:.1f} s")))
-        if args.misses:
-            print("\n".join(misses(rows, verdicts, risks)))
+        for fresh in modes:
+            measure(title, rows, fresh=fresh, show_misses=args.misses)
+
+
+def measure(title: str, rows: list[Row], *, fresh: bool, show_misses: bool) -> None:
+    """Serve `rows` (snapshot or fresh metadata), check them all, print the table."""
+    now = datetime.now(UTC)
+    with FakeRegistry() as registry:
+        for row in rows:
+            if fresh:
+                serve_fresh(registry, row, now)
+            elif row.exists:
+                serve(registry, row)
+        env = registry.env()
+        settings = Settings(
+            pypi_url=env["PHANTOM_GUARD_PYPI_URL"],
+            npm_url=env["PHANTOM_GUARD_NPM_URL"],
+            npm_downloads_url=env["PHANTOM_GUARD_NPM_DOWNLOADS_URL"],
+            crates_url=env["PHANTOM_GUARD_CRATES_URL"],
+            use_cache=False,
+            concurrency=50,
+        )
+        started = time.perf_counter()
+        risks = asyncio.run(judge(rows, settings))
+        elapsed = time.perf_counter() - started
+    verdicts = {row: risks[(row.registry, row.name)].recommendation for row in rows}
+    mode = "fresh metadata" if fresh else "snapshot metadata"
+    print(
+        "\n".join(table(rows, verdicts, f"{title}, {mode}: {len(rows)} names in {elapsed:.1f} s"))
+    )
+    if show_misses:
+        print("\n".join(misses(rows, verdicts, risks, fresh=fresh)))
 
 
 if __name__ == "__main__":

@@ -6,21 +6,29 @@ The names are the corpus rows (benchmarks/corpus/corpus.tsv) whose category is n
 both registries, cycled to a fixed mix of NAMES entries. The reference is what a naive checker
 does: a classic dynamic-programming Levenshtein distance of the name against every name of the
 same registry's popular list, in pure Python. It is slow, so it runs on a subsample.
+
+The index cost of the first unknown name is measured in fresh processes (the prebuilt table is
+read from the package, nothing is cached between runs): the median of PROCESSES runs of
+``typosquat_index(registry)`` plus one ``match`` (after the popular-list look-up every name
+gets first), beside, in the same run, what the per-process
+design it replaced cost: building the same targets into dicts (buckets and spelling keys), and
+``pickle.loads`` of that built index, and ``python -c pass``.
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
+import pickle
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 from phantom_guard.detect.name_signals import NameAnalyzer
-from phantom_guard.detect.patterns import shipped_vocabulary
 from phantom_guard.detect.popular import popular_list
-from phantom_guard.detect.typosquat import TyposquatIndex
+from phantom_guard.detect.typosquat import _keys, _squash
 from phantom_guard.errors import InputError
 from phantom_guard.model import NormalizedName, Registry
 from phantom_guard.names import comparable, normalize
@@ -29,6 +37,17 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "corpus.tsv"
 NAMES = 2000  # size of the timed mix (the corpus rows are cycled to reach it)
 REPEATS = 5  # timed passes over the mix; the best is reported
 REFERENCE_SAMPLE = 20  # names the slow reference runs on (half per registry)
+PROCESSES = 11  # fresh processes per cold figure
+# The popular list is consulted first for every name (as the CLI does), so its read and
+# importlib.resources' first use are not the index's cost.
+_COLD = (
+    "import time; from phantom_guard.model import Registry; "
+    "from phantom_guard.detect.popular import popular_list; "
+    "popular_list(Registry({0!r})).rank('zz-first-call-probe'); "
+    "from phantom_guard.detect.typosquat import typosquat_index; s = time.perf_counter(); "
+    "typosquat_index(Registry({0!r})).match('zz-first-call-probe'); "
+    "print((time.perf_counter() - s) * 1000)"
+)
 
 
 def load_names() -> list[tuple[NormalizedName, Registry]]:
@@ -69,38 +88,73 @@ def reference_scan(name: str, popular: tuple[str, ...]) -> tuple[int, str]:
     return best
 
 
-def first_call_costs() -> list[tuple[str, float, float, float]]:
-    """Per registry: list load, index build, first analyze (ms), all on a cold process."""
-    costs = []
-    vocab_start = time.perf_counter()
-    shipped_vocabulary()
-    vocab_ms = (time.perf_counter() - vocab_start) * 1000
-    for registry in (Registry.PYPI, Registry.NPM, Registry.CRATES):
+def _median_process_ms(code: str) -> float:
+    """Median of a figure printed by PROCESSES fresh interpreters."""
+    found = []
+    for _ in range(PROCESSES):
+        argv = [sys.executable, "-c", code]
+        out = subprocess.run(argv, check=True, capture_output=True, text=True)
+        found.append(float(out.stdout.strip()))
+    return statistics.median(found)
+
+
+def _median_wall_ms(argv: list[str]) -> float:
+    found = []
+    for _ in range(PROCESSES):
         start = time.perf_counter()
-        popular = popular_list(registry)
-        loaded = time.perf_counter()
-        TyposquatIndex(popular)
-        built = time.perf_counter()
-        # The list and the index are cached per process: a fresh analyzer reuses both.
-        analyzer = NameAnalyzer()
-        probe = NormalizedName("zz-first-call-probe")
-        analyzer.analyze(probe, registry)
-        analyzed = time.perf_counter()
+        subprocess.run(argv, check=True)
+        found.append((time.perf_counter() - start) * 1000)
+    return statistics.median(found)
+
+
+def dict_index(registry: Registry) -> object:
+    """The replaced design: every target into per-process dicts (buckets and spelling keys)."""
+    names = list(dict.fromkeys(_targets(registry)))
+    buckets: dict[tuple[int, str, str], list[str]] = {}
+    keys: dict[str, int] = {}
+    for rank, name in enumerate(names):
+        buckets.setdefault((len(name), "first", name[:2]), []).append(name)
+        buckets.setdefault((len(name), "last", name[-2:]), []).append(name)
+        keys.setdefault("s" + _squash(name), rank)
+        for kind, key in _keys(name):
+            keys.setdefault(kind + key, rank)
+    return names, buckets, keys
+
+
+def _targets(registry: Registry) -> list[str]:
+    data = Path(__file__).resolve().parents[1] / "src" / "phantom_guard" / "detect" / "data"
+    found = list(popular_list(registry).names)
+    if registry is Registry.NPM:
+        text = (data / "popular" / "npm-tier2.txt").read_text(encoding="utf-8")
+        found += [line.split("\t")[0] for line in text.splitlines() if not line.startswith("#")]
+    return found
+
+
+def first_call_costs() -> list[tuple[str, int, float, float, float]]:
+    """Per registry: targets, cold index cost (fresh processes), dict build, pickle.loads (ms)."""
+    costs = []
+    for registry in (Registry.PYPI, Registry.NPM, Registry.CRATES):
+        cold = _median_process_ms(_COLD.format(registry.value))
+        builds, loads = [], []
+        for _ in range(3):
+            start = time.perf_counter()
+            built = dict_index(registry)
+            builds.append((time.perf_counter() - start) * 1000)
+            blob = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
+            start = time.perf_counter()
+            pickle.loads(blob)
+            loads.append((time.perf_counter() - start) * 1000)
+        size = len(built[0])  # type: ignore[index]
         costs.append(
-            (
-                registry.value,
-                (loaded - start) * 1000,
-                (built - loaded) * 1000,
-                (analyzed - built) * 1000,
-            )
+            (registry.value, size, cold, statistics.median(builds), statistics.median(loads))
         )
-    costs.append(("patterns.json", vocab_ms, 0.0, 0.0))
     return costs
 
 
 def main() -> int:
     """Measure and print the tables."""
-    cold = first_call_costs()  # first: nothing may have touched the lists before this
+    cold = first_call_costs()
+    bare = _median_wall_ms([sys.executable, "-c", "pass"])
 
     unique = load_names()
     mix = list(itertools.islice(itertools.cycle(unique), NAMES))
@@ -143,11 +197,18 @@ def main() -> int:
         print(f"  {registry.value:<8}{sizes[registry]:>8,}")
     print(f"  {'total':<8}{sum(sizes.values()):>8,}")
     print()
-    print("first call per registry, ms (cold process; list load is cached per process)")
-    print(f"  {'registry':<14}{'load list':>11}{'build index':>13}{'1st analyze':>13}")
-    for label, load_ms, build_ms, first_ms in cold:
-        print(f"  {label:<14}{load_ms:>11.1f}{build_ms:>13.1f}{first_ms:>13.1f}")
-    print("  (1st analyze = a fresh NameAnalyzer's first name; the index is cached per process)")
+    print(
+        f"first unknown name's index cost per registry, ms (median of {PROCESSES} fresh "
+        "processes: prebuilt table read + one match)"
+    )
+    print(f"  {'registry':<10}{'targets':>9}{'prebuilt':>10}{'dict build':>12}{'pickle.loads':>14}")
+    for label, size, first_ms, build_ms, load_ms in cold:
+        print(f"  {label:<10}{size:>9,}{first_ms:>10.1f}{build_ms:>12.1f}{load_ms:>14.1f}")
+    print(
+        "  (dict build: the same targets into per-process dicts, as before the prebuilt table; "
+        "pickle.loads: of that built index)"
+    )
+    print(f"  reference: python -c pass, wall, median of {PROCESSES}: {bare:.1f} ms")
     print()
     mix_desc = ", ".join(f"{r.value} {n}" for r, n in per_registry.items() if n)
     print(

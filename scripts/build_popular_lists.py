@@ -5,7 +5,9 @@ Reads two tab-separated snapshots (one header line each):
 * PyPI: ``name, version, month, rank_among_15000_most_downloaded, summary`` (rank may be empty)
 * npm: ``name, version, downloads_a_month, summary``
 
-and writes ``pypi.txt`` and ``npm.txt`` under ``src/phantom_guard/detect/data/popular/``. Each
+and writes ``pypi.txt`` and ``npm.txt`` under ``src/phantom_guard/detect/data/popular/``, plus
+``npm-tier2.txt``: the next most downloaded npm names, which are typosquat targets (squatters aim
+below the very top) but not trusted as popular. Each
 output file starts with ``# `` header lines (source, date, ordering, count) followed by one
 ``name<TAB>score`` line per package, most popular first.
 
@@ -28,6 +30,7 @@ DEFAULT_OUT_DIR = REPO_ROOT / "src" / "phantom_guard" / "detect" / "data" / "pop
 DEFAULT_PYPI_TSV = Path("/work/.library/env/packages/pypi.tsv")
 DEFAULT_NPM_TSV = Path("/work/.library/env/packages/npm.tsv")
 DEFAULT_NPM_LIMIT = 15_000
+DEFAULT_NPM_TIER2 = 50_000
 
 #: Longest name the npm registry accepts.
 NPM_MAX_NAME_LENGTH = 214
@@ -97,7 +100,7 @@ def npm_name_problem(name: str) -> str | None:
 
 
 def load_npm_top(
-    path: Path, limit: int
+    path: Path, limit: int, tier2: int = 0
 ) -> tuple[list[tuple[str, int]], dict[str, int], dict[str, list[tuple[str, int]]]]:
     """Return the ``limit`` most downloaded valid npm names, counters and the skipped names."""
     downloads: dict[str, int] = {}
@@ -123,7 +126,7 @@ def load_npm_top(
             if count <= downloads[name]:
                 continue
         downloads[name] = count
-    top = sorted(downloads.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    top = sorted(downloads.items(), key=lambda item: (-item[1], item[0]))[: limit + tier2]
     return top, stats, skipped
 
 
@@ -167,6 +170,20 @@ def npm_header(source: Path, date: str, count: int, skipped: int) -> list[str]:
     ]
 
 
+def npm_tier2_header(source: Path, date: str, entries: list[tuple[str, int]]) -> list[str]:
+    """Header lines for ``npm-tier2.txt``."""
+    low = entries[-1][1] if entries else 0
+    return [
+        "phantom-guard typosquat targets, second tier: npm",
+        f"source: env package snapshot {source.name} (column downloads_a_month)",
+        f"generated: {date} (UTC) by scripts/build_popular_lists.py",
+        "names: the valid npm names ranked after the popular list (npm.txt), same rules",
+        f"order: monthly downloads descending, ties by name; lowest {low} a month",
+        "score: downloads in one month",
+        f"count: {len(entries)}",
+    ]
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -174,6 +191,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("npm_tsv", nargs="?", type=Path, default=DEFAULT_NPM_TSV)
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
     parser.add_argument("--npm-limit", type=int, default=DEFAULT_NPM_LIMIT)
+    parser.add_argument("--npm-tier2", type=int, default=DEFAULT_NPM_TIER2)
     parser.add_argument(
         "--date",
         default=None,
@@ -200,7 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         f"bad ranks {pypi_stats['bad_rank']}, duplicate names {pypi_stats['duplicates']}"
     )
 
-    npm, npm_stats, skipped = load_npm_top(args.npm_tsv, args.npm_limit)
+    npm, npm_stats, skipped = load_npm_top(args.npm_tsv, args.npm_limit, args.npm_tier2)
+    npm, tier2 = npm[: args.npm_limit], npm[args.npm_limit :]
+    tier2_path = args.out_dir / "npm-tier2.txt"
+    write_list(tier2_path, npm_tier2_header(args.npm_tsv, date, tier2), tier2)
+    print(f"npm: second tier {len(tier2)} packages -> {tier2_path}")
     n_skipped = sum(len(names) for names in skipped.values())
     npm_path = args.out_dir / "npm.txt"
     write_list(npm_path, npm_header(args.npm_tsv, date, len(npm), n_skipped), npm)

@@ -507,3 +507,12 @@ def test_registry_text_is_never_echoed_raw(cli_env: FakeRegistry, fmt: str) -> N
         # the publisher's words are evidence marked as registry text, never the tool's message
         assert deprecated["evidence"]["registry_text"] == HOSTILE_FIELD
         assert "ignore" not in deprecated["message"] and "evil" not in deprecated["message"]
+
+
+def test_an_npm_name_in_other_letters_is_looked_up_not_popular(cli_env: FakeRegistry) -> None:
+    # npm names are case-sensitive: "LODASH" is not the popular "lodash" (issue 11, item 8).
+    code, document = run_json("pkg:npm/LODASH", "pkg:npm/lodash")
+    assert verdicts(document) == [("LODASH", "NOT_FOUND"), ("lodash", "SAFE")]
+    assert code == 1
+    techniques = [s["evidence"].get("technique") for s in document["results"][0]["signals"]]
+    assert "letter case" in techniques

@@ -50,10 +50,19 @@ def test_brand_namespace() -> None:
 
 
 def test_npm_scope_plus_generic_word() -> None:
-    findings = analyze("@sentry/react-darwin", NPM)
+    findings = analyze("@sinclair/typebox-plugin", NPM)
     kinds = {s.kind for s in findings.signals}
     assert K.HALLUCINATION_PATTERN in kinds
-    assert findings.suggestion == "@sentry/react"
+    assert findings.suggestion == "@sinclair/typebox"
+
+
+def test_a_big_scope_is_a_naming_convention() -> None:
+    # Only the scope's owner publishes under @sentry: one more word there is the owner's.
+    assert not analyze("@sentry/react-darwin", NPM).signals
+    # ... unless the name carries a word LLMs pad names with.
+    assert "popular package + generic words" in {
+        s.evidence.get("rule") for s in analyze("@sentry/react-ai-helper", NPM).signals
+    }
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 from phantom_guard.detect.name_signals import NameAnalyzer
 from phantom_guard.detect.popular import popular_list
-from phantom_guard.detect.typosquat import TyposquatIndex, describe_edit
+from phantom_guard.detect.typosquat import describe_edit, typosquat_index
 from phantom_guard.model import Registry, SignalKind
 from phantom_guard.names import normalize
 
@@ -110,7 +110,7 @@ def test_unrelated_and_short_names_are_not_squats(registry: Registry, name: str)
 
 
 def test_index_matches_directly() -> None:
-    index = TyposquatIndex(popular_list(PYPI))
+    index = typosquat_index(PYPI)
     match = index.match("reqeusts")
     assert match is not None
     assert (match.target, match.distance) == ("requests", 1)

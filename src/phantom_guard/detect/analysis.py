@@ -12,6 +12,9 @@ from phantom_guard.model import PackageMetadata, Recommendation, Signal, SignalK
 # look: the attacker registers the hallucinated name and publishes once.
 _PLACEHOLDER_AGE = timedelta(days=365)
 _PLACEHOLDER_RELEASES = 2
+# A name signal weakened below this (a one-edit match that is an English word) does not make
+# the shape: the name has an ordinary explanation.
+_PLACEHOLDER_NAME_WEIGHT = 0.1
 _NAME_KINDS = frozenset(
     {SignalKind.TYPOSQUAT, SignalKind.HALLUCINATION_PATTERN, SignalKind.BRAND_NAMESPACE}
 )
@@ -45,7 +48,7 @@ def analyze(
 def _placeholder_shape(
     metadata: PackageMetadata, name_signals: tuple[Signal, ...], now: datetime
 ) -> bool:
-    if not any(s.kind in _NAME_KINDS for s in name_signals):
+    if sum(s.weight for s in name_signals if s.kind in _NAME_KINDS) < _PLACEHOLDER_NAME_WEIGHT:
         return False
     young = metadata.created is not None and now - metadata.created < _PLACEHOLDER_AGE
     few = metadata.release_count is not None and metadata.release_count <= _PLACEHOLDER_RELEASES

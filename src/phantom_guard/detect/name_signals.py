@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from phantom_guard import names
 from phantom_guard._version import __version__
-from phantom_guard.detect.patterns import PatternMatch, Vocabulary, match_patterns, vocabulary
+from phantom_guard.detect.patterns import (
+    PatternMatch,
+    Vocabulary,
+    conventions,
+    match_patterns,
+    vocabulary,
+)
 from phantom_guard.detect.popular import popular_list
 from phantom_guard.detect.score import signal
 from phantom_guard.model import EvidenceValue, NormalizedName, Registry, Signal, SignalKind
@@ -27,6 +33,16 @@ if TYPE_CHECKING:
 _TOP_RANK = 1000
 _MID_RANK = 5000
 _SHORT_NAME = 5
+# The second tier (npm names ranked after the popular list) is aimed at, but less often.
+_TIER2_STRENGTH = 0.5
+# Brings a one-edit match of an English word below what a fresh package's metadata needs to
+# become HIGH_RISK: the word explains the name at least as well as a typo does.
+_ENGLISH_WORD_STRENGTH = 0.1
+# A top package of the other registry; only long, unambiguous names, only the top of its list.
+_OTHER_ECOSYSTEM = {Registry.PYPI: Registry.NPM, Registry.NPM: Registry.PYPI}
+_OTHER_MIN_LENGTH = 5
+_OTHER_TOP_RANK = 5000
+_HEADER_BYTES = 1024
 # Bump when NameFindings' stored form changes.
 _FINDINGS_FORMAT = 1
 
@@ -80,7 +96,9 @@ class NameAnalyzer:
 
     def popular(self, name: NormalizedName, registry: Registry) -> NameFindings | None:
         """The findings of a name on the popular list (only the list is loaded), else None."""
-        rank = popular_list(registry).rank(names.comparable(name))
+        # npm names are case-sensitive: "LODASH" is another package (and unpublishable today).
+        key = name if registry is Registry.NPM else names.comparable(name)
+        rank = popular_list(registry).rank(key)
         if rank is None:
             return None
         return NameFindings(
@@ -102,11 +120,22 @@ class NameAnalyzer:
         comparable = names.comparable(name)
         signals: list[Signal] = []
         suggestion: str | None = None
-        squat = self._index(registry).match(comparable)
+        index = self._index(registry)
+        if comparable != name and (rank := popular.rank(comparable)) is not None:
+            # Only npm keeps letter case; its popular names are lowercase.
+            squat: TyposquatMatch | None = _case_match(comparable, rank, index)
+        else:
+            # A second-tier target itself is still compared with the others: mistyped names
+            # collect downloads from the very typos they imitate.
+            squat = index.match(comparable)
         if squat is not None:
-            signals.append(_typosquat_signal(squat, comparable))
+            signals.append(_typosquat_signal(squat, comparable, registry))
             suggestion = squat.target
-        for pattern in match_patterns(comparable, popular, self._words()):
+        convention = conventions(registry.value)
+        found = match_patterns(comparable, popular, self._words(), convention)
+        if not signals and not found and (other := self._other_ecosystem(comparable, registry)):
+            found.append(other)
+        for pattern in found:
             if squat is not None and pattern.base == squat.target:
                 continue  # "gulp-concat-js" is one finding about gulp-concat, not two
             # Further shapes of the same name add evidence, not independent risk.
@@ -114,6 +143,28 @@ class NameAnalyzer:
             signals.append(_pattern_signal(pattern, strength))
             suggestion = suggestion or pattern.base
         return NameFindings(popular=False, signals=tuple(signals), suggestion=suggestion)
+
+    def _other_ecosystem(self, comparable: str, registry: Registry) -> PatternMatch | None:
+        """A top package of the other registry asked for here (``pygsheets`` on npm,
+        ``boxen`` on PyPI): LLMs mix up ecosystems; the name is free for a squatter here."""
+        other = _OTHER_ECOSYSTEM.get(registry)
+        if other is None or len(comparable) < _OTHER_MIN_LENGTH:
+            return None
+        theirs = self._index(other).exact_or_squashed(comparable)
+        if theirs is None or theirs.rank > _OTHER_TOP_RANK:
+            return None
+        if self._index(registry).target(comparable) is not None:
+            return None  # well known here too
+        from phantom_guard.detect.words import english_words
+
+        if comparable in english_words():
+            return None  # "commander", "chalk": words, published in both
+        return PatternMatch(
+            "name from another ecosystem",
+            None,
+            f"the name of the {other.value} package '{theirs.name}' (rank {theirs.rank:,} "
+            f"there), asked for on {registry.value}",
+        )
 
     def _index(self, registry: Registry) -> TyposquatIndex:
         # Imported here: a run whose names are all popular never needs rapidfuzz.
@@ -136,13 +187,23 @@ def _shipped_digest(registry: Registry) -> str:
     parts = [
         data.joinpath("popular").joinpath(f"{registry.value}.txt"),
         data.joinpath("patterns.json"),
+        data.joinpath("conventions.json"),
     ]
     parts += sorted((m for m in package.iterdir() if m.name.endswith(".py")), key=lambda m: m.name)
+    # Generated lists of a megabyte or more: their header (source, date, count) and size.
+    headed = [data.joinpath("words.txt")]
+    if registry is Registry.NPM:
+        headed.append(data.joinpath("popular").joinpath("npm-tier2.txt"))
     checksum, size = 0, 0
     for part in parts:
         content = part.read_bytes()
         checksum = zlib.crc32(content, zlib.crc32(part.name.encode(), checksum))
         size += len(content)
+    for part in headed:
+        with part.open("rb") as handle:
+            content = handle.read(_HEADER_BYTES)
+            size += handle.seek(0, 2)
+        checksum = zlib.crc32(content, zlib.crc32(part.name.encode(), checksum))
     return f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}"
 
 
@@ -161,21 +222,54 @@ def _evidence(value: Any) -> dict[str, EvidenceValue]:
     return evidence
 
 
-def _typosquat_signal(squat: TyposquatMatch, name: str) -> Signal:
-    strength = (
-        1.0 if squat.target_rank <= _TOP_RANK else 0.8 if squat.target_rank <= _MID_RANK else 0.6
-    )
+def _case_match(comparable: str, rank: int, index: TyposquatIndex) -> TyposquatMatch:
+    from phantom_guard.detect.typosquat import TyposquatMatch
+
+    record = index.target(comparable)
+    score = record.score if record is not None else 0
+    return TyposquatMatch(comparable, rank, "letter case", 0, score, 1)
+
+
+def _typosquat_signal(squat: TyposquatMatch, name: str, registry: Registry) -> Signal:
+    """Weight by the target's popularity and the edit's kind (a coincidence grows likelier as
+    the target gets less popular, the name shorter and the edit looser)."""
+    if squat.tier == 2:
+        strength, where = _TIER2_STRENGTH, "a widely used"
+    elif squat.target_rank <= _TOP_RANK:
+        strength, where = 1.0, "a top"
+    else:
+        strength = 0.8 if squat.target_rank <= _MID_RANK else 0.6
+        where = "a popular"
     if len(name) <= _SHORT_NAME and squat.distance > 0:
         strength *= 0.8  # short names collide with popular ones by chance more often
-    if squat.technique == "added digit":
+    if squat.technique in ("added digit", "dropped digit"):
         strength *= 0.6  # "mime2", "uuid4": a version in the name is a common honest choice
+    if squat.distance == 2:
+        strength *= 0.8  # two edits: likelier a different name than one edit is
+    note = ""
+    if squat.english_word:
+        # "alter" is one edit from "later": an ordinary word, not a typo.
+        strength *= _ENGLISH_WORD_STRENGTH
+        note = "; but the name is itself an English word"
+    popularity = (
+        f"{squat.target_score:,} downloads a month"
+        if registry is Registry.NPM and squat.target_score
+        else f"rank {squat.target_rank:,}"
+    )
+    downloads = {"target_downloads": squat.target_score} if registry is Registry.NPM else {}
     return signal(
         SignalKind.TYPOSQUAT,
-        f"looks like a typo of the popular package '{squat.target}' ({squat.technique})",
+        f"typosquat ({squat.technique}) of {where} {registry.value} package "
+        f"'{squat.target}' ({popularity}){note}",
         strength=strength,
+        rule="typosquat",
         target=squat.target,
         target_rank=squat.target_rank,
+        **downloads,
+        tier=squat.tier,
         technique=squat.technique,
+        edits=squat.distance,
+        english_word=squat.english_word,
     )
 
 

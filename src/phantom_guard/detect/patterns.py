@@ -28,6 +28,12 @@ _GLUE_RANK = 5000
 _GLUE_MIN_LENGTH = 4
 _COMPOUND_WORDS = 3
 _COMPOUND_KNOWN = 2
+# Invented names stack words onto a framework ("-graphql-stardb-exporter"); honest names in a
+# naming convention ("flask-settings") mostly add one.
+_STACK = 2
+_COINED_LENGTH = 5
+# LLMs pad the packages they know best; extensions of lesser ones are mostly honest.
+_BASE_RANK = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,7 @@ class Vocabulary:
 
     generic_words: frozenset[str]
     brands: frozenset[str]
+    prone: frozenset[str] = frozenset()
 
 
 @cache
@@ -56,7 +63,23 @@ def shipped_vocabulary() -> Vocabulary:
         .joinpath("patterns.json")
         .read_text("utf-8")
     )
-    return Vocabulary(frozenset(data["generic_words"]), frozenset(data["brands"]))
+    return Vocabulary(
+        frozenset(data["generic_words"]),
+        frozenset(data["brands"]),
+        frozenset(data.get("hallucination_prone", ())),
+    )
+
+
+@cache
+def conventions(registry: str) -> frozenset[str]:
+    """First words and npm scopes of `registry`'s naming conventions (``data/conventions.json``)."""
+    data = json.loads(
+        resources.files("phantom_guard.detect")
+        .joinpath("data")
+        .joinpath("conventions.json")
+        .read_text("utf-8")
+    )
+    return frozenset(data.get(registry, ()))
 
 
 def vocabulary(extra_words: tuple[str, ...] = ()) -> Vocabulary:
@@ -65,11 +88,20 @@ def vocabulary(extra_words: tuple[str, ...] = ()) -> Vocabulary:
     if not extra_words:
         return shipped
     extra = frozenset(w.strip().lower() for w in extra_words if w.strip())
-    return Vocabulary(shipped.generic_words | extra, shipped.brands)
+    return Vocabulary(shipped.generic_words | extra, shipped.brands, shipped.prone | extra)
 
 
-def match_patterns(name: str, popular: PopularList, words: Vocabulary) -> list[PatternMatch]:
-    """Every hallucination shape of `name` (comparable form, not itself on the popular list)."""
+def match_patterns(
+    name: str,
+    popular: PopularList,
+    words: Vocabulary,
+    convention: frozenset[str] = frozenset(),
+) -> list[PatternMatch]:
+    """Every hallucination shape of `name` (comparable form, not itself on the popular list).
+
+    `convention`: the registry's naming-convention first words and scopes; inside one, a
+    compound of known words is how people name things, so it takes a hallucination-prone word.
+    """
     scope = ""
     if name.startswith("@") and "/" in name:
         # npm scopes: "@sentry/react-darwin" is "@sentry/react" + a word.
@@ -78,6 +110,8 @@ def match_patterns(name: str, popular: PopularList, words: Vocabulary) -> list[P
     tokens = [t for t in _WORDS.split(name) if t]
     if len(tokens) < 2:
         return []
+    in_convention = bool(_family_words(tokens, scope, convention))
+    prone = [t for t in tokens if t in words.prone]
     found: list[PatternMatch] = []
     if tokens[0] in words.brands:
         found.append(
@@ -91,8 +125,18 @@ def match_patterns(name: str, popular: PopularList, words: Vocabulary) -> list[P
     if base is not None:
         base_name, used = base
         generic = [t for t in tokens[used:] if t in words.generic_words]
+        # A family ("flask-*", "eslint-config-*", "@sentry/*") is extended by honest packages
+        # all the time: there, what follows the family's own words must be a stack of words.
+        family = _family_words(tokens, scope, convention)
+        if base_name in convention:
+            family = max(family, used)
+        rest = len(tokens) - max(used, family)
         # Mostly generic: LLMs pad a real name with stock words and the odd invented one.
-        if generic and 2 * len(generic) >= len(tokens) - used:
+        famous = (popular.rank(base_name) or _BASE_RANK + 1) <= _BASE_RANK
+        # Outside a family, half the words generic is enough; every word must be generic
+        # ("chai-json-equal" names what it does, "axios-cache-helper" pads).
+        padded = rest >= _STACK if family else len(generic) == len(tokens) - used
+        if generic and 2 * len(generic) >= len(tokens) - used and (prone or (famous and padded)):
             found.append(
                 PatternMatch(
                     "popular package + generic words",
@@ -101,6 +145,8 @@ def match_patterns(name: str, popular: PopularList, words: Vocabulary) -> list[P
                 )
             )
     glued = [t for t in dict.fromkeys(tokens) if _glue_candidate(t, popular)]
+    if len(glued) < 2 and not scope:
+        glued = _glued_pair(tokens, popular) or glued
     if len(glued) >= 2:
         found.append(
             PatternMatch(
@@ -109,17 +155,49 @@ def match_patterns(name: str, popular: PopularList, words: Vocabulary) -> list[P
                 f"joins popular package names: {', '.join(glued)}",
             )
         )
-    if not found and len(tokens) >= _COMPOUND_WORDS:
+    # In an npm scope the words describe the scope owner's package (only the owner publishes).
+    if not found and len(tokens) >= _COMPOUND_WORDS and not in_convention and not scope:
         known = [t for t in tokens if t in words.generic_words or t in popular]
-        if len(known) >= _COMPOUND_KNOWN:
+        # A made-up word after the first: honest projects put their own name first
+        # ("mesospim-python-tools"); invented names coin the tail ("-reverse-stardb").
+        coined = [t for t in tokens[1:] if t not in known and _coined(t)]
+        if len(known) >= _COMPOUND_KNOWN and (prone or coined or len(known) >= _STACK + 1):
             found.append(
                 PatternMatch(
                     "compound of stock words",
                     None,
-                    f"a compound of stock words: {', '.join(known)}",
+                    f"a compound of stock words ({', '.join(known)})"
+                    + (f" with the hallucination-prone word '{prone[0]}'" if prone else "")
+                    + ", outside any naming convention",
                 )
             )
     return found
+
+
+def _family_words(tokens: list[str], scope: str, convention: frozenset[str]) -> int:
+    """How many leading words name a naming convention (a convention scope counts as one)."""
+    if scope and scope[:-1] in convention:
+        return 1
+    for size in (2, 1):
+        if len(tokens) > size and "-".join(tokens[:size]) in convention:
+            return size
+    return 0
+
+
+def _glued_pair(tokens: list[str], popular: PopularList) -> list[str]:
+    """Two popular names of several words end to end ("slice-ansi" + "axios")."""
+    for cut in range(1, len(tokens)):
+        left, right = "-".join(tokens[:cut]), "-".join(tokens[cut:])
+        if _glue_candidate(left, popular) and _glue_candidate(right, popular):
+            return [left, right]
+    return []
+
+
+def _coined(token: str) -> bool:
+    """A made-up word ("stardb", "wavesocket"): letters only, not English."""
+    from phantom_guard.detect.words import english_words
+
+    return token.isalpha() and len(token) >= _COINED_LENGTH and token not in english_words()
 
 
 def _popular_prefix(tokens: list[str], popular: PopularList, scope: str) -> tuple[str, int] | None:

@@ -1,31 +1,40 @@
-"""Typosquat detection: is this name a near-miss of a popular package? Pure, no I/O.
+"""Typosquat detection: is this name a near-miss of a well-known package? Pure, no I/O.
 
-Candidates come from buckets, not a scan of the whole list: one edit changes the length by at
-most one and keeps the first or the last character (an edit at the front keeps the end), so only
-popular names of a neighbouring length sharing the first or last character can be one edit away.
-rapidfuzz's optimal string alignment distance (Damerau with adjacent transpositions, in C++)
-scans those few hundred in one call. Spelling variants (separators, word order, affixes,
-confusable characters, npm scopes) are found through canonical keys. No Python-level distance
-loops run over the lists.
+The targets are two tiers per registry: the popular list, and for npm the next most downloaded
+names (squatters aim below the very top, where fewer people look). Both live in one prebuilt,
+sorted table per registry (``data/index/<registry>.txt``, written by
+``scripts/build_name_index.py`` from the lists), searched in place by `SortedText`, so the
+first name of a process pays for one file read, not for building Python dicts.
+
+Candidates come from buckets, not a scan of the lists: one edit changes the length by at most
+one and keeps the first two or the last two characters (an edit near the front keeps the end),
+so only targets of a neighbouring length sharing those can be close. rapidfuzz's optimal string
+alignment distance (Damerau with adjacent transpositions, in C++) scans those few in one call.
+Spelling variants (separators, word order, confusable characters, npm scopes) are found
+through canonical keys.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from phantom_guard.detect.popular import PopularList, popular_list
+from phantom_guard.detect.sorted_text import SortedText
+from phantom_guard.detect.words import english_words
 from phantom_guard.model import Registry
 
 # Characters people and attackers swap for one another; each maps to one representative.
 _CONFUSABLES = str.maketrans({"0": "o", "1": "l", "i": "l", "3": "e", "5": "s", "4": "a", "7": "t"})
 _MULTI_CONFUSABLES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 _SEPARATORS = re.compile(r"[-_.@/]+")
+_TOKENS = re.compile(r"[^-_.@/]+")
 # Affixes that say "this is for language X" and are commonly added to or dropped from names.
 _PREFIXES = ("python-", "python", "py-", "py", "node-", "js-", "rust-", "rs-", "lib")
 _SUFFIXES = (
@@ -42,95 +51,374 @@ _SUFFIXES = (
     "-lib",
     "lib",
 )
+# Words malicious packages glue onto a real name to look like its installer, a faster build or
+# the next release (seen in published typosquat takedowns: "-install", "-loader", "-latest").
+ATTACK_WORDS = frozenset(
+    {
+        "install",
+        "installer",
+        "setup",
+        "loader",
+        "fast",
+        "faster",
+        "boost",
+        "latest",
+        "older",
+        "old",
+        "next",
+        "new",
+        "update",
+        "updated",
+        "upgrade",
+        "patch",
+        "patched",
+        "fixed",
+        "official",
+        "dev",
+        "beta",
+        "stable",
+        "release",
+    }
+)
+_GLUED_ATTACK_WORD = re.compile(
+    "(?<=[a-z0-9])(?:" + "|".join(sorted(ATTACK_WORDS, key=len, reverse=True)) + r")\Z"
+)
+_VERSION_SUFFIX = re.compile(r"[-_]v?\d+(?:\.\d+)*\Z")
 # Below this many letters almost every name is one edit from some popular name.
 _MIN_LENGTH = 4
+# Two edits only count against targets this long: among shorter names two edits are chance.
+TWO_EDIT_LENGTH = 8
+# The first word of a compound is compared when it is at least this long.
+_FIRST_WORD_LENGTH = 5
+# One-edit kinds that are typing slips; an arbitrary other letter only in long words.
+TYPING_EDITS = frozenset(
+    {
+        "swapped letters",
+        "keyboard neighbour",
+        "confusable character",
+        "doubled letter",
+        "dropped double letter",
+        "added letter",
+        "dropped letter",
+        "added digit",
+        "dropped digit",
+    }
+)
+_DIGIT_EDITS = frozenset({"added digit", "dropped digit"})
+_ANY_LETTER_LENGTH = 7
+# A word this short is one edit from many names: only a top target makes a typo likely.
+_SHORT_WORD = 5
+_SHORT_TARGET_RANK = 1000
+_LONG_TARGET = 7
+_LONG_ENDS = 3
 _QWERTY_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """A name the index protects: its rank in the registry's order, score, and tier."""
+
+    name: str
+    rank: int
+    score: int
+    tier: int
+
+
+@dataclass(frozen=True, slots=True)
 class TyposquatMatch:
-    """A popular package this name imitates, and how."""
+    """A well-known package this name imitates, and how."""
 
     target: str
     target_rank: int
     technique: str
     distance: int
+    target_score: int = 0
+    tier: int = 1
+    english_word: bool = False
 
 
 class TyposquatIndex:
-    """Near-miss lookup against one registry's popular list (built once, reused per name)."""
+    """Near-miss lookup against one registry's targets (loaded once, reused per name)."""
 
-    def __init__(self, popular: PopularList) -> None:
-        self._popular = popular
-        buckets: dict[tuple[int, str, str], list[str]] = {}
-        squashed: dict[str, int] = {}
-        sorted_words: dict[str, int] = {}
-        skeletons: dict[str, int] = {}
-        for index, name in enumerate(popular.names):
-            buckets.setdefault((len(name), "first", name[0]), []).append(name)
-            buckets.setdefault((len(name), "last", name[-1]), []).append(name)
-            squashed.setdefault(_squash(name), index)
-            sorted_words.setdefault(_sorted_words(name), index)
-            skeletons.setdefault(_skeleton(name), index)
-        self._buckets = buckets
-        self._squashed = squashed
-        self._sorted_words = sorted_words
-        self._skeletons = skeletons
+    def __init__(self, table: SortedText) -> None:
+        self._table = table
+        self.tier1 = int(table.headers.get("tier 1", "0"))
+        self.score_meaning = table.headers.get("score", "")
+        self._buckets: dict[tuple[int, str, str], tuple[str, ...]] = {}
+
+    def target(self, name: str) -> Target | None:
+        """The target record of `name` (comparable form), if it is one."""
+        if len(name) < 2:
+            return None
+        value = self._table.get(f"<{_bucket(name, first=True)}\t{name}")
+        if value is None:
+            return None
+        rank, score = value.split("\t")
+        return Target(name, int(rank), int(score), 1 if int(rank) <= self.tier1 else 2)
+
+    def exact_or_squashed(self, name: str) -> Target | None:
+        """The target spelled `name` up to separators (another registry's spelling)."""
+        same = self._keyed("s", _squash(name))
+        return self.target(same) if same is not None else None
 
     def match(self, name: str) -> TyposquatMatch | None:
-        """The most popular package `name` imitates, or None. `name` is in comparable form."""
-        if name in self._popular or len(_squash(name)) < _MIN_LENGTH:
+        """The best-ranked target `name` imitates, or None. `name` is in comparable form."""
+        if len(_squash(name)) < _MIN_LENGTH:
             return None
-        found = [m for m in (self._variant(name), self._near_miss(name), self._affix(name)) if m]
+        # A second-tier name is only compared with the first tier: among the second tier,
+        # near neighbours are mostly honest siblings.
+        record = self.target(name)
+        if record is not None and record.tier == 1:
+            return None
+        tier = 1 if record is not None else 2
+        found = [
+            m
+            for m in (
+                self._variant(name),
+                self._near_miss(name),
+                self._affix(name),
+                self._attack_word(name),
+                self._first_word(name),
+            )
+            if m and m.tier <= tier and m.target != name
+        ]
         return min(found, key=lambda m: (m.distance, m.target_rank)) if found else None
 
-    def _hit(self, index: int, technique: str, distance: int) -> TyposquatMatch:
-        target = self._popular.names[index]
-        return TyposquatMatch(target, index + 1, technique, distance)
+    def _hit(self, target: str, technique: str, distance: int) -> TyposquatMatch | None:
+        record = self.target(target)
+        if record is None:
+            return None
+        return TyposquatMatch(target, record.rank, technique, distance, record.score, record.tier)
+
+    def _keyed(self, kind: str, key: str) -> str | None:
+        return self._table.get(kind + key)
 
     def _variant(self, name: str) -> TyposquatMatch | None:
         squashed = _squash(name)
-        if (index := self._squashed.get(squashed)) is not None:
-            return self._hit(index, "separator", 0)
-        if (index := self._sorted_words.get(_sorted_words(name))) is not None:
-            return self._hit(index, "word order", 0)
-        if (index := self._skeletons.get(_skeleton(name))) is not None:
-            return self._hit(index, "confusable characters", 0)
+        keys = [("s", squashed, "separator")]
+        if squashed != name:  # one word has no other order
+            keys.append(("w", _sorted_words(name), "word order"))
+        if (skeleton := _skeleton(name)) != squashed:
+            keys.append(("k", skeleton, "confusable characters"))
+        for kind, key, technique in keys:
+            target = self._keyed(kind, key)
+            if target is None and kind == "k":
+                target = self._keyed("s", key)  # "syrnbols": the target has no confusables
+            hit = self._hit(target, technique, 0) if target and target != name else None
+            # Second-tier names moved in or out of a scope are mostly the project's own
+            # older name ("truffle-debug-utils"); only typing slips count against that tier.
+            if hit is not None and hit.tier == 1:
+                return hit
         return None
 
-    def _near_miss(self, name: str) -> TyposquatMatch | None:
-        best: TyposquatMatch | None = None
+    def _candidates(self, name: str, spread: int) -> list[str]:
+        """Targets of a neighbouring length sharing the first or last characters (a target may
+        appear twice; the caller keeps the best hit)."""
+        found: list[str] = []
         size = len(name)
-        for length, end in itertools.product((size - 1, size, size + 1), ("first", "last")):
-            choices = self._buckets.get((length, end, name[0] if end == "first" else name[-1]))
-            if not choices:
+        buckets = self._buckets
+        bare = name.rpartition("/")[2] or name
+        for length in range(max(1, size - spread), size + spread + 1):
+            ends = _LONG_ENDS if length >= _LONG_TARGET else 2
+            for key in ((length, "<", bare[:ends]), (length, ">", name[-ends:])):
+                bucket = buckets.get(key)
+                if bucket is None:
+                    values = self._table.values(f"{key[1]}{length:03d}{key[2]}")
+                    bucket = tuple(v.partition("\t")[0] for v in values)
+                    buckets[key] = bucket
+                found += bucket
+        return found
+
+    def _near_miss(self, name: str) -> TyposquatMatch | None:
+        spread = 2 if len(name) >= TWO_EDIT_LENGTH else 1
+        best: TyposquatMatch | None = None
+        choices = self._candidates(name, spread)
+        for target, distance, _ in process.extract(
+            name, choices, scorer=OSA.distance, score_cutoff=spread, limit=None
+        ):
+            if target == name:
                 continue
-            for target, _, _ in process.extract(
-                name, choices, scorer=OSA.distance, score_cutoff=1, limit=None
+            hit = self._edit_hit(name, target, int(distance))
+            if hit is not None and (
+                best is None or (hit.distance, hit.target_rank) < (best.distance, best.target_rank)
             ):
-                rank = self._popular.ranks[target]
-                if best is not None and best.target_rank <= rank:
-                    continue
-                technique = describe_edit(name, target)
-                if technique != "separator":  # same words, other separator: _variant's job
-                    best = TyposquatMatch(target, rank, technique, 1)
+                best = hit
         return best
+
+    def _edit_hit(self, name: str, target: str, distance: int) -> TyposquatMatch | None:
+        """A near miss that looks like typing: the shorter the edited word and the less
+        popular the target, the likelier a different name is a coincidence."""
+        record = self.target(target)
+        if record is None:
+            return None
+        word, aimed = _edited_words(name, target)
+        # Only a one-word name is explained by being a word: in "react-doom" the other word
+        # makes the typo likelier, not less.
+        english = not _SEPARATORS.search(name) and name in english_words()
+        if distance == 2:
+            # "Two edits" only for long words, typing-like (few letters change), top tier.
+            if (
+                min(len(word), len(aimed)) < TWO_EDIT_LENGTH
+                or not _few_letters_changed(word, aimed)
+                or english
+                or record.tier != 1
+            ):
+                return None
+            technique = "two edits"
+        else:
+            technique = describe_edit(name, target)
+            if technique == "separator":  # same words, other separator: _variant's job
+                return None
+            typing = technique in TYPING_EDITS or (
+                technique == "substituted letter" and len(aimed) >= _ANY_LETTER_LENGTH
+            )
+            short = len(word) <= _SHORT_WORD
+            if not typing or (short and record.rank > _SHORT_TARGET_RANK):
+                return None
+            if record.tier != 1 and (short or technique in _DIGIT_EDITS):
+                return None
+        return TyposquatMatch(
+            target, record.rank, technique, distance, record.score, record.tier, english
+        )
 
     def _affix(self, name: str) -> TyposquatMatch | None:
         squashed = _squash(name)
         for core in _strip_affixes(name):
             if core == name or len(core) < _MIN_LENGTH:
                 continue
-            index = self._squashed.get(_squash(core))
-            if index is not None and _squash(self._popular.names[index]) != squashed:
-                return self._hit(index, "added or dropped affix", 1)
+            target = self._keyed("s", _squash(core))
+            if target is not None and _squash(target) != squashed:
+                hit = self._hit(target, "added or dropped affix", 1)
+                if hit is not None and hit.tier == 1:
+                    return hit
         return None
+
+    def _attack_word(self, name: str) -> TyposquatMatch | None:
+        """A top-tier name with an installer/speed/release word or a version glued on."""
+        for core, word in _split_attack_word(name):
+            if len(_squash(core)) < _MIN_LENGTH:
+                continue
+            target = self._keyed("s", _squash(core))
+            hit = self._hit(target, f"added '{word}'", 1) if target else None
+            if hit is not None and hit.tier == 1:
+                return hit
+        return None
+
+    def _first_word(self, name: str) -> TyposquatMatch | None:
+        """``expresss-cli``: the first word one edit from a top-tier name, the rest kept."""
+        if name.startswith("@"):
+            return None
+        words = _TOKENS.findall(name)
+        first = words[0] if len(words) >= 2 else ""
+        if len(first) < _FIRST_WORD_LENGTH:
+            return None
+        near = process.extract(
+            first, self._candidates(first, 1), scorer=OSA.distance, score_cutoff=1, limit=None
+        )
+        if not near or any(d == 0 for _, d, _ in near) or first in english_words():
+            return None  # the first word is a target itself, or an ordinary word
+        best: TyposquatMatch | None = None
+        for target, _, _ in near:
+            edit = describe_edit(first, target)
+            if edit not in TYPING_EDITS or edit in _DIGIT_EDITS:
+                continue
+            hit = self._hit(target, f"mistyped first word '{first}'", 1)
+            if hit is None or hit.tier != 1 or not _TOKENS.fullmatch(target):
+                continue
+            if best is None or hit.target_rank < best.target_rank:
+                best = hit
+        return best
 
 
 @cache
 def typosquat_index(registry: Registry) -> TyposquatIndex:
-    """The index of `registry`'s popular list, built once per process and shared."""
-    return TyposquatIndex(popular_list(registry))
+    """The prebuilt index of `registry`, read once per process and shared."""
+    text = (
+        resources.files("phantom_guard.detect")
+        .joinpath("data")
+        .joinpath("index")
+        .joinpath(f"{registry.value}.txt")
+        .read_bytes()
+    )
+    return TyposquatIndex(SortedText(text))
+
+
+def index_lines(targets: Iterable[tuple[str, int]], keyed: int | None = None) -> list[str]:
+    """The sorted table lines for `targets` (comparable names with scores, best first).
+
+    ``<`` lines are the records and the first-characters buckets, ``>`` lines the
+    last-characters buckets; ``s``, ``w``, ``k`` lines map a spelling key to the best-ranked
+    target with that key, for the first `keyed` targets (spelling variants only count against
+    the top tier, so the second tier needs no keys).
+    """
+    lines: list[str] = []
+    keys: dict[str, str] = {}
+    for rank, (name, score) in enumerate(targets, start=1):
+        if len(name) < 2:
+            continue
+        lines.append(f"<{_bucket(name, first=True)}\t{name}\t{rank}\t{score}")
+        lines.append(f">{_bucket(name, first=False)}\t{name}")
+        if keyed is None or rank <= keyed:
+            for kind, key in _keys(name):
+                keys.setdefault(kind + key, name)
+    lines.extend(f"{key}\t{name}" for key, name in keys.items())
+    lines.sort()
+    return lines
+
+
+def _keys(name: str) -> Iterator[tuple[str, str]]:
+    squashed = _squash(name)
+    yield "s", squashed
+    words = _sorted_words(name)
+    if not words.startswith("\0"):
+        yield "w", words
+    skeleton = _skeleton(name)
+    if skeleton != squashed:
+        yield "k", skeleton
+
+
+def _bucket(name: str, *, first: bool) -> str:
+    return _bucket_key(len(name), name, first=first)
+
+
+def _bucket_key(length: int, name: str, *, first: bool) -> str:
+    # Targets of 7+ characters are bucketed by three end characters (an edit near one end
+    # keeps the other three), shorter ones by two. The bare name's start: "@types/..." would
+    # otherwise share one bucket.
+    ends = _LONG_ENDS if length >= _LONG_TARGET else 2
+    bare = name.rpartition("/")[2] or name
+    return f"{length:03d}{bare[:ends] if first else name[-ends:]}"
+
+
+def _edited_words(name: str, target: str) -> tuple[str, str]:
+    """The one word that differs ("learm", "learn"), or both names squashed."""
+    words, aimed = _TOKENS.findall(name), _TOKENS.findall(target)
+    if len(words) == len(aimed) > 1:
+        differ = [(w, a) for w, a in zip(words, aimed, strict=True) if w != a]
+        if len(differ) == 1:
+            return differ[0]
+    return _squash(name), _squash(target)
+
+
+def _few_letters_changed(word: str, aimed: str) -> bool:
+    """Two edits that move, double or add letters (few letters differ), not a new syllable."""
+    letters = Counter(word)
+    letters.subtract(aimed)
+    return sum(abs(n) for n in letters.values()) <= 2
+
+
+def _split_attack_word(name: str) -> Iterator[tuple[str, str]]:
+    if version := _VERSION_SUFFIX.search(name):
+        yield name[: version.start()], version.group().lstrip("-_")
+    words = _TOKENS.findall(name)
+    if len(words) >= 2:
+        last, first = words[-1], words[0]
+        if last in ATTACK_WORDS:
+            yield name[: name.rindex(last)].rstrip("-_.@/"), last
+        if first in ATTACK_WORDS and not name.startswith("@"):
+            yield name[len(first) :].lstrip("-_."), first
+    if (glued := _GLUED_ATTACK_WORD.search(name)) and glued.start() > 0:
+        yield name[: glued.start()], glued.group()
 
 
 def describe_edit(name: str, target: str) -> str:
@@ -161,6 +449,8 @@ def describe_edit(name: str, target: str) -> str:
                 if extra.isdigit() and i == len(longer) - 1:
                     return "added digit"
                 return "doubled letter" if doubled else "added letter"
+            if extra.isdigit():
+                return "dropped digit"
             return "dropped double letter" if doubled else "dropped letter"
     return "one edit"
 

@@ -1,0 +1,123 @@
+"""Build ``detect/data/conventions.json``: each registry's established naming conventions.
+
+A convention is a first word or two (``eslint-config`` in ``eslint-config-x``, ``odoo14-addon``
+in ``odoo14-addon-x``, ``django`` in ``django-x``) or an npm scope (``@types``) that at least
+``--min-pypi`` / ``--min-npm`` published names share in the package snapshots: a family that
+big is how people name things, so a compound in it is not by itself a hallucination shape.
+Counted over every name in the snapshots (not only the popular ones). A family is named after
+the project it extends, so its first word (digits dropped: ``odoo14`` -> ``odoo``) must be a
+package on the shipped lists (``detect/data/popular/``), or the family ten times the minimum
+(``odoo14-addon``), and not one of the generic or hallucination-prone words of
+``detect/data/patterns.json`` unless a top-1,000 package (``data-*``, ``ai-*`` are
+descriptions; ``react-*`` is a family). Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA = REPO_ROOT / "src" / "phantom_guard" / "detect" / "data"
+OUT = DATA / "conventions.json"
+PYPI_TSV = Path("/work/.library/env/packages/pypi.tsv")
+NPM_TSV = Path("/work/.library/env/packages/npm.tsv")
+_SEPARATORS = re.compile(r"[-_.]+")
+# A generic word is still a family's name when it is a top package ("react", "vue"); a family
+# this many times the minimum is one whatever its name ("odoo14-addon").
+TOP = 1000
+HUGE = 10
+
+
+def names(path: Path) -> list[str]:
+    """The first column of a snapshot, lowercase (header skipped)."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        next(handle, None)
+        return [line.split("\t", 1)[0].strip().lower() for line in handle if line.strip()]
+
+
+def prefixes(found: list[str], minimum: int) -> list[tuple[str, int]]:
+    """First words, word pairs and npm scopes shared by at least `minimum` names, with counts."""
+    counts: Counter[str] = Counter()
+    for name in found:
+        if name.startswith("@") and "/" in name:
+            counts[name.partition("/")[0]] += 1
+            continue
+        words = [w for w in _SEPARATORS.split(name) if w]
+        if len(words) >= 2:
+            counts[words[0]] += 1
+        if len(words) >= 3:
+            counts["-".join(words[:2])] += 1
+    ordered = sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    return [(p, n) for p, n in ordered if n >= minimum]
+
+
+def listed(registry: str) -> list[str]:
+    """Names on the shipped popular lists of `registry` (both npm tiers), best first."""
+    files = [f"{registry}.txt"] + (["npm-tier2.txt"] if registry == "npm" else [])
+    found: list[str] = []
+    for file in files:
+        for line in (DATA / "popular" / file).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                found.append(line.split("\t", 1)[0])
+    return found
+
+
+def families(
+    prefixes_found: list[tuple[str, int]], packages: list[str], words: set[str], minimum: int
+) -> list[str]:
+    """The prefixes that name a project's family (see the module docstring)."""
+    known = set(packages)
+    top = set(packages[:TOP])
+    kept = []
+    for prefix, count in prefixes_found:
+        if prefix.startswith("@"):
+            kept.append(prefix)
+            continue
+        first = prefix.split("-", 1)[0]
+        host = first.rstrip("0123456789") or first
+        if (first in words or host in words) and first not in top:
+            continue  # "data-*", "ai-*": a description; "react-*", "vue-*": a family
+        if first in known or host in known or count >= HUGE * minimum:
+            kept.append(prefix)
+    return kept
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write conventions.json."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--min-pypi", type=int, default=150)
+    parser.add_argument("--min-npm", type=int, default=60)
+    parser.add_argument("--date", default=None)
+    args = parser.parse_args(argv)
+    for path in (PYPI_TSV, NPM_TSV):
+        if not path.is_file():
+            print(f"error: {path} not found", file=sys.stderr)
+            return 1
+    date = args.date or dt.datetime.now(dt.UTC).date().isoformat()
+    vocabulary = json.loads((DATA / "patterns.json").read_text(encoding="utf-8"))
+    words = set(vocabulary["generic_words"]) | set(vocabulary.get("hallucination_prone", ()))
+    data = {
+        "_about": (
+            "Naming conventions: first words and npm scopes shared by many published names. "
+            f"Derived from the env package snapshots {PYPI_TSV.name} (>= {args.min_pypi} names) "
+            f"and {NPM_TSV.name} (>= {args.min_npm} names) on {date} (UTC) by "
+            "scripts/build_name_conventions.py. Do not edit by hand."
+        ),
+        "pypi": families(
+            prefixes(names(PYPI_TSV), args.min_pypi), listed("pypi"), words, args.min_pypi
+        ),
+        "npm": families(prefixes(names(NPM_TSV), args.min_npm), listed("npm"), words, args.min_npm),
+    }
+    OUT.write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
+    print(f"conventions: pypi {len(data['pypi'])}, npm {len(data['npm'])} -> {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

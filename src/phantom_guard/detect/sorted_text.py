@@ -1,0 +1,99 @@
+"""Search in a sorted, newline-separated table: a lookup table that loads as one read.
+
+A shipped table kept as the file's bytes costs one read; the same table as dicts costs a Python
+object per entry (over a second for the npm targets). At load, the first line of every
+``_STRIDE`` bytes is noted (a few hundred lines); a lookup bisects those in C, then searches one
+block of the bytes. Tables are ASCII (package names are), so keys are encoded, never the table.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+_STRIDE = 4096
+
+
+class SortedText:
+    """Lines sorted bytewise after ``#`` header lines: ``key<TAB>value`` or bare lines."""
+
+    def __init__(self, data: bytes) -> None:
+        body = 0
+        while data.startswith(b"#", body):
+            body = data.index(b"\n", body) + 1
+        self.headers = dict(
+            line[2:].partition(": ")[::2]
+            for line in data[:body].decode("utf-8").splitlines()
+            if ": " in line
+        )
+        # Every line, the first one too, must follow a newline; a header line ends in one.
+        if body == 0:
+            data = b"\n" + data
+            body = 1
+        if not data.endswith(b"\n"):
+            data += b"\n"
+        self._data = data
+        starts = [body]
+        firsts = [data[body : data.find(b"\n", body)]]
+        at = body + _STRIDE
+        while at < len(data):
+            start = data.find(b"\n", at) + 1
+            if start == 0 or start >= len(data):
+                break
+            starts.append(start)
+            firsts.append(data[start : data.find(b"\n", start)])
+            at = start + _STRIDE
+        starts.append(len(data))
+        self._starts = starts
+        self._firsts = firsts
+
+    def _block(self, key: bytes) -> tuple[int, int]:
+        """The byte range whose lines, with the next block's first line, hold `key`'s place."""
+        at = max(bisect_right(self._firsts, key) - 1, 0)
+        return self._starts[at], self._starts[at + 1]
+
+    def _lower_bound(self, key: bytes) -> int:
+        """Offset of the first line that is >= `key`."""
+        data = self._data
+        lo, hi = self._block(key)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", lo - 1, mid) + 1
+            end = data.find(b"\n", start)
+            if data[start:end] < key:
+                lo = end + 1
+            else:
+                hi = start
+        return lo
+
+    def _find_line(self, prefix: bytes) -> int:
+        """Offset of a line starting with `prefix`, or -1 (one search inside one block)."""
+        lo, hi = self._block(prefix)
+        found = self._data.find(b"\n" + prefix, lo - 1, hi + len(prefix))
+        return found + 1 if found >= 0 else -1
+
+    def __contains__(self, line: object) -> bool:
+        if not isinstance(line, str) or "\n" in line or not line.isascii():
+            return False
+        return self._find_line(line.encode() + b"\n") >= 0
+
+    def get(self, key: str) -> str | None:
+        """The rest of the first ``key<TAB>…`` line, or None."""
+        if not key.isascii():
+            return None
+        probe = key.encode() + b"\t"
+        at = self._find_line(probe)
+        if at < 0:
+            return None
+        return self._data[at + len(probe) : self._data.index(b"\n", at)].decode()
+
+    def values(self, key: str) -> list[str]:
+        """The rest of every ``key<TAB>…`` line, in file order."""
+        if not key.isascii():
+            return []
+        raw = key.encode()
+        start = self._lower_bound(raw + b"\t")
+        end = self._lower_bound(raw + b"\n")  # "\n" sorts right after the tab
+        if start >= end:
+            return []
+        skip = len(raw) + 1
+        return [line[skip:] for line in self._data[start : end - 1].decode().split("\n")]

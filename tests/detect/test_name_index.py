@@ -1,0 +1,75 @@
+"""The prebuilt typosquat index: equal to a fresh build from the shipped lists, and searchable."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from phantom_guard.detect.sorted_text import SortedText
+from phantom_guard.detect.typosquat import index_lines, typosquat_index
+from phantom_guard.detect.words import english_words
+from phantom_guard.model import Registry
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "src" / "phantom_guard" / "detect" / "data"
+
+
+def _builder() -> object:
+    spec = importlib.util.spec_from_file_location(
+        "build_name_index", ROOT / "scripts" / "build_name_index.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_name_index", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("registry", list(Registry))
+def test_the_shipped_index_is_a_fresh_build_of_the_shipped_lists(registry: Registry) -> None:
+    builder = _builder()
+    shipped = (DATA / "index" / f"{registry.value}.txt").read_text(encoding="utf-8")
+    assert shipped == builder.render(registry)  # type: ignore[attr-defined]
+
+
+def test_tiers_and_records() -> None:
+    npm = typosquat_index(Registry.NPM)
+    assert npm.tier1 == 15_000
+    top = npm.target("lodash")
+    assert top is not None and top.tier == 1 and top.score > 10_000_000
+    second = npm.target("gulp-babel")  # first name after the popular list
+    assert second is not None and (second.tier, second.rank) == (2, 15_001)
+    assert npm.target("zebrafish-tools-xyz") is None
+
+
+def test_sorted_text_lookups() -> None:
+    lines = index_lines([("requests", 1), ("python-dateutil", 2), ("click", 3)])
+    table = SortedText(("# tier 1: 3\n" + "\n".join(lines) + "\n").encode())
+    assert table.headers == {"tier 1": "3"}
+    assert table.get("spythondateutil") == "python-dateutil"
+    assert table.get("wdateutil-python") == "python-dateutil"
+    assert table.get("snothing") is None
+    assert table.values(">005ck") == ["click"]
+    assert table.values(">005zz") == []
+    assert table.get("é") is None
+
+
+def test_sorted_text_without_header_and_final_newline() -> None:
+    table = SortedText(b"apple\nbanana\ncherry")
+    assert "apple" in table and "cherry" in table and "banana" in table
+    assert "appl" not in table and "bananas" not in table and "" not in table
+
+
+def test_the_word_list_is_shipped_with_its_licence() -> None:
+    assert "alter" in english_words() and "later" in english_words()
+    assert "reqeusts" not in english_words()
+    assert english_words().headers["licence"].startswith("SCOWL")
+    assert "Kevin Atkinson" in (DATA / "words.LICENSE").read_text(encoding="utf-8")
+
+
+def test_the_second_tier_list_records_its_source() -> None:
+    head = (DATA / "popular" / "npm-tier2.txt").read_text(encoding="utf-8")[:600]
+    assert "build_popular_lists.py" in head and "npm.tsv" in head

@@ -1,0 +1,258 @@
+"""The name rules of issue 18, guarddog-style: tables of squat shapes aimed at real targets, each
+beside a table of the same size of real legitimate packages (published, in the registry
+snapshots) that must not fire."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from phantom_guard.detect.analysis import analyze as verdict
+from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
+from phantom_guard.model import PackageMetadata, Recommendation, Registry, SignalKind
+from phantom_guard.names import normalize
+
+PYPI, NPM = Registry.PYPI, Registry.NPM
+NOW = datetime(2026, 1, 10, tzinfo=UTC)
+K = SignalKind
+ANALYZER = NameAnalyzer()
+
+
+def analyze(name: str, registry: Registry) -> NameFindings:
+    return ANALYZER.analyze(normalize(name, registry), registry)
+
+
+def squat(name: str, registry: Registry) -> dict[str, object] | None:
+    found = [s for s in analyze(name, registry).signals if s.kind is K.TYPOSQUAT]
+    return dict(found[0].evidence) if found else None
+
+
+def strong(findings: NameFindings) -> list[str]:
+    """Name signals strong enough to count (a discounted English-word match does not)."""
+    return [s.message for s in findings.signals if s.weight >= 0.1]
+
+
+# -- two edits, long targets: a letter moved and one doubled, a spelling and a letter ---------
+TWO_EDITS = [
+    (PYPI, "matplotilbb", "matplotlib"),
+    (PYPI, "reqeustss", "requests"),
+    (PYPI, "colouramma", "colorama"),
+    (NPM, "typescirptt", "typescript"),
+    (NPM, "nodemaielr", "nodemailer"),
+    (PYPI, "setuptoolz", "setuptools"),
+]
+# Real PyPI projects two edits from a top-1,000 name, not typing slips (a new syllable).
+TWO_EDITS_LEGIT = ["jpysocket", "hgfinance", "entrypointer", "tensorfox", "pymoments", "selenious"]
+
+
+@pytest.mark.parametrize(("registry", "name", "target"), TWO_EDITS)
+def test_two_edit_squats(registry: Registry, name: str, target: str) -> None:
+    evidence = squat(name, registry)
+    assert evidence is not None and evidence["target"] == target
+    assert evidence["edits"] in (1, 2)
+
+
+@pytest.mark.parametrize("name", TWO_EDITS_LEGIT)
+def test_two_edit_legit_names_do_not_fire(name: str) -> None:
+    assert squat(name, PYPI) is None
+
+
+# -- a popular name + attack word or version -------------------------------------------------
+ATTACK = [
+    (PYPI, "requests-install", "requests", "added 'install'"),
+    (PYPI, "pandas-installer", "pandas", "added 'installer'"),
+    (PYPI, "numpy-latest", "numpy", "added 'latest'"),
+    (NPM, "axios-loader", "axios", "added 'loader'"),
+    (NPM, "react-dom-18", "react-dom", "added '18'"),
+    (NPM, "lodash-1.45", "lodash", "added '1.45'"),
+]
+# Real packages that extend a popular one with an ordinary word or a version of their own.
+ATTACK_LEGIT = [
+    (NPM, "react-18-image-lightbox"),
+    (NPM, "chalk-animation"),
+    (NPM, "react-icons-kit"),
+    (NPM, "jsonwebtoken-promisified"),
+    (PYPI, "seaborn-image"),
+    (PYPI, "black-macchiato"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "target", "technique"), ATTACK)
+def test_attack_words_and_versions(
+    registry: Registry, name: str, target: str, technique: str
+) -> None:
+    evidence = squat(name, registry)
+    assert evidence is not None
+    assert (evidence["target"], evidence["technique"]) == (target, technique)
+
+
+@pytest.mark.parametrize(("registry", "name"), ATTACK_LEGIT)
+def test_ordinary_extensions_do_not_fire(registry: Registry, name: str) -> None:
+    assert not analyze(name, registry).signals
+
+
+# -- mistyped first word of a compound --------------------------------------------------------
+FIRST_WORD = [
+    (NPM, "expresss-cli", "express"),
+    (NPM, "webpakc-cli", "webpack"),
+    (NPM, "lodahs-utils", "lodash"),
+    (PYPI, "djangoo-rest", "django"),
+    (PYPI, "flaks-login-helper", "flask"),
+    (PYPI, "pandsa-tools", "pandas"),
+]
+FIRST_WORD_LEGIT = [
+    (PYPI, "uninstaller"),
+    (PYPI, "iocparser"),
+    (PYPI, "linkpython"),
+    (PYPI, "calclopts"),
+    (PYPI, "urequest"),
+    (PYPI, "fastconf"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "target"), FIRST_WORD)
+def test_mistyped_first_word(registry: Registry, name: str, target: str) -> None:
+    evidence = squat(name, registry)
+    assert evidence is not None and evidence["target"] == target
+
+
+@pytest.mark.parametrize(("registry", "name"), FIRST_WORD_LEGIT)
+def test_names_near_a_popular_word_do_not_fire(registry: Registry, name: str) -> None:
+    assert squat(name, registry) is None
+
+
+# -- English words one edit from a popular name: discounted, never the slopsquat shape --------
+ENGLISH = [(NPM, "reach"), (NPM, "method"), (NPM, "recent"), (PYPI, "baker"), (PYPI, "wrap")]
+ENGLISH += [(PYPI, "response")]
+NOT_ENGLISH = [
+    (NPM, "reacct", "react"),
+    (NPM, "methdos", "methods"),
+    (NPM, "redentt", "redent"),
+    (PYPI, "fakerr", "faker"),
+    (PYPI, "wraptt", "wrapt"),
+    (PYPI, "responsess", "responses"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), ENGLISH)
+def test_an_english_word_is_discounted(registry: Registry, name: str) -> None:
+    findings = analyze(name, registry)
+    assert findings.signals and not strong(findings)
+    assert "English word" in findings.signals[0].message
+    fresh = PackageMetadata(
+        name=name,
+        registry=registry,
+        created=NOW - timedelta(days=2),
+        release_count=1,
+        maintainers=("someone",),
+        summary="Helpers for reading and writing configuration files.",
+    )
+    assert verdict(fresh, findings.signals, NOW)[0] is not Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name", "target"), NOT_ENGLISH)
+def test_the_same_targets_mistyped_are_not_discounted(
+    registry: Registry, name: str, target: str
+) -> None:
+    evidence = squat(name, registry)
+    assert evidence is not None and evidence["target"] == target
+    assert evidence["english_word"] is False
+
+
+# -- naming conventions: a compound inside one is ordinary -----------------------------------
+CONVENTION = [
+    (NPM, "eslint-config-acme"),
+    (NPM, "gulp-acme-tasks"),
+    (NPM, "@types/acme-widgets"),
+    (NPM, "babel-plugin-transform-acme"),
+    (PYPI, "odoo14-addon-sale-report"),
+    (PYPI, "flask-settings"),
+]
+OUTSIDE_CONVENTION = [
+    (NPM, "zephyr-gpt-helper-kit"),
+    (NPM, "quartz-ai-wrapper-utils"),
+    (PYPI, "zephyr-llm-toolkit-client"),
+    (PYPI, "flask-gpt-helper"),
+    (NPM, "@sentry/react-ai-helper"),
+    (PYPI, "django-magic-ai-utils"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), CONVENTION)
+def test_a_naming_convention_is_not_a_hallucination_shape(registry: Registry, name: str) -> None:
+    assert not analyze(name, registry).signals
+
+
+@pytest.mark.parametrize(("registry", "name"), OUTSIDE_CONVENTION)
+def test_hallucination_prone_words_still_fire(registry: Registry, name: str) -> None:
+    kinds = {s.kind for s in analyze(name, registry).signals}
+    assert K.HALLUCINATION_PATTERN in kinds
+
+
+# -- a top package of the other registry --------------------------------------------------------
+OTHER = [
+    (NPM, "pygsheets"),
+    (NPM, "sentry-sdk"),
+    (NPM, "sqlalchemy"),
+    (PYPI, "chownr"),
+    (PYPI, "lodash"),
+    (PYPI, "p-cancelable"),
+]
+OTHER_LEGIT = [
+    (PYPI, "commander"),  # an English word, published in both
+    (PYPI, "clsx"),  # too short to tell
+    (NPM, "JSONStream"),
+    (NPM, "redux-devtools"),
+    (PYPI, "seaborn-image"),
+    (PYPI, "black-macchiato"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), OTHER)
+def test_a_name_from_the_other_ecosystem(registry: Registry, name: str) -> None:
+    rules = {s.evidence.get("rule") for s in analyze(name, registry).signals}
+    assert "name from another ecosystem" in rules
+
+
+@pytest.mark.parametrize(("registry", "name"), OTHER_LEGIT)
+def test_names_of_both_ecosystems_do_not_fire(registry: Registry, name: str) -> None:
+    rules = {s.evidence.get("rule") for s in analyze(name, registry).signals}
+    assert "name from another ecosystem" not in rules
+
+
+# -- npm letter case --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "target"), [("LODASH", "lodash"), ("Express", "express")])
+def test_npm_names_are_case_sensitive(name: str, target: str) -> None:
+    normalized = normalize(name, NPM)
+    assert ANALYZER.popular(normalized, NPM) is None  # looked up, never SAFE by the list
+    evidence = squat(name, NPM)
+    assert evidence is not None
+    assert (evidence["target"], evidence["technique"]) == (target, "letter case")
+
+
+def test_pypi_names_stay_case_insensitive() -> None:
+    assert ANALYZER.popular(normalize("Requests", PYPI), PYPI) is not None
+
+
+# -- evidence ---------------------------------------------------------------------------------
+
+
+def test_the_evidence_names_the_rule_target_popularity_and_edit() -> None:
+    found = next(s for s in analyze("lodahs", NPM).signals if s.kind is K.TYPOSQUAT)
+    assert found.evidence["rule"] == "typosquat"
+    assert found.evidence["target"] == "lodash"
+    assert isinstance(found.evidence["target_downloads"], int)
+    assert found.evidence["technique"] == "swapped letters"
+    assert "'lodash'" in found.message and "downloads a month" in found.message
+    pypi = next(s for s in analyze("reqeusts", PYPI).signals if s.kind is K.TYPOSQUAT)
+    assert "rank" in pypi.message and pypi.evidence["target_rank"] == 6
+
+
+def test_second_tier_targets_weigh_less() -> None:
+    top = next(s for s in analyze("lodahs", NPM).signals if s.kind is K.TYPOSQUAT)
+    second = next(s for s in analyze("gulp-babbel", NPM).signals if s.kind is K.TYPOSQUAT)
+    assert second.evidence["tier"] == 2 and second.evidence["target"] == "gulp-babel"
+    assert second.weight < top.weight
