@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from phantom_guard._version import __version__
-from phantom_guard.cli import actions, cache, guard, render, scan
+from phantom_guard.cli import actions, agents, cache, guard, render, scan
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,3 +27,6 @@ main.add_command(cache.cache)
 main.add_command(render.render)
 for _command in guard.COMMANDS:
     main.add_command(_command)
+main.add_command(agents.hook)
+main.add_command(agents.hooks)
+main.add_command(agents.mcp)
