@@ -16,9 +16,11 @@ expansion) is replaced by `UNRESOLVED`, so that a package name made of one can b
 
 from __future__ import annotations
 
+import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,8 +32,6 @@ UNRESOLVED = "phantomguardunresolved"
 _MAX_DEPTH = 8  # nested sh -c / eval / $( ) levels before we stop reading and call it unverifiable
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
-_PYTHON = re.compile(r"(python|pypy)[0-9.]*|py")
-_PIP = re.compile(r"pip[0-9.]*")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"})
 # Words that open or continue a compound command; what follows them is a command.
 _PREFIX_WORDS = frozenset({"!", "{", "if", "then", "else", "elif", "do", "while", "until"})
@@ -68,13 +68,17 @@ class Invocation:
     """One package-manager command a script would run: argv from the manager's word on.
 
     `dynamic` holds the words (as written) whose value is only known at run time; `from_stdin`
-    says ``xargs`` adds arguments the script does not show.
+    says ``xargs`` adds arguments the script does not show; `cwd` is where it runs relative to
+    the script's start (after ``cd``; None when unknown); `guessed` marks a program named by a
+    variable, read as python's.
     """
 
     argv: tuple[str, ...]
     text: str
     dynamic: tuple[str, ...] = ()
     from_stdin: bool = False
+    cwd: str | None = ""
+    guessed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +400,7 @@ class _Reader:
         self.invocations: list[Invocation] = []
         self.unverifiable: list[str] = []
         self.aliases: dict[str, list[Word]] = {}
+        self.cwd: str | None = ""  # relative to where the script starts; None: unknown
 
     def script(self, text: str, depth: int) -> None:
         if depth > _MAX_DEPTH:
@@ -439,6 +444,9 @@ class _Reader:
             elif name == "alias":
                 self._define_aliases(words[1:])
                 return
+            elif name in ("cd", "pushd"):
+                self._change_directory(words[1:])
+                return
             elif name in _WRAPPERS:
                 rest = _WRAPPERS[name](words[1:])
                 if rest is None:
@@ -466,30 +474,40 @@ class _Reader:
                 return
 
     def _program(self, name: str, words: list[Word], from_stdin: bool) -> None:
-        args = words[1:]
-        if _PYTHON.fullmatch(name):
-            module = _python_module(args)
-            if module is None:
-                return
-            name, args = module
-        if not self.is_manager(name) and _PIP.fullmatch(name):
-            name = "pip"
         if not self.is_manager(name):
             return
+        args = words[1:]
         self.invocations.append(
             Invocation(
                 argv=(name, *(w.text for w in args)),
                 text=" ".join(w.raw for w in words),
                 dynamic=tuple(w.raw for w in args if w.dynamic),
                 from_stdin=from_stdin,
+                cwd=self.cwd,
             )
         )
 
     def _dynamic_program(self, words: list[Word], from_stdin: bool) -> None:
-        # `$PYTHON -m pip install x`: the interpreter is a variable, the module is not.
-        module = _python_module(words[1:])
-        if module is not None and self.is_manager(module[0]):
-            self._program(module[0], [Word(module[0], module[0]), *module[1]], from_stdin)
+        # `$PYTHON -m pip install x`: the interpreter is a variable, its arguments are not.
+        # Read as python's; anything but `-m pip` installs nothing there.
+        args = words[1:]
+        self.invocations.append(
+            Invocation(
+                argv=("python", *(w.text for w in args)),
+                text=" ".join(w.raw for w in words),
+                dynamic=tuple(w.raw for w in args if w.dynamic),
+                from_stdin=from_stdin,
+                cwd=self.cwd,
+                guessed=True,
+            )
+        )
+
+    def _change_directory(self, args: list[Word]) -> None:
+        operands = [w for w in args if not w.text.startswith("-") or w.text == "-"]
+        if not operands or operands[0].dynamic or operands[0].text in ("-", "~"):
+            self.cwd = None  # somewhere we cannot name: requirement files become unreadable
+        elif self.cwd is not None:
+            self.cwd = posixpath.join(self.cwd, operands[0].text)
 
     def _define_aliases(self, words: list[Word]) -> None:
         for word in words:
@@ -694,48 +712,30 @@ def _shell_script(args: list[Word]) -> Word | object | None:
     return None
 
 
-def _python_module(args: Sequence[Word]) -> tuple[str, list[Word]] | None:
-    """``python [options] -m pip ARGS`` -> ("pip", ARGS); None for anything else."""
-    i = 0
-    while i < len(args):
-        text = args[i].text
-        if text == "-m" and i + 1 < len(args):
-            module = args[i + 1].text
-            return ("pip" if _PIP.fullmatch(module) else module), list(args[i + 2 :])
-        if text.startswith("-m") and len(text) > 2:
-            module = text[2:]
-            return ("pip" if _PIP.fullmatch(module) else module), list(args[i + 1 :])
-        if text in ("-X", "-W", "--check-hash-based-pycs"):
-            i += 2
-            continue
-        if text.startswith("-") and text != "-":
-            i += 1
-            continue
-        return None  # a script file or -c code: not a package manager
-    return None
-
-
 # --- plans ----------------------------------------------------------------------------------
 
 
-def plan_script(text: str) -> ScriptPlan:
-    """The grammar's plan for each package-manager command in `text`, and what cannot be
-    verified: a package name known only at run time, ``eval`` of one, arguments ``xargs`` adds,
-    a command the grammar rejects.
+def plan_script(text: str, cwd: Path | None = None) -> ScriptPlan:
+    """The grammar's plan for each package-manager command in `text` (run in `cwd`), and what
+    cannot be verified: a package name known only at run time, ``eval`` of one, arguments
+    ``xargs`` adds, a command line the grammar cannot read.
     """
     from phantom_guard import commands
 
-    reading = read_script(text, lambda name: name in commands.MANAGERS)
+    base = cwd or Path.cwd()
+    reading = read_script(text, lambda name: commands.manager_of(name) is not None)
     plans: list[CommandPlan] = []
     unverifiable = list(reading.unverifiable)
     for invocation in reading.invocations:
+        where = None if invocation.cwd is None else str(base / invocation.cwd)
         try:
-            plan = commands.parse_command(invocation.argv)
+            plan = commands.parse_command(invocation.argv, cwd=where, read_files=where is not None)
         except commands.CommandError as exc:
+            if invocation.guessed:
+                continue
             if invocation.dynamic:
-                unverifiable.append(
-                    f"{invocation.text}: {', '.join(invocation.dynamic)} is known only at run time"
-                )
+                known = ", ".join(invocation.dynamic)
+                unverifiable.append(f"{invocation.text}: {known} is known only at run time")
             else:
                 unverifiable.append(f"{invocation.text}: {exc}")
             continue
@@ -744,12 +744,12 @@ def plan_script(text: str) -> ScriptPlan:
         if invocation.from_stdin:
             unverifiable.append(f"{invocation.text}: xargs adds package names from its input")
             continue
-        hidden = [ref.name for ref in plan.refs if UNRESOLVED in ref.name]
-        hidden += [str(f) for f in plan.requirement_files if UNRESOLVED in str(f)]
-        if hidden:
+        if any(UNRESOLVED in ref.name for ref in plan.refs) or (
+            where is None and plan.requirement_files
+        ):
             unverifiable.append(
-                f"{invocation.text}: a package name is known only at run time "
-                f"({', '.join(invocation.dynamic) or 'an expansion'})"
+                f"{invocation.text}: what it installs is known only at run time"
+                + (f" ({', '.join(invocation.dynamic)})" if invocation.dynamic else "")
             )
             continue
         plans.append(plan)

@@ -24,7 +24,7 @@ USAGE = (
 _ON_ERROR = ("ask", "deny", "allow")
 
 
-def host(agent: str) -> Host:
+def agent_module(agent: str) -> Host:
     """The module that speaks `agent`'s hook format."""
     if agent not in AGENTS:
         raise ValueError(f"unknown agent {agent!r} (expected one of: {', '.join(AGENTS)})")
@@ -110,7 +110,7 @@ def run(
     from phantom_guard.hooks.engine import DEFAULT_BUDGET, Judgement, Verdict, judge_command
     from phantom_guard.hooks.host import SILENT, ShellCall, answer
 
-    speaker = host(agent)
+    speaker = agent_module(agent)
     budget = DEFAULT_BUDGET if budget is None else budget
     try:
         event = json.loads(raw)

@@ -63,28 +63,13 @@ def judge_command(
     """Judge a shell command line: what would it install, and is any of it a finding?"""
     from phantom_guard.commands.shell import plan_script
 
-    script = plan_script(command)
+    script = plan_script(command, cwd)
     if not script.plans and not script.unverifiable:
         return NOTHING
     refs: list[PackageRef] = [ref for plan in script.plans for ref in plan.refs]
-    problems = list(script.unverifiable)
-    for plan in script.plans:
-        for file in plan.requirement_files:
-            refs.extend(_requirement_refs(cwd / Path(file), problems))
-    return judge_refs(refs, problems, cwd, settings=settings, budget=budget, what="command")
-
-
-def _requirement_refs(path: Path, problems: list[str]) -> list[PackageRef]:
-    from phantom_guard.errors import SourceError
-    from phantom_guard.sources import parse_file
-
-    if not path.is_file():
-        return []  # the package manager reports a missing file itself; nothing gets installed
-    try:
-        return list(parse_file(path).refs)
-    except SourceError as exc:
-        problems.append(str(exc))
-        return []
+    return judge_refs(
+        refs, script.unverifiable, cwd, settings=settings, budget=budget, what="command"
+    )
 
 
 def judge_refs(
