@@ -236,7 +236,12 @@ BLOCK = (
 
 def _event(command: str, cwd: str) -> bytes:
     return json.dumps(
-        {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": command}, "cwd": cwd}
+        {
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "tool_input": {"command": command},
+            "cwd": cwd,
+        }
     ).encode()
 
 

@@ -2,7 +2,7 @@
 
 Blocking is exit 2 with the reason on stderr. Codex refuses ``permissionDecision: "ask"`` from a
 hook, so ``--on-error ask`` blocks here; a SUSPICIOUS name is allowed with a ``systemMessage``
-warning (the published output schema is vendored in tests/fixtures/hooks/codex/).
+warning (the published output schema is vendored in tests/fixtures/hooks/codex-schema/).
 """
 
 from __future__ import annotations
