@@ -162,7 +162,7 @@ def check_install_command_sync(command: str, cwd: Path) -> CommandAnswer:
     judgement = judge_command(command, cwd)
     report = judgement.report
     return CommandAnswer(
-        decision=judgement.verdict.value,
+        decision=judgement.verdict,  # type: ignore[arg-type]  # one of the four
         reason=judgement.reason,
         results=[_result(r) for r in report.results] if report is not None else [],
         problems=list(judgement.problems),

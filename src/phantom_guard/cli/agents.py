@@ -32,12 +32,11 @@ from phantom_guard.hooks import AGENTS
 def hook(agent: str, on_error: str | None, timeout: float | None) -> None:
     """Judge one agent tool call: the host's event JSON on stdin."""
     from phantom_guard.hooks import emit, run
-    from phantom_guard.hooks.host import OnError
 
     outcome = run(
         agent,
         sys.stdin.buffer.read(),
-        on_error=OnError(on_error) if on_error else None,
+        on_error=on_error,  # type: ignore[arg-type]  # click.Choice of the same three words
         budget=timeout,
     )
     sys.exit(emit(outcome))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from phantom_guard.hooks.host import Host, OnError, Outcome
 
 AGENTS = ("claude", "codex", "gemini", "cursor")
@@ -21,21 +22,24 @@ USAGE = (
     "usage: phantom-guard hook [--agent claude|codex|gemini|cursor] "
     "[--on-error ask|deny|allow] [--timeout SECONDS]   (the host's event JSON on stdin)\n"
 )
-_ON_ERROR = ("ask", "deny", "allow")
 
 
 def agent_module(agent: str) -> Host:
     """The module that speaks `agent`'s hook format."""
     if agent not in AGENTS:
         raise ValueError(f"unknown agent {agent!r} (expected one of: {', '.join(AGENTS)})")
-    return cast("Host", importlib.import_module(f"phantom_guard.hooks.{agent}"))
+    module: Host = importlib.import_module(f"phantom_guard.hooks.{agent}")
+    return module
 
 
 def main(args: Sequence[str]) -> int:
-    """``phantom-guard hook …`` without click: `args` starts with ``hook``. Returns the exit
+    """``phantom-guard hook …`` without click (`args` may start with ``hook``). Returns the exit
     code; leaves the process at once when a check outlived its time budget.
     """
-    parsed = _parse(list(args[1:]))
+    options = list(args)
+    if options[:1] == ["hook"]:
+        options = options[1:]
+    parsed = _parse(options)
     if isinstance(parsed, str):
         sys.stderr.write(parsed)
         return 0 if parsed == USAGE else 2
@@ -48,13 +52,13 @@ def emit(outcome: Outcome) -> int:
     """Write an outcome to stdout and stderr; the exit code is returned (or exited with, when a
     worker thread still runs a check the hook gave up on).
     """
-    from phantom_guard.hooks.engine import abandoned
+    from phantom_guard.hooks.engine import gave_up
 
     if outcome.stdout:
         sys.stdout.write(outcome.stdout)
     if outcome.stderr:
         sys.stderr.write(outcome.stderr)
-    if abandoned.is_set():
+    if gave_up():
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(outcome.exit_code)  # do not wait for the lookup we stopped waiting for
@@ -64,9 +68,11 @@ def emit(outcome: Outcome) -> int:
 def _parse(args: list[str]) -> tuple[str, OnError | None, float] | str:
     """(agent, on_error, budget) from the options, or the text to print (usage, an error)."""
     from phantom_guard.hooks.engine import DEFAULT_BUDGET
-    from phantom_guard.hooks.host import OnError
+    from phantom_guard.hooks.host import ON_ERROR
 
-    agent, on_error, budget = "claude", None, DEFAULT_BUDGET
+    agent = "claude"
+    on_error: OnError | None = None
+    budget = DEFAULT_BUDGET
     if os.environ.get("PHANTOM_GUARD_HOOK_TIMEOUT"):
         try:
             budget = float(os.environ["PHANTOM_GUARD_HOOK_TIMEOUT"])
@@ -88,9 +94,9 @@ def _parse(args: list[str]) -> tuple[str, OnError | None, float] | str:
                 return f"phantom-guard: error: unknown agent {value!r}\n{USAGE}"
             agent = value
         elif name == "--on-error":
-            if value not in _ON_ERROR:
+            if value not in ON_ERROR:
                 return f"phantom-guard: error: --on-error must be ask, deny or allow\n{USAGE}"
-            on_error = OnError(value)
+            on_error = value  # type: ignore[assignment]
         else:
             try:
                 budget = float(value)
@@ -105,26 +111,26 @@ def run(
     agent: str, raw: bytes | str, *, on_error: OnError | None = None, budget: float | None = None
 ) -> Outcome:
     """The answer to one event: read it, judge the call it describes, render the judgement."""
-    import json
+    import json  # the standard library's: orjson would import twice as many modules
 
-    from phantom_guard.hooks.engine import DEFAULT_BUDGET, Judgement, Verdict, judge_command
+    from phantom_guard.hooks import engine
     from phantom_guard.hooks.host import SILENT, ShellCall, answer
 
     speaker = agent_module(agent)
-    budget = DEFAULT_BUDGET if budget is None else budget
+    budget = engine.DEFAULT_BUDGET if budget is None else budget
     try:
         event = json.loads(raw)
     except ValueError as exc:
         problem = f"phantom-guard could not read the hook event: {exc}"
-        return answer(speaker, Judgement(Verdict.ERROR, (problem,)), on_error)
+        return answer(speaker, engine.Judgement(engine.ERROR, (problem,)), on_error)
     if not isinstance(event, dict):
         problem = "phantom-guard could not read the hook event: not a JSON object"
-        return answer(speaker, Judgement(Verdict.ERROR, (problem,)), on_error)
+        return answer(speaker, engine.Judgement(engine.ERROR, (problem,)), on_error)
     call = speaker.read(event)
     if call is None:
         return SILENT
     if isinstance(call, ShellCall):
-        judgement = judge_command(call.command, call.cwd, budget=budget)
+        judgement = engine.judge_command(call.command, call.cwd, budget=budget)
     else:
         from phantom_guard.hooks.edits import judge_edits
 

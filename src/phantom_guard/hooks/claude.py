@@ -7,23 +7,26 @@ Blocking is exit 2 with the reason on stderr (Claude shows it to the model); ask
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from typing import Any
-
-from phantom_guard.hooks.edits import FileEdit, Replacement
 from phantom_guard.hooks.host import (
     EditCall,
-    OnError,
     Outcome,
     ShellCall,
     blocked,
     cwd,
+    dumps,
     text,
     tool_input,
 )
 
-DEFAULT_ON_ERROR = OnError.ASK
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from phantom_guard.hooks.edits import Replacement
+    from phantom_guard.hooks.host import OnError
+
+DEFAULT_ON_ERROR: OnError = "ask"
 MATCHER = "Bash|Write|Edit|MultiEdit"
 
 
@@ -36,8 +39,10 @@ def read(event: Mapping[str, Any]) -> ShellCall | EditCall | None:
         command = text(given, "command")
         return ShellCall(command, where) if command else None
     path = text(given, "file_path")
-    if path is None:
+    if path is None or tool not in ("Write", "Edit", "MultiEdit"):
         return None
+    from phantom_guard.hooks.edits import FileEdit
+
     if tool == "Write":
         return EditCall((FileEdit(path, content=text(given, "content") or ""),), where)
     if tool == "Edit":
@@ -46,12 +51,14 @@ def read(event: Mapping[str, Any]) -> ShellCall | EditCall | None:
     if tool == "MultiEdit":
         raw = given.get("edits")
         items = raw if isinstance(raw, list) else []
-        steps = [_replacement(e) for e in items if isinstance(e, Mapping)]
+        steps = [_replacement(e) for e in items if isinstance(e, dict)]
         return EditCall((FileEdit(path, replacements=tuple(s for s in steps if s)),), where)
     return None
 
 
 def _replacement(given: Mapping[str, Any]) -> Replacement | None:
+    from phantom_guard.hooks.edits import Replacement
+
     old, new = text(given, "old_string"), text(given, "new_string")
     if old is None or new is None:
         return None
@@ -72,7 +79,7 @@ def ask(reason: str) -> Outcome:
             "permissionDecisionReason": reason,
         }
     }
-    return Outcome(0, json.dumps(document) + "\n", "")
+    return Outcome(0, dumps(document), "")
 
 
 def suspicious(reason: str) -> Outcome:

@@ -7,23 +7,25 @@ warning (the published output schema is vendored in tests/fixtures/hooks/codex-s
 
 from __future__ import annotations
 
-import json
-import shlex
-from collections.abc import Mapping
-from typing import Any
-
 from phantom_guard.hooks.host import (
     EditCall,
-    OnError,
     Outcome,
     ShellCall,
     blocked,
     cwd,
+    dumps,
     text,
     tool_input,
 )
 
-DEFAULT_ON_ERROR = OnError.DENY
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from phantom_guard.hooks.host import OnError
+
+DEFAULT_ON_ERROR: OnError = "deny"
 MATCHER = "Bash|apply_patch"
 _SHELL_TOOLS = frozenset({"Bash", "shell", "local_shell", "exec_command", "container.exec"})
 
@@ -35,6 +37,8 @@ def read(event: Mapping[str, Any]) -> ShellCall | EditCall | None:
     where = cwd(event)
     command = given.get("command")
     if isinstance(command, list) and all(isinstance(part, str) for part in command):
+        import shlex
+
         command = shlex.join(command)  # an argv; read it back as the shell line it stands for
     if tool == "apply_patch":
         from phantom_guard.hooks.edits import parse_patch
@@ -62,4 +66,4 @@ def ask(reason: str) -> Outcome:
 
 def suspicious(reason: str) -> Outcome:
     """Allowed, with a warning shown to the user."""
-    return Outcome(0, json.dumps({"systemMessage": reason}) + "\n", "")
+    return Outcome(0, dumps({"systemMessage": reason}), "")

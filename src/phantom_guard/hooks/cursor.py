@@ -8,13 +8,16 @@ only way to say something is a permission, and "allow" would skip the user's own
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from typing import Any
+from phantom_guard.hooks.host import SILENT, EditCall, Outcome, ShellCall, cwd, dumps, text
 
-from phantom_guard.hooks.host import SILENT, EditCall, OnError, Outcome, ShellCall, cwd, text
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
-DEFAULT_ON_ERROR = OnError.DENY
+    from phantom_guard.hooks.host import OnError
+
+DEFAULT_ON_ERROR: OnError = "deny"
 
 
 def read(event: Mapping[str, Any]) -> ShellCall | EditCall | None:
@@ -25,7 +28,7 @@ def read(event: Mapping[str, Any]) -> ShellCall | EditCall | None:
 
 def _permission(permission: str, reason: str) -> Outcome:
     document = {"permission": permission, "user_message": reason, "agent_message": reason}
-    return Outcome(0, json.dumps(document) + "\n", "")
+    return Outcome(0, dumps(document), "")
 
 
 def deny(reason: str) -> Outcome:

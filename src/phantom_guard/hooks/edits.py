@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from phantom_guard.hooks.engine import DEFAULT_BUDGET, NOTHING, Judgement, judge_refs
+from phantom_guard.hooks.engine import DEFAULT_BUDGET, QUIET, Judgement, judge_refs
 
 if TYPE_CHECKING:
     from phantom_guard.model import PackageRef
@@ -55,7 +55,7 @@ class FileEdit:
 
 def judge_edits(
     edits: Sequence[FileEdit],
-    cwd: Path,
+    cwd: str | Path,
     *,
     settings: Settings | None = None,
     budget: float = DEFAULT_BUDGET,
@@ -65,24 +65,22 @@ def judge_edits(
 
     relevant = [e for e in edits if not e.deleted and format_of(Path(e.path)) is not None]
     if not relevant:
-        return NOTHING
+        return QUIET
     refs: list[PackageRef] = []
     problems: list[str] = []
     for edit in relevant:
         refs.extend(_added(edit, cwd, problems))
     if not refs and not problems:
-        return NOTHING
+        return QUIET
     return judge_refs(refs, problems, cwd, settings=settings, budget=budget, what="edit")
 
 
-def _added(edit: FileEdit, cwd: Path, problems: list[str]) -> list[PackageRef]:
+def _added(edit: FileEdit, cwd: str | Path, problems: list[str]) -> list[PackageRef]:
     from phantom_guard.api import added_refs
     from phantom_guard.errors import SourceError
     from phantom_guard.sources import parse_text, read_text
 
-    path = Path(edit.path)
-    if not path.is_absolute():
-        path = cwd / path
+    path = Path(cwd, edit.path)  # an absolute edit.path wins
     current = ""
     if path.is_file():
         try:

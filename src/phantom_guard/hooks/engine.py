@@ -8,14 +8,12 @@ so a command that installs nothing costs the tokenizer and nothing more.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from phantom_guard.model import PackageRef, PackageRisk, Report
     from phantom_guard.settings import Settings
 
@@ -25,47 +23,66 @@ PRIVATE_HINT = (
     "(pyproject.toml or .phantom-guard.toml)."
 )
 
-
-class Verdict(StrEnum):
-    """What the hook tells the host: nothing to say, block, ask about, or could not verify."""
-
-    NOTHING = "nothing"
-    SUSPICIOUS = "suspicious"
-    ERROR = "error"
-    BLOCK = "block"
+# The verdicts, from least to most severe: nothing to say, suspicious, could not verify, block.
+NOTHING = "nothing"
+SUSPICIOUS = "suspicious"
+ERROR = "error"
+BLOCK = "block"
 
 
-@dataclass(frozen=True, slots=True)
 class Judgement:
-    """The verdict on one tool call, the lines that explain it, and the report behind it."""
+    """The verdict on one tool call, the lines that explain it, the report behind it, and what
+    could not be verified besides ERROR results.
+    """
 
-    verdict: Verdict
-    lines: tuple[str, ...] = ()
-    report: Report | None = None
-    problems: tuple[str, ...] = ()  # what could not be verified, besides ERROR results
+    __slots__ = ("lines", "problems", "report", "verdict")
+
+    def __init__(
+        self,
+        verdict: str,
+        lines: Sequence[str] = (),
+        report: Report | None = None,
+        problems: Sequence[str] = (),
+    ) -> None:
+        self.verdict = verdict
+        self.lines = tuple(lines)
+        self.report = report
+        self.problems = tuple(problems)
 
     @property
     def reason(self) -> str:
         """The explanation as one text, one line per name."""
         return "\n".join(self.lines)
 
+    def __repr__(self) -> str:
+        return f"Judgement({self.verdict!r}, {self.lines!r})"
 
-NOTHING = Judgement(Verdict.NOTHING)
+
+QUIET = Judgement(NOTHING)
 
 #: Set when a check outlived its budget and still runs in a worker thread; the process that
 #: printed the answer must then leave without waiting for it.
-abandoned = threading.Event()
+abandoned: threading.Event | None = None
+
+
+def gave_up() -> bool:
+    """Whether a check was given up on (its worker thread may still be running)."""
+    return abandoned is not None and abandoned.is_set()
 
 
 def judge_command(
-    command: str, cwd: Path, *, settings: Settings | None = None, budget: float = DEFAULT_BUDGET
+    command: str,
+    cwd: str | Path,
+    *,
+    settings: Settings | None = None,
+    budget: float = DEFAULT_BUDGET,
 ) -> Judgement:
     """Judge a shell command line: what would it install, and is any of it a finding?"""
-    from phantom_guard.commands.shell import plan_script
+    from phantom_guard.hooks.shell import plan_script
 
     script = plan_script(command, cwd)
     if not script.plans and not script.unverifiable:
-        return NOTHING
+        return QUIET
     refs: list[PackageRef] = [ref for plan in script.plans for ref in plan.refs]
     return judge_refs(
         refs, script.unverifiable, cwd, settings=settings, budget=budget, what="command"
@@ -75,7 +92,7 @@ def judge_command(
 def judge_refs(
     refs: Sequence[PackageRef],
     problems: Sequence[str],
-    cwd: Path,
+    cwd: str | Path,
     *,
     settings: Settings | None = None,
     budget: float = DEFAULT_BUDGET,
@@ -88,7 +105,9 @@ def judge_refs(
     report = None
     if refs:
         if settings is None:
-            settings = _settings(cwd, problems)
+            from pathlib import Path
+
+            settings = _settings(Path(cwd), problems)
         if settings is not None:
             report = _check(refs, settings, budget, problems)
     return judge_report(report, problems, what=what, settings=settings)
@@ -109,9 +128,14 @@ def _check(
     refs: Sequence[PackageRef], settings: Settings, budget: float, problems: list[str]
 ) -> Report | None:
     """`check_refs` in a worker thread, given up on after `budget` seconds."""
+    import threading
+
     from phantom_guard.api import check_refs
     from phantom_guard.errors import PhantomGuardError
 
+    global abandoned  # noqa: PLW0603 - one per process, read by the code that exits
+    if abandoned is None:
+        abandoned = threading.Event()
     outcome: list[Report | PhantomGuardError] = []
 
     def work() -> None:
@@ -168,19 +192,19 @@ def judge_report(
         lines = [f"phantom-guard blocked this {what}:"]
         lines += [f"  {_line(r)}" for r in blocked]
         lines.append(PRIVATE_HINT)
-        return Judgement(Verdict.BLOCK, tuple(lines), report, tuple(problems))
+        return Judgement(BLOCK, tuple(lines), report, tuple(problems))
     errors = [r for r in results if r.recommendation is Recommendation.ERROR]
     if errors or problems:
         lines = [f"phantom-guard could not verify what this {what} installs:"]
         lines += [f"  {_line(r)}" for r in errors]
         lines += [f"  {clean(p)}" for p in problems]
-        return Judgement(Verdict.ERROR, tuple(lines), report, tuple(problems))
+        return Judgement(ERROR, tuple(lines), report, tuple(problems))
     suspicious = [r for r in results if r.recommendation is Recommendation.SUSPICIOUS]
     if suspicious:
         lines = [f"phantom-guard: this {what} installs packages that look suspicious:"]
         lines += [f"  {_line(r)}" for r in suspicious]
-        return Judgement(Verdict.SUSPICIOUS, tuple(lines), report)
-    return Judgement(Verdict.NOTHING, (), report)
+        return Judgement(SUSPICIOUS, tuple(lines), report)
+    return Judgement(NOTHING, (), report)
 
 
 def _line(risk: PackageRisk) -> str:

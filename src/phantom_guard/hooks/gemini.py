@@ -6,24 +6,27 @@ Blocking is exit 2 with the reason on stderr; a SUSPICIOUS name is allowed with 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+import os
 
-from phantom_guard.hooks.edits import FileEdit, Replacement
 from phantom_guard.hooks.host import (
     EditCall,
-    OnError,
     Outcome,
     ShellCall,
     blocked,
     cwd,
+    dumps,
     text,
     tool_input,
 )
 
-DEFAULT_ON_ERROR = OnError.DENY
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from phantom_guard.hooks.host import OnError
+
+DEFAULT_ON_ERROR: OnError = "deny"
 MATCHER = "run_shell_command|write_file|replace"
 
 
@@ -36,11 +39,13 @@ def read(event: Mapping[str, Any]) -> ShellCall | EditCall | None:
         command = text(given, "command")
         folder = text(given, "dir_path") or text(given, "directory")
         if folder:
-            where = where / Path(folder)
+            where = os.path.join(where, folder)
         return ShellCall(command, where) if command else None
     path = text(given, "file_path") or text(given, "absolute_path")
-    if path is None:
+    if path is None or tool not in ("write_file", "replace"):
         return None
+    from phantom_guard.hooks.edits import FileEdit, Replacement
+
     if tool == "write_file":
         return EditCall((FileEdit(path, content=text(given, "content") or ""),), where)
     if tool == "replace":
@@ -65,4 +70,4 @@ def ask(reason: str) -> Outcome:
 
 def suspicious(reason: str) -> Outcome:
     """Allowed, with a warning shown to the user."""
-    return Outcome(0, json.dumps({"systemMessage": reason}) + "\n", "")
+    return Outcome(0, dumps({"systemMessage": reason}), "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phantom_guard.commands import manager_of
-from phantom_guard.commands.shell import (
+from phantom_guard.hooks.shell import (
     UNRESOLVED,
     ShellSyntaxError,
     plan_script,
@@ -97,7 +97,7 @@ def test_arguments_of_other_programs_are_not_commands(text: str) -> None:
 
 def test_python_code_is_not_an_install() -> None:
     plan = plan_script("python -c 'import os; os.system(\"pip install a\")'")
-    assert plan == plan_script("ls")
+    assert (plan.plans, plan.unverifiable) == ((), ())
 
 
 def test_expansions_are_marked() -> None:
@@ -173,3 +173,16 @@ def test_syntax_errors() -> None:
         split_commands("cat <<EOF\nno end")
     # Broken text that names no package manager is nobody's install.
     assert _unverifiable("echo 'unclosed") == ()
+
+
+def test_the_cheap_prefix_test_lets_every_manager_word_through() -> None:
+    from phantom_guard.commands import MANAGERS, PROGRAMS
+    from phantom_guard.hooks.shell import could_be_manager
+
+    words = {*MANAGERS, *PROGRAMS, "pip3.12", "pip-3.12", "python3.12", "pypy3", "py", "yarnpkg"}
+    for word in words:
+        assert could_be_manager(word), word
+        assert could_be_manager(f"/usr/local/bin/{word}"), word
+        assert could_be_manager(word.upper() + ".exe") == (manager_of(word + ".exe") is not None)
+    for word in ("ls", "git", "make", "docker", "node", "echo", "pytest", "uvicorn", "pyright"):
+        assert not could_be_manager(word)

@@ -17,21 +17,22 @@ expansion) is replaced by `UNRESOLVED`, so that a package name made of one can b
 from __future__ import annotations
 
 import posixpath
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+# typing.TYPE_CHECKING without importing typing: this module runs before every shell command an
+# agent runs, so it imports neither typing, dataclasses nor re (its classes are written out).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
+
     from phantom_guard.commands import CommandPlan
 
 #: Stands for the run-time value of an expansion inside a word; a valid name in every registry.
 UNRESOLVED = "phantomguardunresolved"
 
 _MAX_DEPTH = 8  # nested sh -c / eval / $( ) levels before we stop reading and call it unverifiable
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NAME_CHARS = _NAME_START | frozenset("0123456789")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"})
 # Words that open or continue a compound command; what follows them is a command.
 _PREFIX_WORDS = frozenset({"!", "{", "if", "then", "else", "elif", "do", "while", "until"})
@@ -47,23 +48,32 @@ class ShellSyntaxError(ValueError):
     """The text is not a command line a POSIX shell would accept (an unclosed quote, say)."""
 
 
-@dataclass(frozen=True, slots=True)
 class Word:
-    """One shell word after quote removal; each expansion in it is replaced by `UNRESOLVED`."""
+    """One shell word after quote removal; each expansion in it is replaced by `UNRESOLVED`.
 
-    text: str
-    raw: str
-    dynamic: bool = False
+    `raw` is the word as written; `dynamic` says it holds an expansion.
+    """
+
+    __slots__ = ("dynamic", "raw", "text")
+
+    def __init__(self, text: str, raw: str, dynamic: bool = False) -> None:
+        self.text = text
+        self.raw = raw
+        self.dynamic = dynamic
+
+    def __repr__(self) -> str:
+        return f"Word({self.text!r}, {self.raw!r}, {self.dynamic!r})"
 
 
-@dataclass(slots=True)
 class _Command:
-    words: list[Word] = field(default_factory=list)
-    stdin: list[str] = field(default_factory=list)  # here-documents and here-strings
-    piped: bool = False  # stdin comes from the previous command of a pipeline
+    __slots__ = ("piped", "stdin", "words")
+
+    def __init__(self, piped: bool = False) -> None:
+        self.words: list[Word] = []
+        self.stdin: list[str] = []  # here-documents and here-strings
+        self.piped = piped  # stdin comes from the previous command of a pipeline
 
 
-@dataclass(frozen=True, slots=True)
 class Invocation:
     """One package-manager command a script would run: argv from the manager's word on.
 
@@ -73,28 +83,56 @@ class Invocation:
     variable, read as python's.
     """
 
-    argv: tuple[str, ...]
-    text: str
-    dynamic: tuple[str, ...] = ()
-    from_stdin: bool = False
-    cwd: str | None = ""
-    guessed: bool = False
+    __slots__ = ("argv", "cwd", "dynamic", "from_stdin", "guessed", "text")
+
+    def __init__(
+        self,
+        argv: tuple[str, ...],
+        text: str,
+        *,
+        dynamic: tuple[str, ...] = (),
+        from_stdin: bool = False,
+        cwd: str | None = "",
+        guessed: bool = False,
+    ) -> None:
+        self.argv = argv
+        self.text = text
+        self.dynamic = dynamic
+        self.from_stdin = from_stdin
+        self.cwd = cwd
+        self.guessed = guessed
+
+    def __repr__(self) -> str:
+        return f"Invocation({self.argv!r}, dynamic={self.dynamic!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class ShellReading:
     """The package-manager commands found in a script, and what could not be read."""
 
-    invocations: tuple[Invocation, ...] = ()
-    unverifiable: tuple[str, ...] = ()
+    __slots__ = ("invocations", "unverifiable")
+
+    def __init__(
+        self, invocations: tuple[Invocation, ...] = (), unverifiable: tuple[str, ...] = ()
+    ) -> None:
+        self.invocations = invocations
+        self.unverifiable = unverifiable
 
 
-@dataclass(frozen=True, slots=True)
 class ScriptPlan:
-    """What a script would install: the grammar's plan per package-manager command."""
+    """What a script would install: the grammar's plan per package-manager command, and what
+    cannot be verified.
+    """
 
-    plans: tuple[CommandPlan, ...] = ()
-    unverifiable: tuple[str, ...] = ()
+    __slots__ = ("plans", "unverifiable")
+
+    def __init__(
+        self, plans: tuple[CommandPlan, ...] = (), unverifiable: tuple[str, ...] = ()
+    ) -> None:
+        self.plans = plans
+        self.unverifiable = unverifiable
+
+    def __repr__(self) -> str:
+        return f"ScriptPlan({self.plans!r}, {self.unverifiable!r})"
 
 
 # --- tokenizing -----------------------------------------------------------------------------
@@ -292,10 +330,10 @@ class _Lexer:
             return False
         elif after and (after in "@*#?$!-" or after.isdigit()):
             self.pos += 2
-        elif _NAME.match(text, self.pos + 1):
-            match = _NAME.match(text, self.pos + 1)
-            assert match is not None
-            self.pos = match.end()
+        elif after in _NAME_START:
+            self.pos += 2
+            while self.pos < len(text) and text[self.pos] in _NAME_CHARS:
+                self.pos += 1
         else:
             out.append("$")
             self.pos += 1
@@ -371,6 +409,8 @@ _ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a":
 
 def _ansi_c(body: str) -> str:
     """Bash's ``$'…'`` quoting: backslash escapes for the common characters."""
+    import re
+
     return re.sub(r"\\(.)", lambda m: _ANSI_C.get(m.group(1), "\\" + m.group(1)), body)
 
 
@@ -381,6 +421,34 @@ def split_commands(text: str) -> tuple[list[list[Word]], list[str]]:
 
 
 # --- reading commands -----------------------------------------------------------------------
+
+
+def could_be_manager(program: str) -> bool:
+    """Whether `program` is a package manager the grammar reads (`commands.manager_of`).
+
+    A cheap test on the word comes first, so that most commands an agent runs (ls, git, pytest,
+    uvicorn) are answered without importing the grammar; it lets through every word of
+    `commands.PROGRAMS` and their versioned and ``.exe`` forms (a test checks it).
+    """
+    word = program.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    for suffix in (".exe", ".cmd", ".bat", ".ps1"):
+        word = word.removesuffix(suffix)
+    maybe = (
+        word in _MANAGER_WORDS
+        or word.startswith(("pip", "python", "pypy"))
+        or word in ("py", "pyt", "pyw")
+        or (word.startswith("py") and word[2:3].isdigit())
+    )
+    if not maybe:
+        return False
+    from phantom_guard.commands import manager_of
+
+    return manager_of(program) is not None
+
+
+_MANAGER_WORDS = frozenset(
+    {"uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg", "cargo", "poetry"}
+)
 
 
 def read_script(text: str, is_manager: Callable[[str], bool]) -> ShellReading:
@@ -421,6 +489,8 @@ class _Reader:
             self.script(inner, depth + 1)
 
     def _mentions_manager(self, text: str) -> bool:
+        import re
+
         return any(self.is_manager(token) for token in re.findall(r"[\w.-]+", text))
 
     def command(self, command: _Command, upstream: _Command | None, depth: int) -> None:
@@ -551,9 +621,26 @@ class _Reader:
 
 def _drop_assignments(words: list[Word]) -> list[Word]:
     i = 0
-    while i < len(words) and _ASSIGNMENT.match(words[i].text) and not words[i].raw.startswith("="):
+    while i < len(words) and _is_assignment(words[i].text):
         i += 1
     return words[i:]
+
+
+def _is_assignment(text: str) -> bool:
+    """``NAME=value``, ``NAME+=value`` or ``NAME[index]=value`` (Shell Command Language §2.9.1)."""
+    if not text or text[0] not in _NAME_START:
+        return False
+    i = 1
+    while i < len(text) and text[i] in _NAME_CHARS:
+        i += 1
+    if text.startswith("[", i):
+        close = text.find("]", i)
+        if close < 0:
+            return False
+        i = close + 1
+    if text.startswith("+", i):
+        i += 1
+    return text.startswith("=", i)
 
 
 def _skip_options(
@@ -715,15 +802,19 @@ def _shell_script(args: list[Word]) -> Word | object | None:
 # --- plans ----------------------------------------------------------------------------------
 
 
-def plan_script(text: str, cwd: Path | None = None) -> ScriptPlan:
+def plan_script(text: str, cwd: str | Path | None = None) -> ScriptPlan:
     """The grammar's plan for each package-manager command in `text` (run in `cwd`), and what
     cannot be verified: a package name known only at run time, ``eval`` of one, arguments
     ``xargs`` adds, a command line the grammar cannot read.
     """
+    reading = read_script(text, could_be_manager)
+    if not reading.invocations:
+        return ScriptPlan((), reading.unverifiable)
+    from pathlib import Path
+
     from phantom_guard import commands
 
-    base = cwd or Path.cwd()
-    reading = read_script(text, lambda name: commands.manager_of(name) is not None)
+    base = Path(cwd) if cwd is not None else Path.cwd()
     plans: list[CommandPlan] = []
     unverifiable = list(reading.unverifiable)
     for invocation in reading.invocations:
