@@ -22,7 +22,7 @@ from phantom_guard.model import PackageRef, PackageRisk, Recommendation, Registr
 
 INSTALL_LINE = "pip install 'phantom-guard[mcp]'"
 INSTRUCTIONS = (
-    "phantom-guard checks package names against their registries (PyPI, npm, crates.io) for "
+    "phantom-guard checks package names against their registries (PyPI, npm, crates) for "
     "names that do not exist (AI hallucinations), typosquats, fresh placeholders and known "
     "malware. Before running ANY command that installs packages (pip, uv, npm, npx, pnpm, "
     "yarn, cargo, ...), call check_install_command with the exact command line. Before adding "

@@ -115,15 +115,15 @@ def _report(change: object, done: str) -> None:
 @click.command()
 def mcp() -> None:
     """Serve the checks to an agent over MCP on stdio (needs phantom-guard[mcp])."""
-    import importlib.util
-
-    if importlib.util.find_spec("mcp") is None:
+    try:
+        from phantom_guard.mcp_server import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("mcp", "mcp_types", "pydantic", "anyio"):
+            raise
         click.echo(
             "phantom-guard: error: the MCP server needs the optional extra: "
             "pip install 'phantom-guard[mcp]'",
             err=True,
         )
         sys.exit(2)
-    from phantom_guard.mcp_server import serve
-
     serve()
