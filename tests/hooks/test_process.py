@@ -93,7 +93,8 @@ def test_click_command_matches(project_env: FakeRegistry) -> None:
 def test_mcp_without_the_extra_exits_2_with_the_install_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setitem(sys.modules, "mcp", None)
+    for name in [n for n in sys.modules if n == "mcp" or n.startswith("mcp.")] + ["mcp"]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if the SDK were not installed
     monkeypatch.delitem(sys.modules, "phantom_guard.mcp_server", raising=False)
     result = CliRunner().invoke(main, ["mcp"])
     assert result.exit_code == 2
