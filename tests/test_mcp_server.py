@@ -52,6 +52,10 @@ def test_tools_publish_input_and_output_schemas(project_env: FakeRegistry) -> No
     for tool in tools.values():
         assert tool.output_schema is not None
         assert tool.description
+    packages = tools["check_packages"].input_schema["properties"]["packages"]
+    assert (packages["minItems"], packages["maxItems"]) == (1, 100)
+    result = tools["check_packages"].output_schema["properties"]["results"]
+    assert "items" in result
     assert "check_install_command" in INSTRUCTIONS
 
 

@@ -11,7 +11,7 @@ not be verified is an ERROR result, never a protocol error and never SAFE.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
@@ -200,7 +200,9 @@ def build(root: Path | None = None) -> MCPServer[Any]:
     )
 
     @server.tool()
-    async def check_packages(packages: list[PackageSpec]) -> PackagesAnswer:
+    async def check_packages(
+        packages: Annotated[list[PackageSpec], Field(min_length=1, max_length=MAX_PACKAGES)],
+    ) -> PackagesAnswer:
         """Check 1-100 package names on their registries before adding or installing them.
 
         NOT_FOUND and HIGH_RISK: do not install. ERROR: could not verify, never safe.
