@@ -69,6 +69,16 @@ def _unverifiable(text: str) -> tuple[str, ...]:
         ("bash <<< 'pip install a'", [("pip", "install", "a")]),
         ("echo 'pip install a' | sh", [("pip", "install", "a")]),
         ("pip $'install' a", [("pip", "install", "a")]),
+        ("uv run pip install a", [("uv", "run", "pip", "install", "a"), ("pip", "install", "a")]),
+        (
+            "poetry run python -m pip install a",
+            [
+                ("poetry", "run", "python", "-m", "pip", "install", "a"),
+                ("python", "-m", "pip", "install", "a"),
+            ],
+        ),
+        ("conda run -n env npm i b", [("npm", "i", "b")]),
+        ('x=$(echo "$(pip install a)")', [("pip", "install", "a")]),
     ],
 )
 def test_commands_are_found(text: str, expected: list[tuple[str, ...]]) -> None:
@@ -88,6 +98,9 @@ def test_commands_are_found(text: str, expected: list[tuple[str, ...]]) -> None:
         "printf 'pip install %s' a",
         "bash script.sh pip install a",
         "echo '\"pip install a\"'",
+        # Claude Code's way to write a commit message: an apostrophe in a here-document in $( ).
+        "git commit -m \"$(cat <<'EOF'\nDon't pip install a here\n\nIt's (still) fine\nEOF\n)\"",
+        "echo $(echo ')' ; echo \"(\")",
     ],
 )
 def test_arguments_of_other_programs_are_not_commands(text: str) -> None:

@@ -141,9 +141,12 @@ class ScriptPlan:
 class _Lexer:
     """POSIX token recognition (Shell Command Language §2.3) into simple commands."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, start: int = 0, *, nested: bool = False) -> None:
         self.text = text
-        self.pos = 0
+        self.pos = start
+        # Inside $( … ): stop at the ) that closes it (parentheses opened inside are counted).
+        self.nested = nested
+        self._depth = 0
         self.substitutions: list[str] = []
         self.commands: list[_Command] = []
         self._current = _Command()
@@ -166,18 +169,32 @@ class _Lexer:
                 self.pos = len(text) if end < 0 else end
             elif char in "<>" and text.startswith("(", self.pos + 1):
                 # Process substitution <( … ): a command of its own, and a word here.
-                self.pos += 1
-                inner = self._balanced(self.pos + 1, "(", ")")
-                self.substitutions.append(inner)
+                self.substitutions.append(self._substitution(self.pos + 2))
                 self._current.words.append(Word(UNRESOLVED, "<(…)", dynamic=True))
+            elif self.nested and char == ")" and self._depth == 0:
+                self._end_command()
+                if self._pending_heredocs:
+                    raise ShellSyntaxError("here-document without its end line")
+                return self.commands
             elif self._redirection() or self._operator():
                 continue
             else:
                 self._word()
+        if self.nested:
+            raise ShellSyntaxError("unclosed $(")
         self._end_command()
         if self._pending_heredocs:
             raise ShellSyntaxError("here-document without its end line")
         return self.commands
+
+    def _substitution(self, start: int) -> str:
+        """The text of ``$( … )`` or ``<( … )`` from `start` (after the parenthesis), read with
+        the full tokenizer so that quotes and here-documents inside it are what they are.
+        """
+        inner = _Lexer(self.text, start, nested=True)
+        inner.run()
+        self.pos = inner.pos + 1
+        return self.text[start : inner.pos]
 
     def _end_command(self, *, piped_next: bool = False) -> None:
         if self._current.words or self._current.stdin:
@@ -188,6 +205,7 @@ class _Lexer:
         for op in _OPERATORS:
             if self.text.startswith(op, self.pos):
                 self.pos += len(op)
+                self._depth += (op == "(") - (op == ")")
                 self._end_command(piped_next=op in ("|", "|&"))
                 return True
         return False
@@ -317,7 +335,7 @@ class _Lexer:
         if text.startswith("$((", self.pos):
             self._balanced(self.pos + 2, "(", ")")  # arithmetic: a number, never a command
         elif after == "(":
-            self.substitutions.append(self._balanced(self.pos + 2, "(", ")"))
+            self.substitutions.append(self._substitution(self.pos + 2))
         elif after == "{":
             self._balanced(self.pos + 2, "{", "}")
         elif after == "'":
@@ -446,6 +464,10 @@ def could_be_manager(program: str) -> bool:
     return manager_of(program) is not None
 
 
+# Programs whose `run` starts another command in a project environment.
+_RUNNERS = frozenset(
+    {"uv", "poetry", "pipenv", "pdm", "hatch", "rye", "conda", "mamba", "micromamba", "pixi"}
+)
 _MANAGER_WORDS = frozenset(
     {"uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "yarnpkg", "cargo", "poetry"}
 )
@@ -541,6 +563,8 @@ class _Reader:
                 return
             else:
                 self._program(name, words, from_stdin)
+                if name in _RUNNERS:
+                    self._run_inside(words[1:], from_stdin)
                 return
 
     def _program(self, name: str, words: list[Word], from_stdin: bool) -> None:
@@ -556,6 +580,29 @@ class _Reader:
                 cwd=self.cwd,
             )
         )
+
+    def _run_inside(self, args: list[Word], from_stdin: bool) -> None:
+        # `uv run pip install x`, `poetry run npm i y`: the command the runner starts in its
+        # environment, from the first package-manager word after `run` on.
+        positional = [i for i, w in enumerate(args) if not w.text.startswith("-")]
+        if not positional or args[positional[0]].text != "run":
+            return
+        for j in range(positional[0] + 1, len(args)):
+            word = args[j]
+            program = word.text.rsplit("/", 1)[-1]
+            if not word.dynamic and self.is_manager(program):
+                rest = args[j + 1 :]
+                self.invocations.append(
+                    Invocation(
+                        argv=(program, *(w.text for w in rest)),
+                        text=" ".join(w.raw for w in args[j:]),
+                        dynamic=tuple(w.raw for w in rest if w.dynamic),
+                        from_stdin=from_stdin,
+                        cwd=self.cwd,
+                        guessed=True,
+                    )
+                )
+                return
 
     def _dynamic_program(self, words: list[Word], from_stdin: bool) -> None:
         # `$PYTHON -m pip install x`: the interpreter is a variable, its arguments are not.
