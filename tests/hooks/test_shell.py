@@ -78,6 +78,8 @@ def _unverifiable(text: str) -> tuple[str, ...]:
             ],
         ),
         ("conda run -n env npm i b", [("npm", "i", "b")]),
+        ("function setup { pip install a; }; setup", [("pip", "install", "a")]),
+        ("setup() { npm i b; }", [("npm", "i", "b")]),
         ('x=$(echo "$(pip install a)")', [("pip", "install", "a")]),
     ],
 )

@@ -23,7 +23,7 @@ SILENT = [
     "git add -A && git commit -m 'pip install x'",
     'git commit -m "npm install left-pad-gpt-helper"',
     "git checkout -b feature/install-flow",
-    "git commit -m \"$(cat <<'EOF'\nDon't pip install flask-gpt-helper\n\nIt's (still) fine\nEOF\n)\"",
+    "git commit -m \"$(cat <<'EOF'\nDon't pip install flask-gpt-helper\n\nIt's fine\nEOF\n)\"",
     "git push origin HEAD",
     "npm test",
     "npm run build",

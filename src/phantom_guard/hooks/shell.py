@@ -37,9 +37,7 @@ _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"})
 # Words that open or continue a compound command; what follows them is a command.
 _PREFIX_WORDS = frozenset({"!", "{", "if", "then", "else", "elif", "do", "while", "until"})
 # Words whose command runs nothing we could name here (loops' word lists, closers).
-_INERT_WORDS = frozenset(
-    {"for", "select", "case", "esac", "fi", "done", "}", "function", "in", "declare"}
-)
+_INERT_WORDS = frozenset({"for", "select", "case", "esac", "fi", "done", "}", "in", "declare"})
 _OPERATORS = ("&&", "||", ";;&", ";;", ";&", "|&", "|", "&", ";", "(", ")")
 _REDIRECTIONS = ("<<<", "<<-", "<<", "&>>", "&>", ">>", ">|", ">&", "<&", "<>", ">", "<")
 
@@ -531,6 +529,8 @@ class _Reader:
                 continue
             if head.text in _PREFIX_WORDS and not head.dynamic:
                 words = words[1:]
+            elif head.text == "function" and not head.dynamic:
+                words = words[2:]  # `function NAME { body; }`: the body's first command follows
             elif head.text in _INERT_WORDS and not head.dynamic:
                 return
             elif name == "alias":
