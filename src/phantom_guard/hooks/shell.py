@@ -690,9 +690,7 @@ def _is_assignment(text: str) -> bool:
     return text.startswith("=", i)
 
 
-def _skip_options(
-    words: list[Word], with_value: Iterable[str], *, stop_at_positional: bool = True
-) -> list[Word]:
+def _skip_options(words: list[Word], with_value: Iterable[str]) -> list[Word]:
     """`words` after the leading options of a wrapper (``--`` ends them)."""
     values = set(with_value)
     i = 0
@@ -709,7 +707,7 @@ def _skip_options(
             i += 1  # a value glued to its short option: -uroot
             continue
         i += 1
-    return words[i:] if stop_at_positional else words
+    return words[i:]
 
 
 _SUDO_VALUE_OPTIONS = (
