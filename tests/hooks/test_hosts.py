@@ -132,3 +132,18 @@ def test_unreachable_registry_is_an_error_never_silence(
     decision = json.loads(outcome.stdout)["hookSpecificOutput"]
     assert decision["permissionDecision"] == "ask"
     assert "some-unknown-name (pypi): ERROR" in decision["permissionDecisionReason"]
+
+
+def test_a_crash_is_an_error_never_silence(
+    project_env: FakeRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phantom_guard.hooks import engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "judge_command", broken)
+    event = {"tool_name": "Bash", "tool_input": {"command": "ls"}}
+    outcome = hooks.run("gemini", json.dumps(event))
+    assert (outcome.exit_code, outcome.stdout) == (2, "")
+    assert "RuntimeError: boom" in outcome.stderr

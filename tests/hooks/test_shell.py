@@ -201,3 +201,12 @@ def test_the_cheap_prefix_test_lets_every_manager_word_through() -> None:
         assert could_be_manager(word.upper() + ".exe") == (manager_of(word + ".exe") is not None)
     for word in ("ls", "git", "make", "docker", "node", "echo", "pytest", "uvicorn", "pyright"):
         assert not could_be_manager(word)
+
+
+def test_deep_nesting_is_unverifiable_not_a_crash() -> None:
+    deep = "echo " + "$(echo " * 400 + "pip install a" + ")" * 400
+    assert _unverifiable(deep)
+    quoted = "echo " + '"$(echo ' * 400 + "x" + ')"' * 400
+    assert _unverifiable(quoted) == ()  # names no package manager: nobody's install
+    backticks = "pip install " + "`" * 3
+    assert _unverifiable(backticks)

@@ -126,13 +126,18 @@ def run(
     if not isinstance(event, dict):
         problem = "phantom-guard could not read the hook event: not a JSON object"
         return answer(speaker, engine.Judgement(engine.ERROR, (problem,)), on_error)
-    call = speaker.read(event)
-    if call is None:
-        return SILENT
-    if isinstance(call, ShellCall):
-        judgement = engine.judge_command(call.command, call.cwd, budget=budget)
-    else:
-        from phantom_guard.hooks.edits import judge_edits
+    try:
+        call = speaker.read(event)
+        if call is None:
+            return SILENT
+        if isinstance(call, ShellCall):
+            judgement = engine.judge_command(call.command, call.cwd, budget=budget)
+        else:
+            from phantom_guard.hooks.edits import judge_edits
 
-        judgement = judge_edits(call.edits, call.cwd, budget=budget)
+            judgement = judge_edits(call.edits, call.cwd, budget=budget)
+    except Exception as exc:
+        # The process edge: a host runs the call when its hook crashes, so a crash is ERROR.
+        problem = f"phantom-guard failed while checking this call: {type(exc).__name__}: {exc}"
+        judgement = engine.Judgement(engine.ERROR, (problem,))
     return answer(speaker, judgement, on_error)

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 UNRESOLVED = "phantomguardunresolved"
 
 _MAX_DEPTH = 8  # nested sh -c / eval / $( ) levels before we stop reading and call it unverifiable
+_MAX_NESTING = (
+    32  # $( $( … ) ) inside one text: far past any real command, short of recursion limits
+)
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"})
@@ -139,7 +142,10 @@ class ScriptPlan:
 class _Lexer:
     """POSIX token recognition (Shell Command Language §2.3) into simple commands."""
 
-    def __init__(self, text: str, start: int = 0, *, nested: bool = False) -> None:
+    def __init__(self, text: str, start: int = 0, *, nested: bool = False, level: int = 0) -> None:
+        if level > _MAX_NESTING:
+            raise ShellSyntaxError("command substitutions nested too deeply")
+        self.level = level
         self.text = text
         self.pos = start
         # Inside $( … ): stop at the ) that closes it (parentheses opened inside are counted).
@@ -189,7 +195,7 @@ class _Lexer:
         """The text of ``$( … )`` or ``<( … )`` from `start` (after the parenthesis), read with
         the full tokenizer so that quotes and here-documents inside it are what they are.
         """
-        inner = _Lexer(self.text, start, nested=True)
+        inner = _Lexer(self.text, start, nested=True, level=self.level + 1)
         inner.run()
         self.pos = inner.pos + 1
         return self.text[start : inner.pos]
