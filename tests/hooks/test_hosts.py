@@ -143,7 +143,7 @@ def test_a_crash_is_an_error_never_silence(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(engine, "judge_command", broken)
-    event = {"tool_name": "Bash", "tool_input": {"command": "ls"}}
+    event = {"tool_name": "run_shell_command", "tool_input": {"command": "ls"}}
     outcome = hooks.run("gemini", json.dumps(event))
     assert (outcome.exit_code, outcome.stdout) == (2, "")
     assert "RuntimeError: boom" in outcome.stderr
