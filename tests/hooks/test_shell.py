@@ -137,6 +137,7 @@ def test_expansions_are_marked() -> None:
     [
         'eval "$INSTALL"',
         'bash -c "$CMD"',
+        'bash <<< "$SCRIPT"',
         'sh -c "pip install $(cat x)" && eval "$(curl -s x)"',
     ],
 )

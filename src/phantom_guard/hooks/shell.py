@@ -650,7 +650,10 @@ class _Reader:
         if script is _NO_SCRIPT:
             # The shell reads its commands from stdin: a here-document, or `echo … | sh`.
             for body in command.stdin:
-                self.script(body, depth + 1)
+                if body.strip() == UNRESOLVED:  # bash <<< "$SCRIPT"
+                    self.unverifiable.append("a shell runs a here-string known only at run time")
+                else:
+                    self.script(body, depth + 1)
             if upstream is not None and upstream.words:
                 program = upstream.words[0].text.rsplit("/", 1)[-1]
                 if program in ("echo", "printf") and not any(w.dynamic for w in upstream.words):
