@@ -105,7 +105,7 @@ def _result(risk: PackageRisk) -> ResultObject:
 
 
 def _error_result(name: str, registry: Registry, message: str) -> ResultObject:
-    from phantom_guard.names import NormalizedName
+    from phantom_guard.model import NormalizedName
 
     risk = PackageRisk(
         name=name,

@@ -99,3 +99,18 @@ def test_mcp_without_the_extra_exits_2_with_the_install_line(
     result = CliRunner().invoke(main, ["mcp"])
     assert result.exit_code == 2
     assert "pip install 'phantom-guard[mcp]'" in result.stderr
+
+
+def test_the_entry_table_answers_hook_without_click() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "phantom_guard", "hook", "--agent", "cursor"],
+        input=json.dumps({"command": "git status && pytest -k install"}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "")
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "phantom_guard.hooks.shell" in imported
+    assert not {"click", "phantom_guard.commands", "asyncio"} & imported
