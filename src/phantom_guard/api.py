@@ -184,7 +184,6 @@ def collect_refs(
 def _introduced(
     refs: list[PackageRef], files: list[Path], since: str, errors: list[str]
 ) -> list[PackageRef]:
-    from phantom_guard.names import normalize
     from phantom_guard.sources.git import refs_at
 
     try:
@@ -192,6 +191,17 @@ def _introduced(
     except SourceError as exc:
         errors.append(str(exc))
         return refs
+    return added_refs(refs, before)
+
+
+def added_refs(now: Iterable[PackageRef], before: Iterable[PackageRef]) -> list[PackageRef]:
+    """The refs of `now` whose (registry, normalized name) `before` does not declare.
+
+    What a change introduces: ``check --since`` compares files with a git revision, the agent
+    hook compares a dependency file with the same file after an edit.
+    """
+    from phantom_guard.names import normalize
+
     known = set()
     for ref in before:
         try:
@@ -199,7 +209,7 @@ def _introduced(
         except InputError:
             continue
     kept = []
-    for ref in refs:
+    for ref in now:
         try:
             key = (ref.registry, normalize(ref.name, ref.registry))
         except InputError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from phantom_guard._version import __version__
-from phantom_guard.cli import actions, cache, feed, guard, render, scan
+from phantom_guard.cli import actions, agents, cache, feed, guard, render, scan
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,3 +28,6 @@ main.add_command(render.render)
 main.add_command(feed.feed)
 for _command in guard.COMMANDS:
     main.add_command(_command)
+main.add_command(agents.hook)
+main.add_command(agents.hooks)
+main.add_command(agents.mcp)

@@ -27,7 +27,18 @@ if TYPE_CHECKING:
 #: The install guard's words: `commands.MANAGERS` and ``guard`` (a test keeps them in step).
 GUARD_WORDS = ("pip", "pip3", "uv", "uvx", "npm", "npx", "pnpm", "pnpx", "yarn", "cargo", "guard")
 
+
+def _hook(args: Sequence[str]) -> int | None:
+    """``hook``: the agent hook, before every shell command an agent runs; click for --help."""
+    if "-h" in args or "--help" in args:
+        return None
+    from phantom_guard.hooks import main as hook_main
+
+    return hook_main(args)
+
+
 FAST: dict[str, Handler] = {
+    "hook": _hook,
     "validate": fast.validate,
     "check": fast.check,
     "--version": fast.version,
