@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,11 +67,33 @@ def _reset(registry: FakeRegistry, state: RegistryState) -> None:
     registry.reset_log()
 
 
+#: Package managers' variables that say which index to use (private-index awareness reads them).
+_INDEX_VARIABLES = ("PIP_", "UV_", "NPM_CONFIG_", "CARGO_", "YARN_", "POETRY_", "PIPENV_")
+
+
+def isolate_package_managers(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
+    """A fresh HOME and XDG dirs, and no package-manager variables: the machine's own pip.conf,
+    .npmrc or Cargo config cannot change what a test sees.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(home / "xdg"))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    for key in list(os.environ):
+        if key.upper().startswith(_INDEX_VARIABLES):
+            monkeypatch.delenv(key)
+    return home
+
+
 @pytest.fixture
 def registry_env(
     fake_registry: FakeRegistry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> FakeRegistry:
-    """Point phantom-guard at the fake registry through its environment, with a private cache."""
+    """Point phantom-guard at the fake registry through its environment, with a private cache,
+    a private HOME and no package-manager variables.
+    """
+    isolate_package_managers(monkeypatch, tmp_path / "home")
     for key, value in fake_registry.env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PHANTOM_GUARD_CACHE_DIR", str(tmp_path / "cache"))

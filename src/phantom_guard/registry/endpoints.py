@@ -14,3 +14,14 @@ NPM_URL = "https://registry.npmjs.org"
 NPM_DOWNLOADS_URL = "https://api.npmjs.org"
 #: crates.io API base: requests go to ``{base}/crates/{name}``.
 CRATES_URL = "https://crates.io/api/v1"
+
+#: Where lock files say the public registries' packages were fetched from: anything under these
+#: is the public index; any other host must be one a configuration names (sources/indexes.py).
+PYPI_INDEX_URLS = ("https://pypi.org/", "https://files.pythonhosted.org/")
+NPM_INDEX_URLS = ("https://registry.npmjs.org/", "https://registry.yarnpkg.com/")
+CRATES_INDEX_URLS = (
+    "https://github.com/rust-lang/crates.io-index",
+    "https://index.crates.io/",
+    "https://static.crates.io/",
+    "https://crates.io/",
+)
