@@ -15,16 +15,28 @@ from tests.fakeregistry import FakeRegistry, RegistryState
 def _isolated_user_dirs(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """Every test runs with its own HOME and XDG dirs: the real user config is never read."""
+    """Every test runs with its own HOME and XDG dirs: the real user config is never read. Nor
+    are the machine's package-manager settings (pip.conf, .npmrc, Cargo config, their variables),
+    which private-index awareness reads.
+    """
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     for variable, folder in (
         ("XDG_CONFIG_HOME", ".config"),
         ("XDG_CACHE_HOME", ".cache"),
         ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CONFIG_DIRS", "xdg"),
     ):
         monkeypatch.setenv(variable, str(home / folder))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    for key in list(os.environ):
+        if key.upper().startswith(_INDEX_VARIABLES):
+            monkeypatch.delenv(key)
     return home
+
+
+#: Package managers' variables that say which index to use (private-index awareness reads them).
+_INDEX_VARIABLES = ("PIP_", "UV_", "NPM_CONFIG_", "CARGO_", "YARN_", "POETRY_", "PIPENV_")
 
 
 @pytest.fixture
@@ -67,33 +79,11 @@ def _reset(registry: FakeRegistry, state: RegistryState) -> None:
     registry.reset_log()
 
 
-#: Package managers' variables that say which index to use (private-index awareness reads them).
-_INDEX_VARIABLES = ("PIP_", "UV_", "NPM_CONFIG_", "CARGO_", "YARN_", "POETRY_", "PIPENV_")
-
-
-def isolate_package_managers(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
-    """A fresh HOME and XDG dirs, and no package-manager variables: the machine's own pip.conf,
-    .npmrc or Cargo config cannot change what a test sees.
-    """
-    home.mkdir(parents=True, exist_ok=True)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_CONFIG_DIRS", str(home / "xdg"))
-    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
-    for key in list(os.environ):
-        if key.upper().startswith(_INDEX_VARIABLES):
-            monkeypatch.delenv(key)
-    return home
-
-
 @pytest.fixture
 def registry_env(
     fake_registry: FakeRegistry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> FakeRegistry:
-    """Point phantom-guard at the fake registry through its environment, with a private cache,
-    a private HOME and no package-manager variables.
-    """
-    isolate_package_managers(monkeypatch, tmp_path / "home")
+    """Point phantom-guard at the fake registry through its environment, with a private cache."""
     for key, value in fake_registry.env().items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PHANTOM_GUARD_CACHE_DIR", str(tmp_path / "cache"))
