@@ -83,10 +83,7 @@ def write_archive(path: Path, lock_names: list[str]) -> None:
 def write_lock(path: Path, names: list[str]) -> None:
     packages: dict[str, object] = {"": {"name": "bench", "version": "1.0.0"}}
     for name in names:
-        packages[f"node_modules/{name}"] = {
-            "version": "1.0.0",
-            "resolved": f"https://npm.example.test/{name}/-/x-1.0.0.tgz",
-        }
+        packages[f"node_modules/{name}"] = {"version": "1.0.0"}
     path.write_text(json.dumps({"name": "bench", "lockfileVersion": 3, "packages": packages}))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,16 +15,28 @@ from tests.fakeregistry import FakeRegistry, RegistryState
 def _isolated_user_dirs(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """Every test runs with its own HOME and XDG dirs: the real user config is never read."""
+    """Every test runs with its own HOME and XDG dirs: the real user config is never read. Nor
+    are the machine's package-manager settings (pip.conf, .npmrc, Cargo config, their variables),
+    which private-index awareness reads.
+    """
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     for variable, folder in (
         ("XDG_CONFIG_HOME", ".config"),
         ("XDG_CACHE_HOME", ".cache"),
         ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CONFIG_DIRS", "xdg"),
     ):
         monkeypatch.setenv(variable, str(home / folder))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    for key in list(os.environ):
+        if key.upper().startswith(_INDEX_VARIABLES):
+            monkeypatch.delenv(key)
     return home
+
+
+#: Package managers' variables that say which index to use (private-index awareness reads them).
+_INDEX_VARIABLES = ("PIP_", "UV_", "NPM_CONFIG_", "CARGO_", "YARN_", "POETRY_", "PIPENV_")
 
 
 @pytest.fixture

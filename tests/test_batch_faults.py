@@ -198,7 +198,7 @@ def test_cli_check_with_random_faults_exits_3_with_one_result_per_name(
     document = json.loads(result.stdout)
     rows = document["results"]
     assert [(row["name"], row["sources"]) for row in rows] == [
-        (name, [{"file": str(requirements), "line": line, "version": None}])
+        (name, [{"file": str(requirements), "line": line, "version": "1.4.2"}])
         for line, (_, name) in enumerate(names, start=1)
     ]
     risks = [

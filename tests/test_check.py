@@ -64,7 +64,7 @@ def test_repository_tree_is_searched_and_build_dirs_skipped(
     assert found[("pypi", "reqeusts")]["recommendation"] == "NOT_FOUND"
     assert found[("pypi", "reqeusts")]["suggestion"] == "requests"
     assert found[("pypi", "reqeusts")]["sources"] == [
-        {"file": str(root / "backend/requirements.txt"), "line": 3, "version": None}
+        {"file": str(root / "backend/requirements.txt"), "line": 3, "version": "2.31.0"}
     ]
     assert found[("npm", "expres")]["sources"][0]["line"] == 5
     assert found[("crates", "serde")]["recommendation"] == "SAFE"
@@ -101,7 +101,7 @@ def test_broken_file_is_exit_2_and_the_others_are_still_checked(
 def test_unsupported_file_given_explicitly_names_the_supported_ones(
     registry_env: FakeRegistry, tmp_path: Path
 ) -> None:
-    notes = _tree(tmp_path, {"notes.txt": "hello\n"}) / "notes.txt"
+    notes = _tree(tmp_path, {"notes.md": "hello\n"}) / "notes.md"
     code, _, err = _run("check", str(notes))
     assert code == 2
     assert "unsupported file type" in err and "package.json" in err

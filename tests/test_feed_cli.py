@@ -230,10 +230,7 @@ def _lock(version: str) -> dict[str, Any]:
         "lockfileVersion": 3,
         "packages": {
             "": {"name": "app", "dependencies": {"chalk": "^5.0.0"}},
-            "node_modules/chalk": {
-                "version": version,
-                "resolved": f"https://npm.example.test/chalk/-/chalk-{version}.tgz",
-            },
+            "node_modules/chalk": {"version": version},
         },
     }
 

@@ -58,7 +58,12 @@ def test_files_regex_is_derived_from_the_parsers_table(hook_id: str) -> None:
 PATHS = [
     ("requirements.txt", True),
     ("requirements-dev.txt", True),
-    ("requirements/base.txt", False),  # a folder named requirements: its files need -r
+    ("requirements/base.txt", True),  # a folder named requirements
+    ("requirements/dev.in", True),
+    ("dev-requirements.in", True),
+    ("pylock.toml", True),
+    ("pylock.dev.toml", True),
+    ("docs/base.txt", False),
     ("dev-requirements.txt", True),
     ("requirements.in", True),
     ("constraints.txt", True),
@@ -95,7 +100,7 @@ PATHS = [
 def test_files_regex_matches_exactly_the_files_a_parser_reads(path: str, expected: bool) -> None:
     files = re.compile(BY_ID["phantom-guard"]["files"])
     assert bool(files.search(path)) is expected
-    assert (format_of(Path(path)) is not None) is expected
+    assert (format_of(Path(path), explicit=False) is not None) is expected
 
 
 # ------------------------------------------------------------------- the hook, run as pre-commit

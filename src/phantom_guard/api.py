@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,11 @@ from phantom_guard.settings import Settings, Weakening
 
 if TYPE_CHECKING:
     from phantom_guard.runner import ProgressCallback
+    from phantom_guard.sources import IndexOption
+    from phantom_guard.sources.indexes import IndexPolicy, Triage
+
+#: A ref and the host it is fetched from.
+_Routed = tuple[PackageRef, str]
 
 
 async def validate(
@@ -51,9 +56,22 @@ def check_refs(
     an event loop or the HTTP client; only the rest go to the async pipeline. One Report either way.
 
     Synchronous; used by every command that reads names (validate, check, the install guard,
-    the agent hook, the MCP server).
+    the agent hook, the MCP server). Names the ``private`` setting covers are never looked up:
+    they come back in the report's ``skipped``.
     """
-    return _local_first(refs, settings, on_progress=on_progress, fail_fast=fail_fast)
+    held: tuple[Skipped, ...] = ()
+    if settings is None:
+        settings = Settings.load()
+    if settings.private:
+        from phantom_guard.sources.indexes import IndexPolicy
+
+        triage = IndexPolicy(private=settings.private).triage(
+            [replace(ref, index=None) for ref in refs]
+        )
+        held = tuple(triage.skipped)
+        refs = triage.check
+    report = _local_first(refs, settings, on_progress=on_progress, fail_fast=fail_fast)
+    return replace(report, skipped=(*report.skipped, *held)) if held else report
 
 
 def _local_first(
@@ -131,54 +149,84 @@ def collect_refs(
     registry: Registry | None = None,
     since: str | None = None,
     follow_outside: bool = False,
+    exclude: Sequence[str] = (),
 ) -> tuple[list[PackageRef], list[Skipped], list[str]]:
     """Parse files and directories into refs, skipped entries and per-file errors.
 
-    A directory is searched for dependency files; a file that fails to parse is reported in the
-    errors and the others are still read. `registry` overrides the one a file type implies.
-    With `since` (a git revision), only dependencies the files did not declare there are kept.
-    Only regular files inside each path's tree (its repository) are read, unless
-    `follow_outside`.
+    A directory is searched for dependency files (leaving out `exclude` globs and, in a git work
+    tree, files git ignores); a file that fails to parse is reported in the errors and the
+    others are still read. `registry` overrides the one a file type implies. With `since` (a git
+    revision), only dependencies the files did not declare there are kept. Only regular files
+    inside each path's tree (its repository) are read, unless `follow_outside`.
     """
-    from phantom_guard.files import scan_root, shown
-    from phantom_guard.sources import DiskReader, discover, format_of, parse_file, reading_from
+    found = _collect(
+        paths, registry=registry, since=since, follow_outside=follow_outside, exclude=exclude
+    )
+    return found.refs, found.skipped, found.errors
 
-    refs: list[PackageRef] = []
-    skipped: list[Skipped] = []
-    errors: list[str] = []
-    files: dict[Path, Path] = {}  # file -> the tree it may read in
+
+@dataclass
+class _Collected:
+    refs: list[PackageRef] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    #: Every ref, before `since` keeps only the introduced ones.
+    all_refs: list[PackageRef] = field(default_factory=list)
+    #: Index options of requirements files, by the file each ref was declared in.
+    options: dict[str, tuple[IndexOption, ...]] = field(default_factory=dict)
+
+
+def _collect(
+    paths: Sequence[str | Path],
+    *,
+    registry: Registry | None,
+    since: str | None,
+    follow_outside: bool,
+    exclude: Sequence[str],
+) -> _Collected:
+    from phantom_guard.files import scan_root, shown
+    from phantom_guard.sources import (
+        DiskReader,
+        discover,
+        exclude_hint,
+        format_of,
+        parse_file,
+        reading_from,
+    )
+
+    out = _Collected()
+    files: dict[Path, tuple[Path, Path | None]] = {}  # file -> (its tree, the folder scanned)
     for given in paths or ["."]:
         path = Path(given)
         root = scan_root(path)
-        if path.is_dir() and format_of(path) is not None:
-            errors.append(f"{shown(path)}: refused: not a regular file (a directory)")
+        if path.is_dir() and format_of(path, explicit=False) is not None:
+            out.errors.append(f"{shown(path)}: refused: not a regular file (a directory)")
         elif path.is_dir():
-            try:
-                for found in discover(path):
-                    files.setdefault(found, root)
-            except RecursionError:  # a recursive walk on a hostile tree: refused, not a crash
-                errors.append(f"{shown(path)}: refused: directories nested too deeply to search")
+            for found in discover(path, exclude=exclude):
+                files.setdefault(found, (root, path))
         elif os.path.lexists(path):
-            files.setdefault(path, root)
+            files.setdefault(path, (root, None))
         else:
-            errors.append(f"{shown(path)}: no such file or directory")
-    for file, root in files.items():
+            out.errors.append(f"{shown(path)}: no such file or directory")
+    out.files = list(files)
+    for file, (root, scanned) in files.items():
         try:
             with reading_from(DiskReader(root, follow_outside=follow_outside)):
                 parsed = parse_file(file)
         except SourceError as exc:
-            errors.append(str(exc))
+            hint = exclude_hint(file, scanned) if scanned is not None else None
+            out.errors.append(f"{exc} (to leave it out: --exclude {hint})" if hint else str(exc))
             continue
         for ref in parsed.refs:
-            refs.append(
-                ref if registry is None else PackageRef(ref.name, registry, ref.source, ref.version)
-            )
-        skipped.extend(
-            Skipped(spec="", reason=reason, source=source) for source, reason in parsed.skipped
-        )
+            out.refs.append(ref if registry is None else replace(ref, registry=registry))
+            if parsed.index_options and ref.source is not None:
+                out.options[ref.source.file] = parsed.index_options
+        out.skipped.extend(parsed.skipped)
+    out.all_refs = out.refs
     if since is not None:
-        refs = _introduced(refs, list(files), since, errors)
-    return refs, skipped, errors
+        out.refs = _introduced(out.refs, out.files, since, out.errors)
+    return out
 
 
 def _introduced(
@@ -228,24 +276,35 @@ async def check_paths(
     since: str | None = None,
     on_progress: ProgressCallback | None = None,
     fail_fast: bool = False,
+    exclude: Sequence[str] = (),
+    check_public_claims: bool = False,
 ) -> Report:
     """Check every dependency declared in `paths` (files or directories; none = ".").
 
     With `since` (a git revision), only the dependencies added relative to it are checked,
     under the repository config as it was there; what the change adds to its allow, ignore or
-    private lists is a CONFIG_WEAKENED finding of its own.
+    private lists is a CONFIG_WEAKENED finding of its own. Names a private index serves (by the
+    package managers' own configuration, or the ``private`` setting) are never looked up
+    publicly: they are reported as skipped. With `check_public_claims`, names exposed to
+    dependency confusion are looked up publicly, which discloses them to the public registry by
+    design.
     """
     settings = _settings_for(settings, since)
-    refs, skipped, errors = collect_refs(
-        paths, registry=registry, since=since, follow_outside=settings.follow_outside
+    prepared = _prepare(
+        paths,
+        settings,
+        registry=registry,
+        since=since,
+        exclude=exclude,
+        check_public_claims=check_public_claims,
     )
     async with Detector(settings) as detector:
-        planned = detector.plan(refs)
+        planned = detector.plan(prepared.to_check)
         results = [detector.answer_local(target) for target in planned.targets]
         remote = [t for t, risk in zip(planned.targets, results, strict=True) if risk is None]
         answers = await detector.assess(remote, on_progress=on_progress, fail_fast=fail_fast)
     report = detector.finish(Report(_fill(results, answers), input_errors=tuple(planned.errors)))
-    return _with_inputs(report, settings, since, skipped, errors)
+    return _with_inputs(_finish_origin(report, prepared, settings), settings, since, prepared)
 
 
 def check_files(
@@ -256,14 +315,128 @@ def check_files(
     since: str | None = None,
     on_progress: ProgressCallback | None = None,
     fail_fast: bool = False,
+    exclude: Sequence[str] = (),
+    check_public_claims: bool = False,
 ) -> Report:
     """`check_paths` for code that is not async, through `check_refs` (the CLI's `check`)."""
     settings = _settings_for(settings, since)
-    refs, skipped, errors = collect_refs(
-        paths, registry=registry, since=since, follow_outside=settings.follow_outside
+    prepared = _prepare(
+        paths,
+        settings,
+        registry=registry,
+        since=since,
+        exclude=exclude,
+        check_public_claims=check_public_claims,
     )
-    report = check_refs(refs, settings=settings, on_progress=on_progress, fail_fast=fail_fast)
-    return _with_inputs(report, settings, since, skipped, errors)
+    report = check_refs(
+        prepared.to_check, settings=settings, on_progress=on_progress, fail_fast=fail_fast
+    )
+    return _with_inputs(_finish_origin(report, prepared, settings), settings, since, prepared)
+
+
+@dataclass
+class _Prepared:
+    """What a scan found, sorted by private-index awareness, before any lookup."""
+
+    found: _Collected
+    triage: Triage
+    to_check: list[PackageRef]
+    skipped: list[Skipped]
+    notices: list[str]
+    exposed: list[_Routed]
+    rerouted: list[_Routed]
+    added: dict[str, str]
+    claims: bool
+
+
+def _prepare(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    *,
+    registry: Registry | None,
+    since: str | None,
+    exclude: Sequence[str],
+    check_public_claims: bool,
+) -> _Prepared:
+    """Parse, then sort the refs: public lookups, private skips, local-only names (a private
+    primary index), FOREIGN_SOURCE and exposure candidates. Synchronous, no network.
+    """
+    from phantom_guard.sources import indexes
+
+    found = _collect(
+        paths,
+        registry=registry,
+        since=since,
+        follow_outside=settings.follow_outside,
+        exclude=(*settings.exclude, *exclude),
+    )
+    policy = indexes.load(
+        found.files,
+        indexes.Environment.current(),
+        public=indexes.public_bases(settings.pypi_url, settings.npm_url, settings.crates_url),
+        private=settings.private,
+    )
+    for options in dict.fromkeys(found.options.values()):
+        indexes.note_requirements_options(policy, options)
+    triage = policy.triage(found.refs, found.options)
+    skipped = [*found.skipped, *triage.skipped]
+    rerouted: list[_Routed] = []
+    added: dict[str, str] = {}
+    if since is not None:
+        rerouted, added = _rerouted(found, policy, since)
+        moved = {id(ref.source) for ref, _ in rerouted}
+        skipped = [entry for entry in skipped if id(entry.source) not in moved]
+    to_check = list(triage.check)
+    notices: list[str] = []
+    held_back = 0
+    if triage.local_only:
+        detector = Detector(settings)
+        try:
+            for ref, note in triage.local_only:
+                if detector.name_verdict(ref) is not None:
+                    to_check.append(ref)
+                else:
+                    skipped.append(note)
+                    held_back += 1
+        finally:
+            detector.close_store()
+    if held_back:
+        notices.append(
+            f"{held_back} name(s) were not looked up: the primary index is private, so a"
+            " public lookup would disclose them; to check them, point the registry URL"
+            " setting (pypi_url, npm_url, crates_url) at the mirror if it serves the same API"
+        )
+    exposed = [(item.ref, item.index.exposure or "") for item in triage.exposed]
+    if check_public_claims:
+        to_check.extend(ref for ref, _ in exposed)
+    return _Prepared(
+        found, triage, to_check, skipped, notices, exposed, rerouted, added, check_public_claims
+    )
+
+
+def _finish_origin(report: Report, prepared: _Prepared, settings: Settings) -> Report:
+    """The report with FOREIGN_SOURCE and DEPENDENCY_CONFUSION_EXPOSURE findings merged in."""
+    from phantom_guard.detect.origin import confusion_exposure, foreign_source, publicly_claimed
+
+    detector = Detector(settings)
+    try:
+        origin = foreign_source(
+            [*((item.ref, item.host) for item in prepared.triage.foreign), *prepared.rerouted],
+            detector.is_popular,
+            added=prepared.added,
+        )
+    finally:
+        detector.close_store()
+    results = list(report.results)
+    exposures = confusion_exposure(prepared.exposed)
+    if prepared.claims:
+        by_key = {(r.registry, r.normalized_name): r for r in results}
+        for index, finding in enumerate(exposures):
+            public = by_key.pop((finding.registry, finding.normalized_name), None)
+            exposures[index] = publicly_claimed(finding, public is not None and bool(public.exists))
+        results = list(by_key.values())
+    merged = tuple(_merge_origin(results, [*origin, *exposures]))
+    return replace(report, results=merged, skipped=(*report.skipped, *prepared.skipped))
 
 
 def _settings_for(settings: Settings | None, since: str | None) -> Settings:
@@ -278,11 +451,7 @@ def _settings_for(settings: Settings | None, since: str | None) -> Settings:
 
 
 def _with_inputs(
-    report: Report,
-    settings: Settings,
-    since: str | None,
-    skipped: Sequence[Skipped],
-    errors: Sequence[str],
+    report: Report, settings: Settings, since: str | None, prepared: _Prepared
 ) -> Report:
     """A check's report with the files' skipped entries and errors, the config files read, and
     with `since` the CONFIG_WEAKENED findings of the change.
@@ -292,10 +461,11 @@ def _with_inputs(
         results = _with_weakened(results, settings.config_weakened)
     return Report(
         results,
-        skipped=tuple(skipped),
-        input_errors=(*errors, *report.input_errors),
+        skipped=report.skipped,
+        input_errors=(*prepared.found.errors, *report.input_errors),
         config=tuple(str(path) for path in settings.config_files),
         feeds=report.feeds,
+        notices=tuple(prepared.notices),
     )
 
 
@@ -368,3 +538,53 @@ def _with_weakened(
             sources=(*old.sources, source),
         )
     return tuple(by_key[key] for key in order)
+
+
+def _rerouted(
+    found: _Collected, policy: IndexPolicy, since: str
+) -> tuple[list[_Routed], dict[str, str]]:
+    """Under ``--since``: the refs (all of them, not only the introduced ones) that an index
+    host added to the project's own configuration since `since` now routes elsewhere, each with
+    that host, and host -> where it was added. A pull request cannot quietly route installs.
+    """
+    from phantom_guard.sources import format_of, indexes, parse_text
+    from phantom_guard.sources.git import TextsAt
+
+    try:
+        at_since = TextsAt(since)
+    except SourceError:
+        return [], {}
+    nowhere = indexes.Environment({}, Path(os.devnull), etc=Path(os.devnull))
+    now = indexes.load(found.files, nowhere, public=policy.public)
+    before = indexes.load(found.files, nowhere, public=policy.public, reader=at_since)
+    for options in dict.fromkeys(found.options.values()):
+        indexes.note_requirements_options(now, options)
+    requirements = format_of(Path("requirements.txt"))
+    for file in found.files:
+        if format_of(file) is not requirements:
+            continue
+        text = at_since(file)
+        if text is None:
+            continue
+        try:
+            indexes.note_requirements_options(before, parse_text(file, text).index_options)
+        except SourceError:
+            continue
+    new = {host: index for host, index in now.hosts.items() if host not in before.hosts}
+    for registry, index in now.primary.items():
+        old = before.primary.get(registry)
+        if index.url and (old is None or old.host != index.host):
+            new.setdefault(index.host, index)
+    if not new:
+        return [], {}
+    full = policy.triage(found.all_refs, found.options)
+    rerouted = [(ref, index.host) for ref, index in full.via if index.host in new]
+    added = {host: f"added since {since} ({index.origin})" for host, index in new.items()}
+    return rerouted, added
+
+
+def _merge_origin(results: list[PackageRisk], findings: list[PackageRisk]) -> list[PackageRisk]:
+    """Origin findings replace a checked verdict of the same name (they are never SAFE)."""
+    keys = {(f.registry, f.normalized_name) for f in findings}
+    kept = [r for r in results if (r.registry, r.normalized_name) not in keys]
+    return [*kept, *findings]

@@ -180,6 +180,24 @@ class Detector:
             expired=lambda target: target.unverified(f"deadline reached ({deadline:g} s)"),
         )
 
+    def name_verdict(self, ref: PackageRef) -> PackageRisk | None:
+        """The verdict on `ref` from the allow list and the popular list alone (no cache, no
+        network), else None; an ignored or invalid name is None too.
+        """
+        targets = self.plan([ref]).targets
+        if not targets:
+            return None
+        target = targets[0]
+        return self._name_verdict(target, self._names.popular(target.normalized, target.registry))
+
+    def is_popular(self, ref: PackageRef) -> bool:
+        """Whether `ref` names a package on the shipped popular list."""
+        try:
+            normalized = normalize(ref.name, ref.registry)
+        except InputError:
+            return False
+        return self._names.popular(normalized, ref.registry) is not None
+
     async def validate(self, name: str, registry: Registry | str = Registry.PYPI) -> PackageRisk:
         """The verdict on one name (a bare name of `registry`, or a Package URL)."""
         report = await self._check([make_ref(name, registry)], honour_ignore=False)

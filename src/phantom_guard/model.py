@@ -153,6 +153,8 @@ class PackageRef:
     registry: Registry
     source: Source | None = None
     version: str | None = None  # the exact version asked for (``name==1.2``), if any
+    #: The index URL a lock file says the package was fetched from (None: the default index).
+    index: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +247,7 @@ class Report:
     input_errors: tuple[str, ...] = ()
     feeds: tuple[FeedInfo, ...] = ()
     config: tuple[str, ...] = ()  # the config files this run read, in the order applied
+    notices: tuple[str, ...] = ()  # one line each, for the user (stderr), never a finding
 
     def count(self, recommendation: Recommendation) -> int:
         """How many results carry this verdict."""

@@ -139,7 +139,7 @@ def test_requirement_files_are_read_relative_to_cwd(tmp_path: Path) -> None:
     (tmp_path / "more.txt").write_text("requests\n")
     plan = parse_command(["pip", "install", "-r", "requirements.txt", "rich"], cwd=str(tmp_path))
     assert [ref.name for ref in plan.refs] == ["flask", "requests", "rich"]
-    assert plan.refs[0].source == Source(str(tmp_path / "requirements.txt"), 1)
+    assert plan.refs[0].source == Source(str(tmp_path / "requirements.txt"), 1, "2.0")
     assert plan.requirement_files == ("requirements.txt",)
     assert [s.reason for s in plan.skipped] == ["editable install: ./local"]
 

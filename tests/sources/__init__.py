@@ -45,7 +45,7 @@ def refs(result: ParseResult) -> list[tuple[str, int | None]]:
 
 def skipped(result: ParseResult) -> list[tuple[int | None, str]]:
     """Each skipped entry as ``(line, reason)``, in the parser's order."""
-    return [(s.line, reason) for s, reason in result.skipped]
+    return [(s.source.line if s.source else None, s.reason) for s in result.skipped]
 
 
 def parse_fixture(
@@ -73,8 +73,8 @@ def parse_fixture(
 
 
 def assert_deduplicated(result: ParseResult) -> None:
-    """No package name is listed twice."""
-    assert len({r.name for r in result.refs}) == len(result.refs)
+    """No package name and version is listed twice."""
+    assert len({(r.name, r.version) for r in result.refs}) == len(result.refs)
 
 
 def assert_crlf_gives_the_same_result(
@@ -114,7 +114,7 @@ def assert_every_source_has_a_line(
     """
     sources: list[Source | None] = [r.source for r in result.refs]
     if not refs_only:
-        sources += [s for s, _ in result.skipped]
+        sources += [s.source for s in result.skipped]
     last = None if within is None else within.count("\n") + 1
     for source in sources:
         assert source is not None and source.line is not None

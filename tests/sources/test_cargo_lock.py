@@ -37,7 +37,8 @@ def test_v4_workspace() -> None:
         ("clap", 29),  # a sparse+ index
         ("internal-auth", 38),  # another registry's index: still a ref (the host is not judged)
         ("serde", 49),
-        ("syn", 58),  # 1.0.109; 2.0.53 at 64 is the same name
+        ("syn", 58),  # 1.0.109
+        ("syn", 64),  # 2.0.53: each locked version is its own ref
     ]
     assert skipped(result) == [
         (

@@ -63,15 +63,22 @@ def test_crate() -> None:
 
 def test_workspace_root() -> None:
     result = _parse("workspace.toml")
-    # `workspace = true` inherits from [workspace.dependencies], which is read instead.
+    # `workspace = true` in the root's own tables inherits from its [workspace.dependencies].
     assert refs(result) == [
+        ("anyhow", 26),
+        ("clap", 27),
         ("thiserror", 28),
+        ("serde", 31),
         ("anyhow", 14),
         ("clap", 15),
         ("serde", 16),
         ("tokio-util", 17),
     ]
-    assert skipped(result) == [(13, "local path: acme-core (path = crates/acme-core)")]
+    root = str(FIXTURES / "workspace.toml")
+    assert skipped(result) == [
+        (25, f"local path: acme-core (path = crates/acme-core, from {root})"),
+        (13, "local path: acme-core (path = crates/acme-core)"),
+    ]
 
 
 def test_legacy_underscore_tables() -> None:

@@ -33,7 +33,7 @@ def _parse(name: str, *, crlf: bool = False) -> ParseResult:
     """`parse_fixture` for one of FIXTURES; its skipped entries, too, must name that file."""
     path = FIXTURES / name
     result = parse_fixture(parse, path, Registry.NPM, crlf=crlf)
-    assert all(s.file == str(path) for s, _ in result.skipped)
+    assert all(s.source is not None and s.source.file == str(path) for s in result.skipped)
     return result
 
 

@@ -37,7 +37,8 @@ def test_v3_workspaces() -> None:
     result = _parse("v3-workspaces.json")
     assert refs(result) == [
         ("@babel/core", 22),
-        ("semver", 31),  # also at 45, top-level: the first line wins
+        ("semver", 31),
+        ("semver", 45),  # top-level, another version: each locked version is its own ref
         ("string-width", 53),  # "node_modules/string-width-cjs" has "name": "string-width"
         ("typescript", 64),
         ("lodash", 78),  # under the workspace folder packages/web
@@ -68,6 +69,7 @@ def test_v1_nested_tree() -> None:
         ("chalk", 16),
         ("supports-color", 25),  # nested under chalk, before the top-level one at 51
         ("string-width", 46),  # "string-width-cjs": {"version": "npm:string-width@4.2.3"}
+        ("supports-color", 51),  # the top-level one, another version
     ]
     assert skipped(result) == [
         (35, "local path: local-lib@file:../local-lib"),
@@ -98,7 +100,6 @@ def test_crlf_gives_the_same_result(name: str) -> None:
     ("name", "line", "reason"),
     [
         ("truncated.json", 7, "invalid JSON: Expecting property name enclosed in double quotes"),
-        ("bad-packages.json", 8, "'packages/node_modules/react' must be an object"),
     ],
 )
 def test_errors(name: str, line: int, reason: str) -> None:
@@ -107,15 +108,45 @@ def test_errors(name: str, line: int, reason: str) -> None:
     assert (caught.value.line, caught.value.reason) == (line, reason)
 
 
+def test_odd_v1_entries_cost_those_entries() -> None:
+    # npm 6 wrote "resolved": false for bundled dependencies.
+    text = (
+        '{"dependencies": {\n"a": {\n"version": 1},\n"b": {"version": "1.0.0", "resolved": false}}}'
+    )
+    result = parse(Path("package-lock.json"), text)
+    assert refs(result) == [("b", 4)]
+    # A field's line is its entry's: only entry keys are looked up in the text.
+    assert skipped(result) == [
+        (2, "unreadable lock entry 'dependencies/a': 'version' must be a string")
+    ]
+
+
+def test_one_odd_entry_costs_that_entry_not_the_file() -> None:
+    result = _parse("bad-packages.json")
+    assert skipped(result) == [
+        (
+            8,
+            "unreadable lock entry 'node_modules/react':"
+            " 'packages/node_modules/react' must be an object",
+        )
+    ]
+    text = (
+        '{"packages": {\n"node_modules/a": {"name": 7},\n'
+        '"node_modules/": {},\n"node_modules/b": {}}}'
+    )
+    result = parse(Path("package-lock.json"), text)
+    assert refs(result) == [("b", 4)]
+    assert skipped(result) == [
+        (2, "unreadable lock entry 'node_modules/a': 'name' must be a string"),
+        (3, "unreadable lock entry 'node_modules/': no package name in 'node_modules/'"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
         ("[]", 1, "a package-lock file must hold a JSON object"),
         ('{\n"packages": []}', 2, "'packages' must be an object"),
-        # A field's line is its entry's: only entry keys are looked up in the text.
-        ('{"dependencies": {\n"a": {\n"version": 1}}}', 2, "'version' must be a string"),
-        ('{"packages": {\n"node_modules/a": {"name": 7}}}', 2, "'name' must be a string"),
-        ('{"packages": {\n"node_modules/": {}}}', 2, "no package name in 'node_modules/'"),
         ("[" * 100_000, None, "invalid JSON: nested too deeply"),
         ("1" * 5000, None, "invalid JSON: Exceeds the limit (4300 digits) for integer string"),
     ],

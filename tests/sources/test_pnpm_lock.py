@@ -157,15 +157,20 @@ def test_errors(name: str, line: int, reason: str) -> None:
     assert reason in caught.value.reason
 
 
+def test_two_documents_are_both_read() -> None:
+    """pnpm 11 writes its own config dependencies in a first document, the project in a second."""
+    result = _parse("two-documents.yaml")
+    assert [(r.name, r.source.line if r.source else None, r.version) for r in result.refs] == [
+        ("pnpm", 8, "11.0.0"),
+        ("lodash", 19, "4.17.21"),
+        ("@acme/tool", 22, "1.2.0"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
         ("packages:\n  ? [a, b]\n  : {}\n", 2, "packages has a key that is not a string"),
-        (
-            "a: 1\n---\nb: 2\n",
-            2,
-            "invalid YAML: expected a single document in the stream, but found another document",
-        ),
         ("importers:\n  .:\n    dependencies:\n      a: [1]\n", 4, "version of a must be a string"),
         ("[" * 5000 + "]" * 5000, None, "nested more than 200 deep"),
         ("a: *nowhere\n", 1, "found undefined alias"),

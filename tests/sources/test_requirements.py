@@ -33,7 +33,7 @@ def _refs(result: ParseResult) -> list[tuple[str, str, int | None]]:
 
 
 def _skipped(result: ParseResult) -> list[tuple[str, int | None, str]]:
-    return [(_rel(s.file), s.line, reason) for s, reason in result.skipped]
+    return [(_rel(s.source.file), s.source.line, s.reason) for s in result.skipped if s.source]
 
 
 def test_main_file_with_includes_and_constraints() -> None:
@@ -220,7 +220,7 @@ def test_bad_options(tmp_path: Path, text: str, reason: str | None) -> None:
     if reason is None:
         # An unexpanded variable where a name should be is skipped, not an error.
         result = parse(tmp_path / "requirements.txt", text)
-        assert [r for _, r in result.skipped] == [f"unexpanded environment variable: {text}"]
+        assert [s.reason for s in result.skipped] == [f"unexpanded environment variable: {text}"]
         return
     with pytest.raises(SourceError) as caught:
         parse(tmp_path / "requirements.txt", "requests\n" + text)
@@ -248,7 +248,7 @@ def test_include_forms(tmp_path: Path) -> None:
         ("three", "three.txt", 1),
         ("four", "four.txt", 1),
     ]
-    assert [(s.line, reason) for s, reason in result.skipped] == [
+    assert [(s.source.line if s.source else None, s.reason) for s in result.skipped] == [
         (5, "include of a URL is not fetched: https://config.example.org/requirements.txt"),
         (6, "include path has an environment variable: ${CONFIG_DIR}/requirements.txt"),
     ]
@@ -272,7 +272,7 @@ def test_diamond_includes_are_parsed_once(tmp_path: Path) -> None:
 def test_self_include_and_too_deep_chains(tmp_path: Path) -> None:
     path = tmp_path / "requirements.txt"
     result = parse(path, "-r requirements.txt\n")
-    assert [reason for _, reason in result.skipped] == [f"include cycle: {path} -> {path}"]
+    assert [s.reason for s in result.skipped] == [f"include cycle: {path} -> {path}"]
     for level in range(100):
         (tmp_path / f"d{level}.txt").write_text(f"-r d{level + 1}.txt\n")
     with pytest.raises(SourceError, match="nested more than"):
@@ -285,7 +285,7 @@ def test_cycle_through_a_symlinked_folder(tmp_path: Path) -> None:
     path.write_text("-r sub/requirements.txt\nflask\n")
     result = parse(path, path.read_text())
     assert [r.name for r in result.refs] == ["flask"]
-    assert [reason for _, reason in result.skipped] == [
+    assert [s.reason for s in result.skipped] == [
         f"include cycle: {path} -> {tmp_path / 'sub' / 'requirements.txt'}"
     ]
 

@@ -38,7 +38,8 @@ def test_classic() -> None:
     assert refs(result) == [
         ("@babel/code-frame", 5),
         ("@babel/highlight", 13),
-        ("chalk", 18),  # and again at 27 for ^4: the first line wins
+        ("chalk", 18),
+        ("chalk", 27),  # ^4: another locked version, its own ref
         ("string-width", 43),  # "string-width-cjs@npm:string-width@^4.2.0" and plain specs
         ("@preact/compat", 52),  # "react-compat@npm:@preact/compat@^17.1.2"
     ]

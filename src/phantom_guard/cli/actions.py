@@ -95,6 +95,8 @@ def check(
     fail_fast: bool = False,
     since: str | None = None,
     follow_outside: bool = False,
+    exclude: Sequence[str] = (),
+    check_public_claims: bool = False,
 ) -> int:
     """Check the dependency files in `paths` (files or directories; none: the current one)."""
     from phantom_guard.api import check_files
@@ -112,6 +114,8 @@ def check(
                     since=since,
                     on_progress=bar.update,
                     fail_fast=fail_fast,
+                    exclude=exclude,
+                    check_public_claims=check_public_claims,
                 )
         finally:
             bar.close()
@@ -138,6 +142,8 @@ def finish(settings: Settings, options: ScanOptions, report: Report) -> int:
         width=_terminal_width() if color else 100,
     )
     write_stdout(output)
+    for notice in report.notices:
+        sys.stderr.write(f"phantom-guard: note: {message(notice)}\n")
     for error in report.input_errors:
         sys.stderr.write(f"phantom-guard: error: {message(error)}\n")
     return report.exit_code(settings.fail_on, allow_unverified=settings.allow_unverified)

@@ -187,6 +187,20 @@ def validate(names: tuple[str, ...], registry: str, **options: Any) -> None:
     metavar="REF",
     help="Check only dependencies added relative to this git revision.",
 )
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave paths matching GLOB out of a directory scan (repeatable; e.g. tests/fixtures).",
+)
+@click.option(
+    "--check-public-claims",
+    is_flag=True,
+    default=False,
+    help="Ask the public registry whether private names exposed to dependency confusion are "
+    "already registered there. This sends those private names to the public registry.",
+)
 @_scan_options
 def check(
     paths: tuple[Path, ...],
@@ -196,6 +210,8 @@ def check(
     fail_fast: bool,
     follow_outside: bool,
     since: str | None,
+    exclude: tuple[str, ...],
+    check_public_claims: bool,
     **options: Any,
 ) -> None:
     """Check the dependency files in PATHS (files or directories; default: the current one)."""
@@ -207,5 +223,7 @@ def check(
         fail_fast=fail_fast,
         since=since,
         follow_outside=follow_outside,
+        exclude=exclude,
+        check_public_claims=check_public_claims,
     )
     sys.exit(code)

@@ -255,5 +255,5 @@ def read_requirements(
         raise CommandError(str(exc)) from None
     for ref in parsed.refs:
         builder.name(ref.name, ref.name, ref.version, ref.source)
-    for source, reason in parsed.skipped:
-        builder.skip("", reason, source)
+    for entry in parsed.skipped:
+        builder.skip(entry.spec, entry.reason, entry.source)

@@ -16,3 +16,14 @@ NPM_DOWNLOADS_URL = "https://api.npmjs.org"
 CRATES_URL = "https://crates.io/api/v1"
 #: OSV data dump root (the known-malicious feed): ``{base}/{PyPI|npm|crates.io}/all.zip``.
 FEED_URL = "https://osv-vulnerabilities.storage.googleapis.com"
+
+#: Where lock files say the public registries' packages were fetched from: anything under these
+#: is the public index; any other host must be one a configuration names (sources/indexes.py).
+PYPI_INDEX_URLS = ("https://pypi.org/", "https://files.pythonhosted.org/")
+NPM_INDEX_URLS = ("https://registry.npmjs.org/", "https://registry.yarnpkg.com/")
+CRATES_INDEX_URLS = (
+    "https://github.com/rust-lang/crates.io-index",
+    "https://index.crates.io/",
+    "https://static.crates.io/",
+    "https://crates.io/",
+)

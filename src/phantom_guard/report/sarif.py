@@ -175,9 +175,11 @@ _PRECISION = "high"
 #: Notification descriptors (``toolConfiguration.notifications``), one per kind of note.
 LOOKUP_FAILED = "LOOKUP_FAILED"
 INPUT_ERROR = "INPUT_ERROR"
+SKIPPED = "SKIPPED"
 _NOTIFICATIONS = (
     (LOOKUP_FAILED, "A package could not be verified (registry unreachable or answering garbage)."),
     (INPUT_ERROR, "An input could not be read (a file that cannot be read or parsed)."),
+    (SKIPPED, "An entry was not checked: editable, path, URL, VCS, workspace, or private."),
 )
 _NOTE_INDEX = {note_id: index for index, (note_id, _) in enumerate(_NOTIFICATIONS)}
 
@@ -253,7 +255,7 @@ def fingerprint(rule: Rule, risk: PackageRisk, source: Source | None) -> str:
 
 def notifications(report: Report) -> list[dict[str, Any]]:
     """The run's tool execution notifications: what was not checked, and why."""
-    return [*_unverified(report), *_input_errors(report)]
+    return [*_unverified(report), *_input_errors(report), *_skipped(report)]
 
 
 def run_properties(report: Report) -> dict[str, Any]:
@@ -365,6 +367,23 @@ def _unverified(report: Report) -> list[dict[str, Any]]:
         }
         if risk.sources:
             note["locations"] = [_location(source) for source in risk.sources]
+        notes.append(note)
+    return notes
+
+
+def _skipped(report: Report) -> list[dict[str, Any]]:
+    """Skipped entries as notifications, not results: nothing was found wrong with them, they
+    were not checked.
+    """
+    notes = []
+    for entry in report.skipped:
+        note: dict[str, Any] = {
+            "descriptor": {"id": SKIPPED, "index": _NOTE_INDEX[SKIPPED]},
+            "level": "note",
+            "message": {"text": f"not checked: {clean(entry.spec)}: {clean(entry.reason)}"},
+        }
+        if entry.source is not None:
+            note["locations"] = [_location(entry.source)]
         notes.append(note)
     return notes
 

@@ -88,9 +88,7 @@ def _groups(report: Report) -> Iterator[tuple[str, list[PackageRisk]]]:
 def _footer(report: Report) -> list[str]:
     lines = []  # input errors go to stderr, one line each, from the CLI
     if report.skipped:
-        lines.append(
-            f"{len(report.skipped)} entries skipped (not registry packages); -v lists them"
-        )
+        lines.append(f"{len(report.skipped)} entries skipped (not checked); -v lists them")
     counts = ", ".join(f"{report.count(r)} {r.value}" for r in Recommendation)
     lines.append(f"{len(report.results)} packages: {counts}")
     lines.extend(feed_line(feed) for feed in report.feeds)

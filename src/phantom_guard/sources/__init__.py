@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -18,10 +18,21 @@ from pathlib import Path
 from typing import Protocol
 
 from phantom_guard.errors import SourceError, UnsupportedFile
-from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.model import PackageRef, Registry, Skipped, Source
 
 #: Files larger than this are refused: no real dependency file comes close.
 MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class IndexOption:
+    """An index option a dependency file sets (pip's ``--index-url``, ``--extra-index-url``,
+    ``--no-index``; `url` is empty for the last), and where.
+    """
+
+    option: str
+    url: str
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +40,11 @@ class ParseResult:
     """The dependencies a file declares, and the entries it declares that are not looked up."""
 
     refs: tuple[PackageRef, ...] = ()
-    skipped: tuple[tuple[Source, str], ...] = ()
+    skipped: tuple[Skipped, ...] = ()
     #: Other files this one pulled in (requirements ``-r``/``-c``), for reporting.
     includes: tuple[str, ...] = field(default=())
+    #: Index options the file sets (requirements files), for private-index awareness.
+    index_options: tuple[IndexOption, ...] = ()
 
 
 class Parser(Protocol):
@@ -53,10 +66,20 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format(
         "requirements",
-        ("requirements*.txt", "requirements*.in", "*requirements.txt", "constraints*.txt"),
+        (
+            "requirements*.txt",
+            "requirements*.in",
+            "*requirements.txt",
+            "*-requirements.in",
+            "*_requirements.in",
+            "constraints*.txt",
+            "requirements/*.txt",
+            "requirements/*.in",
+        ),
         Registry.PYPI,
         "requirements",
     ),
+    Format("pylock.toml", ("pylock.toml", "pylock.*.toml"), Registry.PYPI, "pylock"),
     Format("pyproject.toml", ("pyproject.toml",), Registry.PYPI, "pyproject"),
     Format("Pipfile", ("Pipfile",), Registry.PYPI, "pipfile"),
     Format("Pipfile.lock", ("Pipfile.lock",), Registry.PYPI, "pipfile_lock"),
@@ -107,11 +130,23 @@ SKIP_DIRS = frozenset(
 )
 
 
-def format_of(path: Path) -> Format | None:
-    """The format a file name belongs to, or None."""
+#: A file named on the command line with one of these suffixes is a requirements file: pip
+#: reads any file given to ``-r``, whatever its name.
+_REQUIREMENTS_SUFFIXES = (".txt", ".in")
+
+
+def format_of(path: Path, *, explicit: bool = True) -> Format | None:
+    """The format a file belongs to by its name (and its folder: ``requirements/dev.in``), or
+    None. A file named `explicit`ly is also judged by its content type: ``*.txt``/``*.in`` are
+    requirements files.
+    """
+    where = f"{path.parent.name}/{path.name}"
     for fmt in FORMATS:
-        if any(fnmatch.fnmatchcase(path.name, pattern) for pattern in fmt.patterns):
-            return fmt
+        for pattern in fmt.patterns:
+            if fnmatch.fnmatchcase(where if "/" in pattern else path.name, pattern):
+                return fmt
+    if explicit and path.suffix.lower() in _REQUIREMENTS_SUFFIXES:
+        return FORMATS[0]
     return None
 
 
@@ -190,11 +225,125 @@ def parse_text(path: Path, text: str | None) -> ParseResult:
     return parser(path, read_text(path) if text is None else text)
 
 
-def discover(root: Path) -> Iterator[Path]:
-    """Every supported dependency file under `root`, in a stable order, skipping SKIP_DIRS."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info"))
-        for file in sorted(files):
-            path = Path(folder, file)
-            if format_of(path) is not None:
-                yield path
+def discover(root: Path, *, exclude: Sequence[str] = ()) -> Iterator[Path]:
+    """Every supported dependency file under `root`, in a stable order, skipping SKIP_DIRS,
+    paths matching an `exclude` glob and, in a git work tree, files git ignores.
+
+    The walk keeps its own stack (no recursion): a tree of any depth is walked.
+    """
+    patterns = tuple(_pattern(p) for p in exclude if _pattern(p))
+    found: list[Path] = []
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        folder, relative = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(entries, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable or vanished: os.walk skips it too
+        subfolders: list[tuple[Path, str]] = []
+        for entry in listed:
+            rel = f"{relative}/{entry.name}" if relative else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                name = entry.name
+                if name in SKIP_DIRS or name.endswith(".egg-info") or _excluded(rel, patterns):
+                    continue
+                subfolders.append((Path(entry.path), rel))
+            elif not _excluded(rel, patterns):
+                path = Path(folder, entry.name)
+                if format_of(path, explicit=False) is not None:
+                    found.append(path)
+        stack.extend(reversed(subfolders))
+        # Files first, then sub-folders in name order: the order os.walk gave.
+    ignored = _git_ignored(root, found)
+    for path in found:
+        if path not in ignored:
+            yield path
+
+
+def _pattern(glob: str) -> str:
+    return glob.strip().removeprefix("./").strip("/")
+
+
+def _excluded(relative: str, patterns: Sequence[str]) -> bool:
+    """Whether a path (relative to the scanned root, with ``/``) matches an exclude glob: a glob
+    without ``/`` matches any one path component (as in .gitignore), one with ``/`` the path
+    from the root or any folder above it.
+    """
+    if not patterns:
+        return False
+    parts = relative.split("/")
+    for pattern in patterns:
+        if "/" not in pattern:
+            if any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+                return True
+        elif any(
+            fnmatch.fnmatchcase("/".join(parts[:end]), pattern) for end in range(1, len(parts) + 1)
+        ):
+            return True
+    return False
+
+
+#: Folder names that hold test data and examples rather than a project's own dependencies.
+_FIXTURE_FOLDERS = frozenset(
+    {
+        "test",
+        "tests",
+        "testing",
+        "testdata",
+        "test-data",
+        "fixtures",
+        "__fixtures__",
+        "__tests__",
+        "examples",
+        "example",
+        "spec",
+    }
+)
+
+
+def exclude_hint(file: Path, root: Path) -> str | None:
+    """The ``--exclude`` value that would leave `file` (found under `root`) out of a scan: its
+    first run of fixture-like folders (``tests/fixtures``), else the file itself.
+    """
+    import shlex
+
+    try:
+        parts = file.relative_to(root).parts
+    except ValueError:
+        return None
+    folders = parts[:-1]
+    for start, part in enumerate(folders):
+        if part.lower() in _FIXTURE_FOLDERS:
+            end = start + 1
+            while end < len(folders) and folders[end].lower() in _FIXTURE_FOLDERS:
+                end += 1
+            return shlex.quote("/".join(parts[:end]))
+    return shlex.quote("/".join(parts))
+
+
+def _git_ignored(root: Path, files: Sequence[Path]) -> set[Path]:
+    """The files git ignores, when `root` is in a git work tree (else none)."""
+    import subprocess
+
+    if not files:
+        return set()
+    try:
+        shown = subprocess.run(
+            ["git", "check-ignore", "-z", "--stdin"],
+            cwd=root,
+            input=b"".join(os.fsencode(path.resolve()) + b"\0" for path in files),
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if shown.returncode not in (0, 1):  # 128: not a git work tree, or git failed
+        return set()
+    ignored = {os.fsdecode(item) for item in shown.stdout.split(b"\0") if item}
+    return {path for path in files if str(path.resolve()) in ignored}

@@ -1,16 +1,16 @@
 """`Collector`: the refs and skip notes a parser finds in one file, made into its `ParseResult`.
 
 Manifests report every declaration, in the order found. Lockfiles list a package once per
-version or install path, so their parsers ask for ``dedupe=True``: one ref (and one skip
-note) per name, on its first line, in line order.
+version or install path, so their parsers ask for ``dedupe=True``: one ref per name and version
+(and one skip note per name), on its first line, in line order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
-from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.model import PackageRef, Registry, Skipped, Source
 from phantom_guard.sources import ParseResult
 
 _Entry = TypeVar("_Entry")
@@ -24,7 +24,7 @@ class Collector:
         self.registry = registry
         self.dedupe = dedupe
         self._refs: list[PackageRef] = []
-        self._skipped: list[tuple[str, Source, str]] = []
+        self._skipped: list[tuple[str, Skipped]] = []
 
     def ref(
         self,
@@ -32,42 +32,45 @@ class Collector:
         line: int | None,
         *,
         version: str | None = None,
+        index: str | None = None,
         constraint: str | None = None,
     ) -> None:
-        """Record the package `name`, declared on `line`, with the exact `version` a lock file
-        pins or the range (`constraint`) a manifest declares, when known.
+        """Record the package `name`, declared on `line`; `version` is the exact version it pins
+        (a lock entry, an ``==`` pin), `index` the URL a lock file says it was fetched from,
+        `constraint` the version range a manifest declares (for the known-malicious feed).
         """
-        source = Source(self.file, line, version, constraint)
-        self._refs.append(PackageRef(name, self.registry, source, version))
+        source = Source(self.file, line, version or None, constraint or None)
+        self._refs.append(
+            PackageRef(name, self.registry, source, version=version or None, index=index or None)
+        )
 
-    def skip(self, name: str, line: int | None, reason: str) -> None:
-        """Record an entry that is not looked up, and why; `name` is what `dedupe` goes by."""
-        self._skipped.append((name, Source(self.file, line), reason))
+    def skip(self, name: str, line: int | None, reason: str, *, spec: str | None = None) -> None:
+        """Record an entry that is not looked up, and why; `name` is what `dedupe` goes by and,
+        unless `spec` is given, the spec reported.
+        """
+        self._skipped.append((name, Skipped(spec or name, reason, Source(self.file, line))))
 
     def result(self) -> ParseResult:
         """Everything recorded: as found, or with `dedupe` the first per name, in line order."""
         refs: Iterable[PackageRef] = self._refs
-        skipped: Iterable[tuple[str, Source, str]] = self._skipped
+        skipped: Iterable[tuple[str, Skipped]] = self._skipped
         if self.dedupe:
-            refs = _first_per_name(refs, lambda ref: (ref.name, ref.source))
-            skipped = _first_per_name(skipped, lambda note: (note[0], note[1]))
-        return ParseResult(
-            refs=tuple(refs),
-            skipped=tuple((source, reason) for _, source, reason in skipped),
-        )
+            refs = _first_per_key(refs, lambda ref: ((ref.name, ref.version), ref.source))
+            skipped = _first_per_key(skipped, lambda note: (note[0], note[1].source))
+        return ParseResult(refs=tuple(refs), skipped=tuple(note for _, note in skipped))
 
 
-def _first_per_name(
-    entries: Iterable[_Entry], where: Callable[[_Entry], tuple[str, Source | None]]
+def _first_per_key(
+    entries: Iterable[_Entry], where: Callable[[_Entry], tuple[Hashable, Source | None]]
 ) -> list[_Entry]:
-    """Per name, the entry on the earliest line (ties: the first recorded), in line order."""
-    first: dict[str, tuple[int, _Entry]] = {}
+    """Per key, the entry on the earliest line (ties: the first recorded), in line order."""
+    first: dict[Hashable, tuple[int, _Entry]] = {}
     for entry in entries:
-        name, source = where(entry)
+        key, source = where(entry)
         order = _order(source)
-        old = first.get(name)
+        old = first.get(key)
         if old is None or order < old[0]:
-            first[name] = (order, entry)
+            first[key] = (order, entry)
     return [entry for _, entry in sorted(first.values(), key=lambda item: item[0])]
 
 

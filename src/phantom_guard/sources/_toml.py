@@ -96,6 +96,13 @@ class TomlDocument:
 
     def packages(self) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
         """Each ``[[package]]`` of a lock file: its name, the line of ``name =``, its source."""
+        for name, line, source, _ in self.package_entries():
+            yield name, line, source
+
+    def package_entries(
+        self,
+    ) -> Iterator[tuple[str, int | None, dict[str, Any], str | None]]:
+        """Each ``[[package]]``: name, line of ``name =``, source table, version (if a string)."""
         packages = self.array(self.data, ("package",))
         quick = _package_name_lines(self.text)
         for index, package in enumerate(packages):
@@ -109,7 +116,8 @@ class TomlDocument:
             # packages, same name; anything else is answered by the full scan.
             hint = quick[index] if len(quick) == len(packages) else None
             line = hint[1] if hint is not None and hint[0] == name else self.line(name_path)
-            yield name, line, source
+            version = package.get("version")
+            yield name, line, source, version if isinstance(version, str) else None
 
 
 # One pass over a lock file's lines: a ``[[package]]`` header, a plain ``name = "..."`` line,

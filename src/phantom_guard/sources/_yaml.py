@@ -11,6 +11,8 @@ the tree beyond a budget (a "billion laughs" document is refused, not walked).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 import yaml
 
@@ -35,8 +37,32 @@ _MERGE = "tag:yaml.org,2002:merge"
 def compose_yaml(file: str, text: str) -> yaml.Node | None:
     """The YAML node tree of `text` (None when empty); every failure is a `SourceError`."""
     _check_depth(file, text)
+    node = _composed(file, lambda: yaml.compose(text.removeprefix("\ufeff"), Loader=_LOADER))
+    if node is not None:
+        _check_expansion(file, node)
+    return node
+
+
+def compose_yaml_all(file: str, text: str) -> list[yaml.Node]:
+    """The node tree of each document in `text` (pnpm 11 writes two); checks and failures as in
+    `compose_yaml`.
+    """
+    _check_depth(file, text)
+    nodes = _composed(
+        file, lambda: list(yaml.compose_all(text.removeprefix("\ufeff"), Loader=_LOADER))
+    )
+    found = [node for node in nodes if node is not None]
+    for node in found:
+        _check_expansion(file, node)
+    return found
+
+
+_T = TypeVar("_T")
+
+
+def _composed(file: str, compose: Callable[[], _T]) -> _T:
     try:
-        node: yaml.Node | None = yaml.compose(text.removeprefix("\ufeff"), Loader=_LOADER)
+        return compose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -48,9 +74,6 @@ def compose_yaml(file: str, text: str) -> yaml.Node | None:
         raise SourceError(file, "invalid YAML: nested too deeply") from None
     except UnicodeError as exc:
         raise SourceError(file, f"invalid YAML: {exc}") from None
-    if node is not None:
-        _check_expansion(file, node)
-    return node
 
 
 def _check_depth(file: str, text: str) -> None:

@@ -33,16 +33,19 @@ def parse(path: Path, text: str) -> ParseResult:
         if not isinstance(package, dict):
             raise SourceError(file, "'package' must be an array of tables", line)
         name, source = package.get("name"), package.get("source")
+        version = package.get("version")
+        version = version if isinstance(version, str) else None
         if not isinstance(name, str) or not name:
             raise SourceError(file, "a [[package]] without a name", line)
         if source is None:
             continue
         if not isinstance(source, str):
             raise SourceError(file, f"{name}: 'source' must be a string", line)
+        spec = f"{name}@{version}" if version else name
         if source.startswith(_REGISTRY_SOURCES):
-            found.ref(name, line)
+            found.ref(name, line, version=version, index=source)
         elif source.startswith("git+"):
-            found.skip(name, line, f"git dependency: {name} ({source})")
+            found.skip(name, line, f"git dependency: {name} ({source})", spec=spec)
         else:
-            found.skip(name, line, f"unsupported source: {name} ({source})")
+            found.skip(name, line, f"unsupported source: {name} ({source})", spec=spec)
     return found.result()

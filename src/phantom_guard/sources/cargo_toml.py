@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,39 @@ def parse(path: Path, text: str) -> ParseResult:
     """
     file = str(path)
     manifest = _Manifest(file, load_toml(file, text, column=True), value_lines(text))
+    manifest.root = lambda: _workspace_root(path, manifest.data)
     return manifest.read()
+
+
+def _workspace_root(path: Path, data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The ``[workspace.dependencies]`` a member inherits from: its own, the one
+    ``package.workspace = "..."`` points at, else that of the nearest Cargo.toml above with a
+    ``[workspace]`` table (Cargo's own search). None when there is none (or it is unreadable).
+    """
+    from phantom_guard.sources import read_text
+
+    own = data.get("workspace")
+    if isinstance(own, dict):
+        deps = own.get("dependencies")
+        return (str(path), deps) if isinstance(deps, dict) else None
+    package = data.get("package")
+    pointed = package.get("workspace") if isinstance(package, dict) else None
+    if isinstance(pointed, str):
+        candidates = [path.parent / pointed / "Cargo.toml"]
+    else:
+        candidates = [parent / "Cargo.toml" for parent in path.resolve().parent.parents]
+    for candidate in candidates:
+        if not candidate.is_file():
+            continue
+        try:
+            root = load_toml(str(candidate), read_text(candidate))
+        except SourceError:
+            return None
+        workspace = root.get("workspace")
+        if isinstance(workspace, dict):
+            deps = workspace.get("dependencies")
+            return (str(candidate), deps) if isinstance(deps, dict) else None
+    return None
 
 
 class _Manifest:
@@ -47,6 +80,8 @@ class _Manifest:
         self.data = data
         self.lines = lines
         self.found = Collector(file, Registry.CRATES)
+        self.root: Callable[[], tuple[str, dict[str, Any]] | None] = lambda: None
+        self._root: tuple[str, dict[str, Any]] | bool | None = False  # False: not looked for
 
     def read(self) -> ParseResult:
         for table in TABLES:
@@ -80,7 +115,8 @@ class _Manifest:
                 where = ".".join((*path, name))
                 raise SourceError(self.file, f"{where} must be a version string or a table", line)
             if spec.get("workspace") is True:
-                continue  # inherited: [workspace.dependencies] declares it
+                self.inherited(name, line)
+                continue
             reason = _not_registry(spec)
             if reason is not None:
                 kind, key = reason
@@ -90,6 +126,34 @@ class _Manifest:
                 if not isinstance(real, str) or not real:
                     raise SourceError(self.file, f"{name}: 'package' must be a crate name", line)
                 self.found.ref(real, line)
+
+    def inherited(self, name: str, line: int | None) -> None:
+        """``dep.workspace = true``: the workspace root's ``[workspace.dependencies]`` says what
+        it is; without a root to read, it is skipped with that reason.
+        """
+        if self._root is False:
+            self._root = self.root()
+        found = self._root if not isinstance(self._root, bool) else None
+        spec = found[1].get(name) if found is not None else None
+        if found is None or spec is None:
+            why = (
+                "no workspace root declares it" if found is not None else "workspace root not found"
+            )
+            self.found.skip(name, line, f"workspace dependency: {name} ({why})")
+            return
+        if isinstance(spec, str):
+            self.found.ref(name, line)
+            return
+        if not isinstance(spec, dict):
+            self.found.skip(name, line, f"workspace dependency: {name} (unreadable in {found[0]})")
+            return
+        reason = _not_registry(spec)
+        if reason is not None:
+            kind, key = reason
+            self.found.skip(name, line, f"{kind}: {name} ({key} = {spec[key]}, from {found[0]})")
+            return
+        real = spec.get("package", name)
+        self.found.ref(real if isinstance(real, str) and real else name, line)
 
 
 def _not_registry(spec: dict[str, Any]) -> tuple[str, str] | None:

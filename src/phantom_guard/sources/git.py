@@ -157,6 +157,34 @@ def work_tree(folder: Path) -> Path:
     return Path(top).resolve()
 
 
+class TextsAt:
+    """Files' text at a git revision, read on demand through `GitReader` (None: absent there,
+    unreadable, or outside a work tree). Raises `SourceError` for what is not a commit.
+    """
+
+    def __init__(self, revision: str) -> None:
+        self.revision = revision
+        self._readers: dict[Path, GitReader | None] = {}
+
+    def __call__(self, file: Path) -> str | None:
+        folder = Path(os.path.realpath(file.parent))
+        if folder not in self._readers:
+            try:
+                top = work_tree(folder) if folder.is_dir() else None
+                reader = GitReader(top, resolve_commit(self.revision, top)) if top else None
+            except SourceError:
+                reader = None
+            self._readers[folder] = reader
+        reader = self._readers[folder]
+        if reader is None:
+            return None
+        try:
+            data = reader.read_or_none(file)
+        except SourceError:
+            return None
+        return None if data is None else data.decode("utf-8-sig", errors="replace")
+
+
 def refs_at(revision: str, files: list[Path]) -> list[PackageRef]:
     """The dependencies `files` declared at `revision` (a file absent there declared none)."""
     refs: list[PackageRef] = []

@@ -74,24 +74,34 @@ class _Lock:
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
         for key, entry in self._mapping(packages, ("packages",)).items():
-            path: KeyPath = ("packages", key)
-            self._mapping(entry, path)
             cut = key.rfind(_MODULES)
             if cut == -1:
                 continue  # "" is the project itself, other keys are its workspace folders
-            name = self._text(entry, "name", path) or key[cut + len(_MODULES) :]
-            resolved = self._text(entry, "resolved", path) or ""
-            line = self._entry_line(key, path)
-            if entry.get("link") is True:
-                self.found.skip(name, line, f"workspace link: {name} -> {resolved or key}")
-            elif resolved.startswith("file:"):
-                self.found.skip(name, line, f"local path: {name}@{resolved}")
-            elif resolved.lower().startswith(_GIT_STARTS):
-                self.found.skip(name, line, f"git dependency: {name}@{resolved}")
-            elif name:
-                self.found.ref(name, line, version=self._text(entry, "version", path))
-            else:
-                raise SourceError(self.file, f"no package name in {key!r}", line)
+            try:
+                self._package(key, entry, key[cut + len(_MODULES) :])
+            except SourceError as exc:
+                # One odd entry costs that entry, reported, not the whole lock file.
+                spec = key[cut + len(_MODULES) :] or key
+                self.found.skip(spec, exc.line, f"unreadable lock entry {key!r}: {exc.reason}")
+
+    def _package(self, key: str, entry: Any, installed_as: str) -> None:
+        path: KeyPath = ("packages", key)
+        self._mapping(entry, path)
+        name = self._text(entry, "name", path) or installed_as
+        resolved = self._text(entry, "resolved", path) or ""
+        version = self._text(entry, "version", path)
+        line = self._entry_line(key, path)
+        spec = f"{name}@{version}" if version else name
+        if entry.get("link") is True:
+            self.found.skip(name, line, f"workspace link: {name} -> {resolved or key}")
+        elif resolved.startswith("file:"):
+            self.found.skip(name, line, f"local path: {name}@{resolved}", spec=spec)
+        elif resolved.lower().startswith(_GIT_STARTS):
+            self.found.skip(name, line, f"git dependency: {name}@{resolved}", spec=spec)
+        elif name:
+            self.found.ref(name, line, version=version, index=_index(resolved))
+        else:
+            raise SourceError(self.file, f"no package name in {key!r}", line)
 
     def tree(self, dependencies: Any) -> None:
         """The v1 tree: entries' own ``dependencies`` nest under them (walked without recursion)."""
@@ -102,8 +112,17 @@ class _Lock:
                 continue
             for name, entry in self._mapping(tree, where).items():
                 path = (*where, name)
-                self._mapping(entry, path)
-                version = self._text(entry, "version", path) or ""
+                try:
+                    self._mapping(entry, path)
+                    version = self._text(entry, "version", path) or ""
+                except SourceError as exc:
+                    # One odd entry costs that entry, reported, not the whole lock file.
+                    what = "/".join(map(str, path))
+                    self.found.skip(name, exc.line, f"unreadable lock entry {what!r}: {exc.reason}")
+                    continue
+                # npm 6 wrote "resolved": false for bundled dependencies: nothing fetched.
+                resolved = entry.get("resolved")
+                resolved = resolved if isinstance(resolved, str) else ""
                 line = line_of(self.lines, path)
                 real, reason = spec_target(name, version)
                 if not name:
@@ -111,8 +130,8 @@ class _Lock:
                 elif real is None:
                     self.found.skip(name, line, f"{reason}: {name}@{version}")
                 else:
-                    pinned = version.rpartition("@")[2] if version.startswith("npm:") else version
-                    self.found.ref(real, line, version=pinned or None)
+                    exact = version if real == name else version.rpartition("@")[2]
+                    self.found.ref(real, line, version=exact or None, index=_index(resolved))
                 pending.append((entry.get("dependencies"), (*path, "dependencies")))
 
     def _mapping(self, value: Any, path: KeyPath) -> dict[str, Any]:
@@ -133,3 +152,8 @@ def _keep(path: KeyPath) -> bool:
     if path[0] == "packages":
         return len(path) <= 3
     return all(part == "dependencies" for part in path[0::2])
+
+
+def _index(resolved: str) -> str | None:
+    """The URL a package was fetched from, when the lock records an http(s) one."""
+    return resolved if resolved.lower().startswith(("https://", "http://")) else None

@@ -29,6 +29,7 @@ def parse(path: Path, text: str) -> ParseResult:
         raise SourceError(file, "expected a JSON object at the top level", 1)
     lines = json_key_lines(text)
     found = Collector(file, Registry.PYPI)
+    indexes = _sources(data.get("_meta"))
     for category, packages in data.items():
         if category == "_meta":
             continue
@@ -48,8 +49,24 @@ def parse(path: Path, text: str) -> ParseResult:
                 ),
                 None,
             )
+            pinned = entry.get("version")
+            version = pinned[2:] if isinstance(pinned, str) and pinned.startswith("==") else None
             if reason is None:
-                found.ref(name, line)
+                index = entry.get("index")
+                url = indexes.get(index) if isinstance(index, str) else None
+                found.ref(name, line, version=version, index=url)
             else:
                 found.skip(name, line, reason)
     return found.result()
+
+
+def _sources(meta: object) -> dict[str, str]:
+    """``_meta.sources``: index name -> URL (Pipfile's ``[[source]]``, copied into the lock)."""
+    found: dict[str, str] = {}
+    sources = meta.get("sources") if isinstance(meta, dict) else None
+    for source in sources if isinstance(sources, list) else []:
+        if isinstance(source, dict):
+            name, url = source.get("name"), source.get("url")
+            if isinstance(name, str) and isinstance(url, str):
+                found[name] = url
+    return found

@@ -1,4 +1,6 @@
-"""``pnpm-lock.yaml``, lockfile versions 5, 6 and 9."""
+"""``pnpm-lock.yaml``, lockfile versions 5, 6 and 9, and pnpm 11's two-document form (the
+first document locks pnpm's own config and package-manager dependencies, the second the project).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +12,16 @@ import yaml
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
-from phantom_guard.sources._yaml import compose_yaml, yaml_get, yaml_items, yaml_str
+from phantom_guard.sources._yaml import compose_yaml_all, yaml_get, yaml_items, yaml_str
 from phantom_guard.sources.package_json import spec_target
 
-_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
+_SECTIONS = (
+    "dependencies",
+    "devDependencies",
+    "optionalDependencies",
+    "configDependencies",
+    "packageManagerDependencies",
+)
 _VERSION = re.compile(r"\d")
 
 
@@ -23,18 +31,18 @@ def parse(path: Path, text: str) -> ParseResult:
     """
     file = str(path)
     lock = _Lock(file)
-    root = compose_yaml(file, text)
-    top = yaml_items(file, root, "pnpm-lock.yaml")
-    importers = yaml_get(root, "importers")
-    if importers is None:  # a single project keeps its importer fields at the top
-        lock.importer(root)
-    else:
-        for _, importer, _ in yaml_items(file, importers, "importers"):
-            lock.importer(importer)
-    for key, value, _ in top:
-        if key in ("packages", "snapshots"):
-            for package_key, entry, line in yaml_items(file, value, key):
-                lock.package(package_key, entry, line, noted=key == "packages")
+    for root in compose_yaml_all(file, text):
+        top = yaml_items(file, root, "pnpm-lock.yaml")
+        importers = yaml_get(root, "importers")
+        if importers is None:  # a single project keeps its importer fields at the top
+            lock.importer(root)
+        else:
+            for _, importer, _ in yaml_items(file, importers, "importers"):
+                lock.importer(importer)
+        for key, value, _ in top:
+            if key in ("packages", "snapshots"):
+                for package_key, entry, line in yaml_items(file, value, key):
+                    lock.package(package_key, entry, line, noted=key == "packages")
     return lock.found.result()
 
 
@@ -92,15 +100,17 @@ class _Lock:
                 self.found.skip(name, line, f"{reason}: {name}@{specifier}")
                 return
             wanted = target
+        exact: str | None = None
         if version.startswith(("link:", "file:")) or not version:
             real, reason = spec_target(wanted, version)
         elif _VERSION.match(version):
-            real, reason = wanted, None
+            real, reason, exact = wanted, None, version
         else:  # an alias ("/real/1.0.0", "real@1.0.0"), or a git or tarball source
             real, rest = split_key(version)
             reason = None if real and _VERSION.match(rest) else "not a registry version"
+            exact = rest
         if reason is None and real:
-            self.found.ref(real, line)
+            self.found.ref(real, line, version=_plain(exact))
         else:
             self.found.skip(name, line, f"{reason or 'not a registry version'}: {name}@{version}")
 
@@ -108,7 +118,10 @@ class _Lock:
         """One ``packages`` or ``snapshots`` entry; those not from a registry are noted once."""
         name, rest = split_key(key)
         if name and _VERSION.match(rest):
-            self.found.ref(name, line)
+            resolution = yaml_get(entry, "resolution")
+            tarball = yaml_str(self.file, yaml_get(resolution, "tarball"), "tarball")
+            index = tarball if tarball and tarball.startswith(("https://", "http://")) else None
+            self.found.ref(name, line, version=_plain(rest), index=index)
             return
         if not noted:
             return
@@ -124,3 +137,12 @@ class _Lock:
             tarball = yaml_str(self.file, yaml_get(resolution, "tarball"), "tarball") or rest
             reason = spec_target(name, tarball)[1] or "not a registry version"
         self.found.skip(name, line, f"{reason}: {name}@{rest or key}")
+
+
+def _plain(version: str | None) -> str | None:
+    """A lock version without pnpm's peer suffix: ``1.0.0(react@18)`` and ``1.0.0_react@18``
+    give ``1.0.0``.
+    """
+    if not version:
+        return None
+    return re.split(r"[(_]", version, maxsplit=1)[0] or None

@@ -1,7 +1,8 @@
 """``poetry.lock``: Poetry's TOML lock file, one ``[[package]]`` table per locked package.
 
 A package whose ``[package.source]`` type is ``git``, ``directory``, ``file`` or ``url`` was not
-installed from an index and is skipped; ``legacy`` (a private index) still names a package.
+installed from an index and is skipped; ``legacy`` (another index) names a package, with the
+index URL for private-index awareness.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ def parse(path: Path, text: str) -> ParseResult:
     """Parse a ``poetry.lock``: each ``[[package]]`` name, at the line of its ``name = ...``."""
     doc = TomlDocument(str(path), text)
     found = Collector(doc.file, Registry.PYPI)
-    for name, line, source in doc.packages():
+    for name, line, source, version in doc.package_entries():
         kind = source.get("type")
+        target = source.get("url")
         if isinstance(kind, str) and kind in _NON_REGISTRY:
-            target = source.get("url")
             reason = f"{kind} source {name}" + (f": {target}" if target else "")
-            found.skip(name, line, reason)
+            found.skip(name, line, reason, spec=f"{name}=={version}" if version else name)
         else:
-            found.ref(name, line)
+            index = target if isinstance(target, str) and kind is not None else None
+            found.ref(name, line, version=version, index=index)
     return found.result()

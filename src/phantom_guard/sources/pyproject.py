@@ -16,7 +16,7 @@ from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._keypath import KeyPath
 from phantom_guard.sources._toml import TomlDocument, kind
-from phantom_guard.sources.requirements import Skip, pep508_name
+from phantom_guard.sources.requirements import Skip, pep508_pin
 
 # Poetry dependency tables with one of these keys install from elsewhere than an index.
 _POETRY_NON_REGISTRY = {"path": "path dependency", "git": "git dependency", "url": "URL dependency"}
@@ -55,13 +55,13 @@ def parse(path: Path, text: str) -> ParseResult:
 def _pep508(doc: TomlDocument, found: Collector, path: KeyPath, text: str) -> None:
     line = doc.line(path)
     try:
-        named = pep508_name(text)
+        named = pep508_pin(text)
     except ValueError as exc:
         raise SourceError(doc.file, str(exc), line) from None
     if isinstance(named, Skip):
         found.skip(text, line, named.reason)
     else:
-        found.ref(named, line)
+        found.ref(named[0], line, version=named[1])
 
 
 def _pep508_list(

@@ -19,8 +19,8 @@ from urllib.request import url2pathname
 from packaging.requirements import InvalidRequirement, Requirement
 
 from phantom_guard.errors import SourceError
-from phantom_guard.model import PackageRef, Registry, Source
-from phantom_guard.sources import ParseResult, read_text
+from phantom_guard.model import PackageRef, Registry, Skipped, Source
+from phantom_guard.sources import IndexOption, ParseResult, read_text
 from phantom_guard.sources._comments import cut_comment
 
 # pip: COMMENT_RE = re.compile(r"(^|\s+)#.*$"); anchored by match() it is linear, and its
@@ -81,6 +81,8 @@ _SHORT_OPTIONS = {
     "f": "find-links",
     "C": "config-settings",
 }
+# The options that say which index pip installs from (reported for private-index awareness).
+_INDEX_OPTIONS = ("index-url", "extra-index-url", "no-index")
 #: Deeper ``-r`` chains than this are refused rather than followed.
 _MAX_INCLUDE_DEPTH = 64
 #: An option token longer than this is refused: a hash is ~70 characters, a URL a few hundred.
@@ -107,6 +109,16 @@ def pep508_name(text: str) -> str | Skip:
 
     Raises `ValueError` with a one-line message when `text` is not a PEP 508 specifier.
     """
+    named = pep508_pin(text)
+    return named if isinstance(named, Skip) else named[0]
+
+
+def pep508_pin(text: str) -> tuple[str, str | None] | Skip:
+    """The name a PEP 508 specifier declares and the exact version it pins (``==1.2`` or
+    ``===1.2``; a wildcard or any other operator pins none), or `Skip` for ``name @ URL``.
+
+    Raises `ValueError` with a one-line message when `text` is not a PEP 508 specifier.
+    """
     try:
         requirement = Requirement(text)
     except InvalidRequirement as exc:
@@ -114,7 +126,11 @@ def pep508_name(text: str) -> str | Skip:
         raise ValueError(f"invalid requirement {_shorten(text.strip())!r}: {message}") from None
     if requirement.url is not None:
         return Skip(f"direct URL reference: {requirement.name} @ {requirement.url}")
-    return requirement.name
+    specs = list(requirement.specifier)
+    version = None
+    if len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version:
+        version = specs[0].version
+    return requirement.name, version
 
 
 def pip_requirement_name(text: str) -> str | Skip:
@@ -123,14 +139,20 @@ def pip_requirement_name(text: str) -> str | Skip:
     pip also accepts "a local path or URL to an archive or project directory" in place of a
     specifier; those name no registry package. Raises `ValueError` for anything else.
     """
+    named = pip_requirement(text)
+    return named if isinstance(named, Skip) else named[0]
+
+
+def pip_requirement(text: str) -> tuple[str, str | None] | Skip:
+    """`pip_requirement_name`, with the exact version the requirement pins (see `pep508_pin`)."""
     text = text.strip()
     if _BARE_NAME.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
-        return text  # the common case, answered without the full PEP 508 parser
-    return _pip_requirement_name(text)
+        return text, None  # the common case, answered without the full PEP 508 parser
+    return _pip_requirement(text)
 
 
 @functools.lru_cache(maxsize=4096)
-def _pip_requirement_name(text: str) -> str | Skip:
+def _pip_requirement(text: str) -> tuple[str, str | None] | Skip:
     # Cached: a file repeating one line 80,000 times parses it once.
     if _URL_SCHEME.match(text) or _VCS_SCHEME.match(text):
         return _url_skip(text)
@@ -145,7 +167,7 @@ def _pip_requirement_name(text: str) -> str | Skip:
     ):
         return Skip(f"local path: {text}")
     try:
-        return pep508_name(text)
+        return pep508_pin(text)
     except ValueError:
         if "${" in text:
             return Skip(f"unexpanded environment variable: {text}")
@@ -177,14 +199,18 @@ def parse(path: Path, text: str) -> ParseResult:
     state.seen.add(_identity(path))
     _parse_into(state, path, display, text)
     return ParseResult(
-        refs=tuple(state.refs), skipped=tuple(state.skipped), includes=tuple(state.includes)
+        refs=tuple(state.refs),
+        skipped=tuple(state.skipped),
+        includes=tuple(state.includes),
+        index_options=tuple(state.index_options),
     )
 
 
 @dataclass
 class _State:
     refs: list[PackageRef] = field(default_factory=list)
-    skipped: list[tuple[Source, str]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    index_options: list[IndexOption] = field(default_factory=list)
     includes: list[str] = field(default_factory=list)
     # (identity, display name) of each file being parsed, outermost first.
     stack: list[tuple[str, str]] = field(default_factory=list)
@@ -208,13 +234,16 @@ def _parse_into(state: _State, path: Path, display: str, text: str) -> None:
             requirement, options_text = line[: match.start()], line[match.start() :]
         requirement = requirement.strip()
         options = _parse_options(options_text, display, line_number)
+        for option in _INDEX_OPTIONS:
+            for value in options.get(option, []):
+                state.index_options.append(IndexOption(option, value, source))
         if requirement:
             _add(state, source, requirement)
             continue
         # pip: a line is a requirement if it has one or an -e; other options apply file-wide.
         editables = options.get("editable", [])
         for target in editables:
-            state.skipped.append((source, f"editable install: {target}"))
+            state.skipped.append(Skipped(f"-e {target}", f"editable install: {target}", source))
         if editables:
             continue
         for target in options.get("requirement", []):
@@ -225,13 +254,16 @@ def _parse_into(state: _State, path: Path, display: str, text: str) -> None:
 
 def _add(state: _State, source: Source, requirement: str) -> None:
     try:
-        named = pip_requirement_name(requirement)
+        named = pip_requirement(requirement)
     except ValueError as exc:
         raise SourceError(source.file, str(exc), source.line) from None
     if isinstance(named, Skip):
-        state.skipped.append((source, named.reason))
+        state.skipped.append(Skipped(requirement, named.reason, source))
     else:
-        state.refs.append(PackageRef(named, Registry.PYPI, source))
+        name, version = named
+        if version is not None:
+            source = Source(source.file, source.line, version)
+        state.refs.append(PackageRef(name, Registry.PYPI, source, version=version))
 
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:
@@ -344,10 +376,12 @@ def _long_option(given: str, file: str, line: int) -> str:
 
 def _include(state: _State, including: Path, source: Source, target: str) -> None:
     if _URL_SCHEME.match(target) and not target.lower().startswith("file:"):
-        state.skipped.append((source, f"include of a URL is not fetched: {target}"))
+        state.skipped.append(Skipped(target, f"include of a URL is not fetched: {target}", source))
         return
     if "${" in target:
-        state.skipped.append((source, f"include path has an environment variable: {target}"))
+        state.skipped.append(
+            Skipped(target, f"include path has an environment variable: {target}", source)
+        )
         return
     if target.lower().startswith("file:"):
         target = url2pathname(urlsplit(target).path)
@@ -359,7 +393,7 @@ def _include(state: _State, including: Path, source: Source, target: str) -> Non
     starts = [index for index, (ident, _) in enumerate(state.stack) if ident == identity]
     if starts:
         chain = [name for _, name in state.stack[starts[0] :]] + [display]
-        state.skipped.append((source, "include cycle: " + " -> ".join(chain)))
+        state.skipped.append(Skipped(target, "include cycle: " + " -> ".join(chain), source))
         return
     if display not in state.includes:
         state.includes.append(display)

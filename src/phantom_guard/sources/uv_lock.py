@@ -24,9 +24,10 @@ def parse(path: Path, text: str) -> ParseResult:
     """Parse a ``uv.lock``: each ``[[package]]`` from a registry, at its ``name = ...`` line."""
     doc = TomlDocument(str(path), text)
     found = Collector(doc.file, Registry.PYPI)
-    for name, line, source in doc.packages():
+    for name, line, source, version in doc.package_entries():
         if "registry" in source:
-            found.ref(name, line)
+            index = source["registry"]
+            found.ref(name, line, version=version, index=index if isinstance(index, str) else None)
         elif any(key in source for key in _OWN_PROJECT):
             continue
         else:
@@ -34,5 +35,10 @@ def parse(path: Path, text: str) -> ParseResult:
             if kind is None:
                 found.skip(name, line, f"no registry source for {name}")
             else:
-                found.skip(name, line, f"{kind} source {name}: {source[kind]}")
+                reason = f"{kind} source {name}: {source[kind]}"
+                found.skip(name, line, reason, spec=_spec(name, version))
     return found.result()
+
+
+def _spec(name: str, version: str | None) -> str:
+    return f"{name}=={version}" if version else name

@@ -33,16 +33,38 @@ def parse(path: Path, text: str) -> ParseResult:
 
 
 def _classic(found: Collector, text: str) -> None:
-    """Classic: unindented ``spec, spec:`` headers; the indented fields under them are unneeded."""
+    """Classic: unindented ``spec, spec:`` headers, then indented fields, of which ``version``
+    and ``resolved`` (where the package was fetched from) are read.
+    """
+    entry: list[tuple[str, str]] = []
+    at = 0
+    fields: dict[str, str] = {}
     for number, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip()
-        if not line or line.lstrip().startswith("#") or line[0] in " \t":
+        if not line or line.lstrip().startswith("#"):
+            continue
+        if line[0] in " \t":
+            key, _, value = line.strip().partition(" ")
+            if key in ("version", "resolved") and value:
+                fields[key] = value.strip('"')
             continue
         if not line.endswith(":"):
             raise SourceError(found.file, "expected an entry header like `name@range:`", number)
+        _classic_entry(found, entry, at, fields)
+        entry, at, fields = [], number, {}
         for spec in _header_specs(found.file, line[:-1], number):
             name, range_ = split_spec(spec)
-            _entry(found, name, range_ or "", number)
+            entry.append((name, range_ or ""))
+    _classic_entry(found, entry, at, fields)
+
+
+def _classic_entry(
+    found: Collector, specs: list[tuple[str, str]], line: int, fields: dict[str, str]
+) -> None:
+    resolved = fields.get("resolved", "")
+    index = resolved if resolved.startswith(("https://", "http://")) else None
+    for name, range_ in specs:
+        _entry(found, name, range_, line, version=fields.get("version"), index=index)
 
 
 def _header_specs(file: str, header: str, number: int) -> list[str]:
@@ -78,14 +100,24 @@ def _berry(found: Collector, text: str) -> None:
         name, range_ = split_spec(descriptor.strip())
         if range_ is not None and range_.startswith("workspace:") and range_[10:] in (".", ""):
             continue  # the project itself
-        _entry(found, name, (range_ or "").partition("::")[0], line)  # drop ``::locator=``
+        range_ = (range_ or "").partition("::")[0]  # drop ``::locator=``
+        version = yaml_str(file, yaml_get(entry, "version"), "version")
+        _entry(found, name, range_, line, version=version)
 
 
-def _entry(found: Collector, name: str, range_: str, line: int) -> None:
+def _entry(
+    found: Collector,
+    name: str,
+    range_: str,
+    line: int,
+    *,
+    version: str | None = None,
+    index: str | None = None,
+) -> None:
     if not name:
         raise SourceError(found.file, "an entry without a package name", line)
     real, reason = spec_target(name, range_)
     if real is None:
         found.skip(name, line, f"{reason}: {name}@{range_}")
     else:
-        found.ref(real, line)
+        found.ref(real, line, version=version, index=index)

@@ -1,0 +1,111 @@
+"""sources/indexes.py on its own: public-index matching, the pip config chain, .npmrc values,
+and the triage of refs, with a made-up HOME and system folder per test.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from phantom_guard.model import PackageRef, Registry, Source
+from phantom_guard.sources import IndexOption
+from phantom_guard.sources.indexes import (
+    Environment,
+    IndexPolicy,
+    host_of,
+    load,
+    note_requirements_options,
+    public_bases,
+)
+
+PUBLIC = public_bases(
+    "http://127.0.0.1:9/pypi", "http://127.0.0.1:9/npm", "http://127.0.0.1:9/api/v1"
+)
+
+
+def _env(tmp_path: Path, **variables: str) -> Environment:
+    return Environment(variables, tmp_path / "home", etc=tmp_path / "etc")
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_host_of() -> None:
+    assert host_of("sparse+https://Crates.ACME.internal/index/") == "crates.acme.internal"
+    assert host_of("https://user:secret@pypi.acme.internal:8443/simple") == (
+        "pypi.acme.internal:8443"
+    )
+    assert host_of("file:///opt/wheels") == "file:/opt/wheels"
+
+
+def test_the_settings_registry_host_is_public() -> None:
+    policy = IndexPolicy(public=PUBLIC)
+    assert policy.is_public("http://127.0.0.1:9/simple/", Registry.PYPI)
+    assert not policy.is_public("https://pypi.acme.internal/simple", Registry.PYPI)
+
+
+def test_pip_chain_later_files_and_variables_win(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    _write(env.etc / "pip.conf", "[global]\nindex-url = https://pypi.one.internal/simple\n")
+    _write(env.home / ".config/pip/pip.conf", "[install]\nindex-url = https://pypi.two.internal/\n")
+    policy = load([], env, public=PUBLIC)
+    assert policy.primary[Registry.PYPI].host == "pypi.two.internal"
+    policy = load([], _env(tmp_path, PIP_INDEX_URL="https://pypi.three.internal/"), public=PUBLIC)
+    assert policy.primary[Registry.PYPI].origin == "PIP_INDEX_URL"
+    devnull = _env(tmp_path, PIP_CONFIG_FILE=os.devnull)
+    assert Registry.PYPI not in load([], devnull, public=PUBLIC).primary
+
+
+def test_pip_extra_index_beside_the_public_one_is_exposed(tmp_path: Path) -> None:
+    env = _env(tmp_path, PIP_EXTRA_INDEX_URL="https://pypi.acme.internal/simple")
+    policy = load([], env, public=PUBLIC)
+    index = policy.hosts["pypi.acme.internal"]
+    assert index.exposure is not None and "--extra-index-url" in index.exposure
+    ref = PackageRef(
+        "acme-lib", Registry.PYPI, Source("uv.lock", 3), index="https://pypi.acme.internal/simple"
+    )
+    triage = policy.triage([ref])
+    assert [e.ref.name for e in triage.exposed] == ["acme-lib"]
+    assert triage.check == [] and triage.foreign == []
+
+
+def test_npmrc_expands_variables_and_reads_scopes(tmp_path: Path) -> None:
+    project = tmp_path / "web"
+    package = _write(project / "package.json", "{}")
+    _write(project / ".npmrc", "@acme:registry=${ACME_REGISTRY}\n; comment\n")
+    env = _env(tmp_path, ACME_REGISTRY="https://npm.acme.internal/")
+    policy = load([package], env, public=PUBLIC)
+    assert policy.scopes["@acme"].host == "npm.acme.internal"
+    triage = policy.triage(
+        [
+            PackageRef("@ACME/x", Registry.NPM, Source("package.json", 2)),
+            PackageRef("y", Registry.NPM),
+        ]
+    )
+    assert [s.reason for s in triage.skipped] == [
+        f"private: @ACME -> npm.acme.internal (.npmrc {os.path.relpath(project / '.npmrc')})"
+    ]
+    assert [r.name for r in triage.check] == ["y"]
+
+
+def test_requirements_index_options_apply_to_their_file(tmp_path: Path) -> None:
+    policy = load([], _env(tmp_path), public=PUBLIC)
+    option = IndexOption("index-url", "https://pypi.acme.internal/", Source("a.txt", 1))
+    note_requirements_options(policy, [option])
+    in_a = PackageRef("x", Registry.PYPI, Source("a.txt", 2))
+    in_b = PackageRef("z", Registry.PYPI, Source("b.txt", 1))
+    triage = policy.triage([in_a, in_b], {"a.txt": (option,)})
+    assert [r.name for r, _ in triage.local_only] == ["x"]
+    assert [r.name for r in triage.check] == ["z"]
+
+
+def test_lock_entry_from_an_unnamed_host_is_foreign(tmp_path: Path) -> None:
+    policy = load([], _env(tmp_path), public=PUBLIC)
+    ref = PackageRef("x", Registry.CRATES, index="registry+https://git.evil.test/index")
+    public_ref = PackageRef("y", Registry.CRATES, index="sparse+http://127.0.0.1:9/index/")
+    triage = policy.triage([ref, public_ref])
+    assert [(f.ref.name, f.host) for f in triage.foreign] == [("x", "git.evil.test")]
+    assert [r.name for r in triage.check] == ["y"]
