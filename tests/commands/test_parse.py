@@ -215,3 +215,11 @@ def test_the_guard_answers_to_the_managers_of_the_grammar() -> None:
     from phantom_guard import guard
 
     assert guard.MANAGERS == MANAGERS
+
+
+def test_a_plan_that_names_packages_is_checked_even_without_a_command() -> None:
+    """``uvx --with x`` with no command installs nothing itself, but a named package is never
+    passed unchecked (found by the property test above)."""
+    plan = parse_command(["uvx", "--with", "install"], read_files=False)
+    assert plan.installs
+    assert [ref.name for ref in plan.refs] == ["install"]

@@ -113,7 +113,9 @@ class PlanBuilder:
         return CommandPlan(
             manager=self.manager,
             registry=self.registry,
-            installs=installs,
+            # A plan that names packages is never "installs nothing" (``uvx --with x`` without
+            # a command): checking a name costs little, passing it unchecked is a silent pass.
+            installs=installs or bool(refs),
             subcommand=self.subcommand,
             refs=tuple(refs),
             skipped=tuple(skipped),
