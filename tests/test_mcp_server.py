@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import pytest
 
@@ -150,15 +150,29 @@ def test_mcp_command_serves_on_stdio(project_env: FakeRegistry) -> None:
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
     ]
-    done = subprocess.run(
+    # One message at a time, each answer read before the next is sent: with all of stdin
+    # written at once the server may see end-of-input before it answers tools/list.
+    process = subprocess.Popen(
         [sys.executable, "-m", "phantom_guard", "mcp"],
-        input="".join(json.dumps(m) + "\n" for m in messages),
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
-        check=False,
     )
-    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert process.stdin is not None and process.stdout is not None
+    answers = []
+    try:
+        for message in messages:
+            process.stdin.write(json.dumps(message) + "\n")
+            process.stdin.flush()
+            if "id" in message:
+                answers.append(_read_answer(process.stdout, message["id"]))
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+        process.stdout.close()
+        assert process.stderr is not None
+        process.stderr.close()
     by_id = {a.get("id"): a for a in answers}
     assert by_id[1]["result"]["serverInfo"]["name"] == "phantom-guard"
     assert by_id[1]["result"]["instructions"] == INSTRUCTIONS
@@ -167,3 +181,14 @@ def test_mcp_command_serves_on_stdio(project_env: FakeRegistry) -> None:
         "check_install_command",
         "check_dependency_file",
     }
+
+
+def _read_answer(stdout: IO[str], wanted: int) -> dict[str, Any]:
+    """The next JSON-RPC answer with id `wanted` (notifications and other lines skipped)."""
+    while True:
+        line = stdout.readline()
+        assert line, "the server closed stdout before answering"
+        if line.strip():
+            answer: dict[str, Any] = json.loads(line)
+            if answer.get("id") == wanted:
+                return answer
