@@ -10,11 +10,11 @@ import json
 import zlib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from phantom_guard import names
 from phantom_guard._version import __version__
+from phantom_guard.detect.datafiles import DATA, PACKAGE
 from phantom_guard.detect.patterns import (
     PatternMatch,
     Vocabulary,
@@ -182,18 +182,16 @@ class NameAnalyzer:
 def _shipped_digest(registry: Registry) -> str:
     # A checksum, not a cryptographic hash: it tells our own data versions apart, and
     # importing hashlib would cost more than the whole warm run it serves.
-    package = resources.files("phantom_guard.detect")
-    data = package.joinpath("data")
     parts = [
-        data.joinpath("popular").joinpath(f"{registry.value}.txt"),
-        data.joinpath("patterns.json"),
-        data.joinpath("conventions.json"),
+        DATA / "popular" / f"{registry.value}.txt",
+        DATA / "patterns.json",
+        DATA / "conventions.json",
     ]
-    parts += sorted((m for m in package.iterdir() if m.name.endswith(".py")), key=lambda m: m.name)
+    parts += sorted((m for m in PACKAGE.iterdir() if m.name.endswith(".py")), key=lambda m: m.name)
     # Generated lists of a megabyte or more: their header (source, date, count) and size.
-    headed = [data.joinpath("words.txt")]
+    headed = [DATA / "words.txt"]
     if registry is Registry.NPM:
-        headed.append(data.joinpath("popular").joinpath("npm-tier2.txt"))
+        headed.append(DATA / "popular" / "npm-tier2.txt")
     checksum, size = 0, 0
     for part in parts:
         content = part.read_bytes()

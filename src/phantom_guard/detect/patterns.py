@@ -17,8 +17,8 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from phantom_guard.detect.datafiles import DATA
 from phantom_guard.detect.popular import PopularList
 
 _WORDS = re.compile(r"[-_.@/]+")
@@ -57,12 +57,7 @@ class Vocabulary:
 @cache
 def shipped_vocabulary() -> Vocabulary:
     """The word lists shipped in ``data/patterns.json``."""
-    data = json.loads(
-        resources.files("phantom_guard.detect")
-        .joinpath("data")
-        .joinpath("patterns.json")
-        .read_text("utf-8")
-    )
+    data = json.loads((DATA / "patterns.json").read_text("utf-8"))
     return Vocabulary(
         frozenset(data["generic_words"]),
         frozenset(data["brands"]),
@@ -73,12 +68,7 @@ def shipped_vocabulary() -> Vocabulary:
 @cache
 def conventions(registry: str) -> frozenset[str]:
     """First words and npm scopes of `registry`'s naming conventions (``data/conventions.json``)."""
-    data = json.loads(
-        resources.files("phantom_guard.detect")
-        .joinpath("data")
-        .joinpath("conventions.json")
-        .read_text("utf-8")
-    )
+    data = json.loads((DATA / "conventions.json").read_text("utf-8"))
     return frozenset(data.get(registry, ()))
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from functools import cache, cached_property
-from importlib import resources
 
+from phantom_guard.detect.datafiles import DATA
 from phantom_guard.model import Registry
 from phantom_guard.names import comparable, normalize
 
@@ -72,11 +72,5 @@ class PopularList:
 @cache
 def popular_list(registry: Registry) -> PopularList:
     """The popular list of `registry`, read once per process."""
-    text = (
-        resources.files("phantom_guard.detect")
-        .joinpath("data")
-        .joinpath("popular")
-        .joinpath(f"{registry.value}.txt")
-        .read_text(encoding="utf-8")
-    )
+    text = (DATA / "popular" / f"{registry.value}.txt").read_text(encoding="utf-8")
     return PopularList(registry, text)

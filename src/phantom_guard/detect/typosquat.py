@@ -21,11 +21,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from phantom_guard.detect.datafiles import DATA
 from phantom_guard.detect.sorted_text import SortedText
 from phantom_guard.detect.words import english_words
 from phantom_guard.model import Registry
@@ -333,13 +333,7 @@ class TyposquatIndex:
 @cache
 def typosquat_index(registry: Registry) -> TyposquatIndex:
     """The prebuilt index of `registry`, read once per process and shared."""
-    text = (
-        resources.files("phantom_guard.detect")
-        .joinpath("data")
-        .joinpath("index")
-        .joinpath(f"{registry.value}.txt")
-        .read_bytes()
-    )
+    text = (DATA / "index" / f"{registry.value}.txt").read_bytes()
     return TyposquatIndex(SortedText(text))
 
 

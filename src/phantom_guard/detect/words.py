@@ -7,15 +7,13 @@ The list (``data/words.txt``) is derived from SCOWL's American English word list
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
+from phantom_guard.detect.datafiles import DATA
 from phantom_guard.detect.sorted_text import SortedText
 
 
 @cache
 def english_words() -> SortedText:
     """The shipped word list, read on first use (``word in english_words()``)."""
-    text = (
-        resources.files("phantom_guard.detect").joinpath("data").joinpath("words.txt").read_bytes()
-    )
+    text = (DATA / "words.txt").read_bytes()
     return SortedText(text)
