@@ -39,7 +39,7 @@ REPEATS = 5  # timed passes over the mix; the best is reported
 REFERENCE_SAMPLE = 20  # names the slow reference runs on (half per registry)
 PROCESSES = 11  # fresh processes per cold figure
 # The popular list is consulted first for every name (as the CLI does), so its read and
-# importlib.resources' first use are not the index's cost.
+# the data folder's first use are not the index's cost.
 _COLD = (
     "import time; from phantom_guard.model import Registry; "
     "from phantom_guard.detect.popular import popular_list; "
