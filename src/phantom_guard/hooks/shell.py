@@ -393,37 +393,25 @@ class _Lexer:
         raise ShellSyntaxError(f"unclosed {opening}")
 
     def _skip_double(self, i: int) -> int:
-        text = self.text
-        while i < len(text):
-            if text[i] == "\\":
-                i += 2
-            elif text[i] == '"':
-                return i + 1
-            else:
-                i += 1
-        raise ShellSyntaxError("unclosed double quote")
+        return self._closing(i, '"', "unclosed double quote") + 1
 
     def _backtick_end(self, i: int) -> int:
-        text = self.text
-        while i < len(text):
-            if text[i] == "\\":
-                i += 2
-            elif text[i] == "`":
-                return i
-            else:
-                i += 1
-        raise ShellSyntaxError("unclosed backquote")
+        return self._closing(i, "`", "unclosed backquote")
 
     def _ansi_c_end(self, i: int) -> int:
+        return self._closing(i, "'", "unclosed $'…' quote")
+
+    def _closing(self, i: int, quote: str, unclosed: str) -> int:
+        """The index of the first `quote` at or after `i` that no backslash escapes."""
         text = self.text
         while i < len(text):
             if text[i] == "\\":
                 i += 2
-            elif text[i] == "'":
+            elif text[i] == quote:
                 return i
             else:
                 i += 1
-        raise ShellSyntaxError("unclosed $'…' quote")
+        raise ShellSyntaxError(unclosed)
 
 
 _ANSI_C = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "\a", "e": "\x1b"}
