@@ -85,12 +85,10 @@ def _local_first(
     detector = Detector(settings)
     config = tuple(str(path) for path in detector.settings.config_files)
     try:
-        planned = detector.plan(refs, honour_ignore=honour_ignore)
-        results = [detector.answer_local(target) for target in planned.targets]
+        planned, results, remote = detector.answer_what_is_local(refs, honour_ignore=honour_ignore)
     except BaseException:
         detector.close_store()
         raise
-    remote = [t for t, risk in zip(planned.targets, results, strict=True) if risk is None]
     threshold = detector.settings.fail_on.threshold
     stopped = fail_fast and any(
         risk is not None and risk.recommendation.severity >= threshold for risk in results
@@ -299,9 +297,7 @@ async def check_paths(
         check_public_claims=check_public_claims,
     )
     async with Detector(settings) as detector:
-        planned = detector.plan(prepared.to_check)
-        results = [detector.answer_local(target) for target in planned.targets]
-        remote = [t for t, risk in zip(planned.targets, results, strict=True) if risk is None]
+        planned, results, remote = detector.answer_what_is_local(prepared.to_check)
         answers = await detector.assess(remote, on_progress=on_progress, fail_fast=fail_fast)
     report = detector.finish(Report(_fill(results, answers), input_errors=tuple(planned.errors)))
     return _with_inputs(_finish_origin(report, prepared, settings), settings, since, prepared)
@@ -318,7 +314,7 @@ def check_files(
     exclude: Sequence[str] = (),
     check_public_claims: bool = False,
 ) -> Report:
-    """`check_paths` for code that is not async, through `check_refs` (the CLI's `check`)."""
+    """`check_paths` for code that is not async, local-first (the CLI's `check`)."""
     settings = _settings_for(settings, since)
     prepared = _prepare(
         paths,
@@ -328,9 +324,8 @@ def check_files(
         exclude=exclude,
         check_public_claims=check_public_claims,
     )
-    report = check_refs(
-        prepared.to_check, settings=settings, on_progress=on_progress, fail_fast=fail_fast
-    )
+    # `_prepare` has sorted private names out already: straight to the local-first run.
+    report = _local_first(prepared.to_check, settings, on_progress=on_progress, fail_fast=fail_fast)
     return _with_inputs(_finish_origin(report, prepared, settings), settings, since, prepared)
 
 

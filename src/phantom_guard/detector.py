@@ -149,14 +149,22 @@ class Detector:
 
         ``honour_ignore=False`` checks a name even when the ignore list names it (`validate`).
         """
+        planned, local, remote = self.answer_what_is_local(refs, honour_ignore=honour_ignore)
+        if remote:
+            return None
+        results = tuple(risk for risk in local if risk is not None)
+        return self.finish(Report(results, input_errors=tuple(planned.errors)))
+
+    def answer_what_is_local(
+        self, refs: Sequence[PackageRef], *, honour_ignore: bool = True
+    ) -> tuple[Plan, list[PackageRisk | None], list[Target]]:
+        """Plan `refs` and answer every target the allow list, popular list or cache can: the
+        plan, one answer or None per target, and the targets left for the network.
+        """
         planned = self.plan(refs, honour_ignore=honour_ignore)
-        results: list[PackageRisk] = []
-        for target in planned.targets:
-            risk = self.answer_local(target)
-            if risk is None:
-                return None
-            results.append(risk)
-        return self.finish(Report(tuple(results), input_errors=tuple(planned.errors)))
+        local = [self.answer_local(target) for target in planned.targets]
+        remote = [t for t, risk in zip(planned.targets, local, strict=True) if risk is None]
+        return planned, local, remote
 
     async def assess(
         self,
