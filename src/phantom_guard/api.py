@@ -413,15 +413,14 @@ def _finish_origin(report: Report, prepared: _Prepared, settings: Settings) -> R
     """The report with FOREIGN_SOURCE and DEPENDENCY_CONFUSION_EXPOSURE findings merged in."""
     from phantom_guard.detect.origin import confusion_exposure, foreign_source, publicly_claimed
 
-    detector = Detector(settings)
-    try:
-        origin = foreign_source(
-            [*((item.ref, item.host) for item in prepared.triage.foreign), *prepared.rerouted],
-            detector.is_popular,
-            added=prepared.added,
-        )
-    finally:
-        detector.close_store()
+    elsewhere = [*((item.ref, item.host) for item in prepared.triage.foreign), *prepared.rerouted]
+    origin: list[PackageRisk] = []
+    if elsewhere:  # most scans have none: no second Detector for them
+        detector = Detector(settings)
+        try:
+            origin = foreign_source(elsewhere, detector.is_popular, added=prepared.added)
+        finally:
+            detector.close_store()
     results = list(report.results)
     exposures = confusion_exposure(prepared.exposed)
     if prepared.claims:
