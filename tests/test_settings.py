@@ -362,8 +362,7 @@ def test_feed_url_from_the_user_config_and_environment(project: Path, user_confi
 
 
 def test_every_url_setting_of_the_registry_table_is_a_settings_field() -> None:
-    from dataclasses import fields
-
+    from phantom_guard.records import fields
     from phantom_guard.registry.facts import URL_SETTINGS
 
     defaults = {f.name: f.default for f in fields(Settings)}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from phantom_guard.detector import Detector
 from phantom_guard.errors import InputError, SourceError
 from phantom_guard.model import PackageRef, PackageRisk, Registry, Report, Skipped
 from phantom_guard.plan import Target, make_ref
+from phantom_guard.records import field, record, replace
 from phantom_guard.settings import Settings, Weakening
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def collect_refs(
     return found.refs, found.skipped, found.errors
 
 
-@dataclass
+@record(frozen=False)
 class _Collected:
     refs: list[PackageRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
@@ -329,7 +329,7 @@ def check_files(
     return _with_inputs(_finish_origin(report, prepared, settings), settings, since, prepared)
 
 
-@dataclass
+@record(frozen=False)
 class _Prepared:
     """What a scan found, sorted by private-index awareness, before any lookup."""
 

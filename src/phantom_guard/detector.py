@@ -462,7 +462,7 @@ class _Feed:
         feeds = (self._info,) if self._info is not None else ()
         if not feeds and results is report.results:
             return report
-        from dataclasses import replace
+        from phantom_guard.records import replace
 
         return replace(report, results=results, feeds=feeds)
 
@@ -486,7 +486,7 @@ def _listed(target: Target, signals: tuple[Signal, ...]) -> PackageRisk:
 def _unverified_by_feed(risk: PackageRisk, reason: str) -> PackageRisk:
     if risk.recommendation is not Recommendation.SAFE:
         return risk
-    from dataclasses import replace
+    from phantom_guard.records import replace
 
     failed = signal(SignalKind.LOOKUP_FAILED, f"could not verify: {reason}")
     return replace(

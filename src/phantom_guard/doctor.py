@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from phantom_guard.commands import MANAGERS
+from phantom_guard.records import record
 from phantom_guard.shims import default_dir, find_real, first_on_path, is_shim
 
 # PATH entries of version managers whose own shims a phantom-guard shim must come before.
@@ -32,7 +32,7 @@ _VERSION_MANAGERS = (
 _FEED_MAX_AGE_DAYS = 7
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Check:
     """One line of the doctor's report; `ok` False is something to fix."""
 

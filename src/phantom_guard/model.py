@@ -1,17 +1,18 @@
 """The data that flows through phantom-guard: names in, risks out.
 
-Every class is a frozen, slotted dataclass whose invariants are checked at construction, so a
-`PackageRisk` that exists is a valid one.
+Every class is a frozen, slotted record (`phantom_guard.records`) whose invariants are checked at
+construction, so a `PackageRisk` that exists is a valid one.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import NewType
+
+from phantom_guard.records import field, record
 
 #: A name in the form its registry compares names in. `phantom_guard.names.normalize` is its
 #: only maker, so a value of this type was validated and normalized by the right registry's rule.
@@ -114,7 +115,7 @@ class SignalKind(StrEnum):
 EvidenceValue = str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Signal:
     """One observation about a package, with its weight in the risk score (negative = trust)."""
 
@@ -128,7 +129,7 @@ class Signal:
             raise ValueError(f"signal weight must be in [-1, 1], got {self.weight}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """Where a dependency was declared: a file, when known a 1-based line, and the exact version
     that declaration pins (a lock file entry or an ``==`` pin), else None; `constraint` is the
@@ -145,7 +146,7 @@ class Source:
             raise ValueError(f"line numbers start at 1, got {self.line}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PackageRef:
     """A package name as the user wrote it, its registry, and where it came from."""
 
@@ -157,7 +158,7 @@ class PackageRef:
     index: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Skipped:
     """An entry that was not checked, and why (editable, path, URL, VCS, workspace, private)."""
 
@@ -166,7 +167,7 @@ class Skipped:
     source: Source | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FeedInfo:
     """Which known-malicious data a report used: the feed's name, its date and size."""
 
@@ -176,7 +177,7 @@ class FeedInfo:
     stale: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PackageMetadata:
     """What a registry says about an existing package, reduced to what the analysis needs.
 
@@ -211,7 +212,7 @@ class PackageMetadata:
                 raise ValueError("registry times must be timezone-aware")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PackageRisk:
     """The verdict on one (registry, normalized name), with the signals that drove it."""
 
@@ -238,7 +239,7 @@ class PackageRisk:
             raise ValueError("a NOT_FOUND result must have exists=False")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Report:
     """All results of one run, in input order."""
 

@@ -7,7 +7,6 @@ pipeline, the report) works on `Target`s and never normalizes again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from phantom_guard.detect.score import risk_score, signal
 from phantom_guard.errors import InputError
@@ -22,9 +21,10 @@ from phantom_guard.model import (
     Source,
 )
 from phantom_guard.names import normalize, parse_purl, parse_registry, purl_version
+from phantom_guard.records import field, record
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class Target:
     """One distinct (registry, normalized name) and every place it was declared."""
 
@@ -79,7 +79,7 @@ class Target:
         return self.unverified("not checked: --fail-fast stopped the run at an earlier finding")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Plan:
     """The distinct names to check, in input order, and one message per invalid name."""
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from phantom_guard.errors import ConfigError
 from phantom_guard.model import FailOn, FeedMode, Registry
+from phantom_guard.records import field, record, replace
 from phantom_guard.registry import endpoints
 from phantom_guard.registry.facts import FACTS, URL_SETTINGS, UrlSetting
 
@@ -59,7 +59,7 @@ TRUSTED_ONLY: dict[str, str] = {
 WEAKENING_KEYS = ("allow", "ignore", "private")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Settings:
     """Everything a run needs to know, fixed before it starts."""
 
@@ -200,7 +200,7 @@ def default_user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir("phantom-guard", appauthor=False))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ConfigFile:
     """One config file read: its settings and the raw text (for line numbers)."""
 
@@ -335,7 +335,7 @@ def weakened_entries(before: ConfigFile | None, after: ConfigFile | None) -> lis
     return found
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Weakening:
     """One entry a change added to a list that exempts names from the check."""
 

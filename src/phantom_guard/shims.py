@@ -12,11 +12,11 @@ import shlex
 import shutil
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from phantom_guard.guard import SHIM_MARKER as MARKER
 from phantom_guard.guard import find_real, is_shim
+from phantom_guard.records import record
 
 __all__ = [
     "MARKER",
@@ -70,7 +70,7 @@ def shim_text(manager: str, command: Sequence[str]) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ShimStatus:
     """One package manager: its shim file (if any), what PATH finds first, the real one."""
 

@@ -4,12 +4,12 @@ their file and line under one rule per finding kind, fingerprints that survive a
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
 import pytest
 
+from phantom_guard import records
 from phantom_guard._version import __version__
 from phantom_guard.detect.score import signal
 from phantom_guard.model import FailOn, Recommendation, Registry, Report, SignalKind, Source
@@ -53,7 +53,7 @@ def kinds_report() -> Report:
     for line, (kind, verdict) in enumerate(kinds, start=1):
         base = risk(f"pkg-{kind.value.lower().replace('_', '-')}", verdict)
         results.append(
-            dataclasses.replace(
+            records.replace(
                 base,
                 signals=(signal(kind, f"{kind.value} says so"),),
                 sources=(Source("requirements.txt", line, "1.0"),),
@@ -97,7 +97,7 @@ def test_every_finding_kind_has_its_rule() -> None:
 
 
 def test_the_strongest_kind_names_the_rule() -> None:
-    both = dataclasses.replace(
+    both = records.replace(
         risk("reqeusts", Recommendation.HIGH_RISK),
         signals=(
             signal(SignalKind.TYPOSQUAT, "looks like a typo of 'requests'"),
@@ -189,13 +189,13 @@ def test_fingerprints_ignore_version_and_message() -> None:
     before = kinds_report()
     after = Report(
         tuple(
-            dataclasses.replace(
+            records.replace(
                 r,
                 signals=tuple(
-                    dataclasses.replace(s, message=s.message + " (reworded)") for s in r.signals
+                    records.replace(s, message=s.message + " (reworded)") for s in r.signals
                 ),
                 sources=tuple(
-                    dataclasses.replace(s, version="2.0", line=(s.line or 0) + 5) for s in r.sources
+                    records.replace(s, version="2.0", line=(s.line or 0) + 5) for s in r.sources
                 ),
                 risk_score=min(1.0, r.risk_score + 0.05),
             )
@@ -219,9 +219,9 @@ def test_fingerprints_change_with_rule_registry_name_or_file(change: dict[str, A
     base = risk(
         "flask-gpt-helper", Recommendation.NOT_FOUND, sources=(Source("requirements.txt", 1),)
     )
-    moved = dataclasses.replace(base, **change)
+    moved = records.replace(base, **change)
     assert fingerprints(render(Report((base,)))) != fingerprints(render(Report((moved,))))
-    typo = dataclasses.replace(
+    typo = records.replace(
         base,
         recommendation=Recommendation.HIGH_RISK,
         exists=True,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeAlias
 
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+from phantom_guard.records import record
 
 CACHE_FILE = "cache.sqlite3"
 
@@ -24,7 +24,7 @@ Answer: TypeAlias = tuple[Registry, NormalizedName, PackageMetadata | None, str]
 _log = logging.getLogger("phantom_guard")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CacheEntry:
     """A stored answer: the metadata, or ``None`` for "the registry does not have it".
 
@@ -35,7 +35,7 @@ class CacheEntry:
     stored_at: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CacheStats:
     """What a store holds, and how often it answered since it was opened."""
 
@@ -119,7 +119,7 @@ def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:
     ``enabled=False`` (``--no-cache``) gives a `NullStore`, so every name goes to the network.
     With no `cache_dir`, or one that cannot be created or written, answers live in memory only.
     """
-    # Imported here, not at the top: the implementations import this module's dataclasses.
+    # Imported here, not at the top: the implementations import this module's records.
     from phantom_guard.cache.memory import MemoryStore
     from phantom_guard.cache.null import NullStore
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from phantom_guard.cache import Store
 from phantom_guard.errors import NetworkNeeded
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+from phantom_guard.records import record
 from phantom_guard.registry import RegistryClient
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Lookup:
     """An answer and whether it came from the cache (``metadata=None``: not found)."""
 

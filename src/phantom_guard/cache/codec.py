@@ -1,6 +1,6 @@
 """`PackageMetadata` to bytes and back, for the disk cache.
 
-The payload is a JSON object with exactly the dataclass's fields: datetimes as ISO 8601 strings,
+The payload is a JSON object with exactly the record's fields: datetimes as ISO 8601 strings,
 tuples as lists, the registry as its value. ``None`` (not found) is JSON ``null``. A payload of any
 other shape raises `PayloadError`, which the store treats as a miss.
 """
@@ -8,11 +8,11 @@ other shape raises `PayloadError`, which the store treats as a miss.
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 from phantom_guard.model import PackageMetadata, Registry
+from phantom_guard.records import fields
 
 _FIELDS = frozenset(f.name for f in fields(PackageMetadata))
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 from phantom_guard.cache import Answer, CacheEntry, CacheStats, Store
 from phantom_guard.cache.memory import MemoryStore
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+from phantom_guard.records import replace
 
 # Answers held for the disk before they are written in one transaction.
 _WRITE_BATCH = 500

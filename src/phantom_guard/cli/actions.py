@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from phantom_guard.cli.process import interruptible, write_stdout
 from phantom_guard.errors import InputError, PhantomGuardError
 from phantom_guard.model import FailOn, FeedMode, Registry, Report
+from phantom_guard.records import record
 from phantom_guard.report import Format
 from phantom_guard.settings import Settings
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScanOptions:
     """The options `validate` and `check` share (None: not given, the settings decide)."""
 
@@ -129,7 +129,7 @@ def finish(settings: Settings, options: ScanOptions, report: Report) -> int:
     from phantom_guard.report import message, render
 
     if settings.config_files and not report.config:
-        from dataclasses import replace
+        from phantom_guard.records import replace
 
         report = replace(report, config=tuple(str(path) for path in settings.config_files))
     color = options.output is Format.TEXT and sys.stdout.isatty() and not settings.no_color

@@ -8,12 +8,12 @@ than a silent pass.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from phantom_guard.errors import CommandError
+from phantom_guard.records import field, record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OptionTable:
     """The options of one command: spelling -> (canonical name, takes a value).
 
@@ -50,7 +50,7 @@ def table(values: Iterable[str] = (), flags: Iterable[str] = (), **settings: boo
     return OptionTable(options, **settings)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Scan:
     """A command line read against a table: options in order, positionals, and the tail.
 

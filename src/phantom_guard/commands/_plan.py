@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from phantom_guard.model import PackageRef, Registry, Skipped, Source
+from phantom_guard.records import field, record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CommandPlan:
     """What a package-manager command line would fetch from a registry.
 
@@ -47,7 +46,7 @@ def redact(url: str) -> str:
     return parts._replace(netloc=host).geturl()
 
 
-@dataclass
+@record(frozen=False)
 class PlanBuilder:
     """Collects refs and skipped specs for one command; then `build()` the frozen plan.
 

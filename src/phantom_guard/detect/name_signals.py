@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ from phantom_guard.detect.patterns import (
 from phantom_guard.detect.popular import popular_list
 from phantom_guard.detect.score import signal
 from phantom_guard.model import EvidenceValue, NormalizedName, Registry, Signal, SignalKind
+from phantom_guard.records import record
 
 if TYPE_CHECKING:
     from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch
@@ -47,7 +47,7 @@ _HEADER_BYTES = 1024
 _FINDINGS_FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NameFindings:
     """What the name alone says: whether it is popular, the signals, and a "did you mean"."""
 

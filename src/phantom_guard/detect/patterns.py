@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from phantom_guard.detect.datafiles import DATA
 from phantom_guard.detect.popular import PopularList
+from phantom_guard.records import record
 
 _WORDS = re.compile(r"[-_.@/]+")
 # Glued names only count popular packages ranked this high with names this long: short or
@@ -36,7 +36,7 @@ _COINED_LENGTH = 5
 _BASE_RANK = 2000
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PatternMatch:
     """A hallucination shape this name has."""
 
@@ -45,7 +45,7 @@ class PatternMatch:
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Vocabulary:
     """The word lists behind the rules."""
 

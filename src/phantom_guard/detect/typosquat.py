@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import process
@@ -29,6 +28,7 @@ from phantom_guard.detect.datafiles import DATA
 from phantom_guard.detect.sorted_text import SortedText
 from phantom_guard.detect.words import english_words
 from phantom_guard.model import Registry
+from phantom_guard.records import record
 
 # Characters people and attackers swap for one another; each maps to one representative.
 _CONFUSABLES = str.maketrans({"0": "o", "1": "l", "i": "l", "3": "e", "5": "s", "4": "a", "7": "t"})
@@ -114,7 +114,7 @@ _LONG_ENDS = 3
 _QWERTY_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Target:
     """A name the index protects: its rank in the registry's order, score, and tier."""
 
@@ -124,7 +124,7 @@ class Target:
     tier: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TyposquatMatch:
     """A well-known package this name imitates, and how."""
 

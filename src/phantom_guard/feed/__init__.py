@@ -10,12 +10,12 @@ until a name is looked up, and without a file nothing (not even sqlite3) is impo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phantom_guard.model import FeedInfo, Registry
+from phantom_guard.records import record
 
 if TYPE_CHECKING:
     from phantom_guard.feed.store import FeedStore
@@ -28,7 +28,7 @@ FEED_FILE = "malicious.sqlite3"
 ECOSYSTEMS = {Registry.PYPI: "PyPI", Registry.NPM: "npm", Registry.CRATES: "crates.io"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FeedStatus:
     """What a feed file holds: its data's date, when it was fetched, and records per ecosystem.
 

@@ -9,13 +9,13 @@ version: the whole package is malware.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from phantom_guard.detect.score import signal
 from phantom_guard.feed import semver
 from phantom_guard.model import PackageMetadata, Registry, Signal, SignalKind, Source
+from phantom_guard.records import record
 
 # "Old with many releases": an attacker's own package rarely has either.
 _ESTABLISHED_AGE = timedelta(days=730)
@@ -24,7 +24,7 @@ _ESTABLISHED_DOWNLOADS = 10_000
 _SHOWN = 5  # versions or advisories named in one message
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Range:
     """An OSV range: its type (SEMVER or ECOSYSTEM) and its events in the record's order."""
 
@@ -32,7 +32,7 @@ class Range:
     events: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Listing:
     """One advisory's entry for a package: the versions it names and its ranges."""
 
@@ -141,7 +141,7 @@ def established(metadata: PackageMetadata | None, now: datetime) -> bool:
     return old and (metadata.release_count or 0) >= _ESTABLISHED_RELEASES
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Assessment:
     """What the feed says about one name, given the versions and ranges the project declares.
 

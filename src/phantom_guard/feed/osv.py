@@ -8,7 +8,6 @@ is one its publishers took back; both are dropped.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from phantom_guard.errors import InputError
@@ -16,12 +15,13 @@ from phantom_guard.feed import ECOSYSTEMS
 from phantom_guard.feed.match import Listing, Range
 from phantom_guard.model import NormalizedName, Registry
 from phantom_guard.names import normalize
+from phantom_guard.records import record
 
 _BY_ECOSYSTEM = {name: registry for registry, name in ECOSYSTEMS.items()}
 _RANGE_TYPES = frozenset({"SEMVER", "ECOSYSTEM"})  # GIT ranges name commits, not releases
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """One package a record lists: where, under which name, and the listing itself."""
 
@@ -30,7 +30,7 @@ class Entry:
     listing: Listing
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Record:
     """A kept record: its id, its ``modified`` time (RFC 3339 text) and the packages it lists."""
 

@@ -10,7 +10,8 @@ pre-release identifiers compare numerically and "have lower precedence than non-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from phantom_guard.records import record
 
 _VERSION = re.compile(
     r"\s*[v=]?\s*(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
@@ -27,7 +28,7 @@ _HYPHEN = re.compile(r"\s+-\s+")
 PreKey = tuple[tuple[int, int | str], ...]
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@record(order=True)
 class SemVer:
     """A version compared by SemVer precedence (`key` orders; build metadata is dropped)."""
 

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,13 +23,14 @@ from phantom_guard.errors import FeedError, InputError
 from phantom_guard.feed import ECOSYSTEMS, FeedStatus, feed_path, format_time, open_feed, parse_time
 from phantom_guard.feed.osv import Record, read_record, wanted
 from phantom_guard.model import Registry
+from phantom_guard.records import field, record
 
 _log = logging.getLogger("phantom_guard")
 _CHUNK = 1 << 20
 _CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UpdateResult:
     """What an update did: the new feed's status, ecosystems a 304 left unchanged, and how many
     archive members could not be read.
@@ -42,7 +42,7 @@ class UpdateResult:
     unreadable: int = 0
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Download:
     registry: Registry
     url: str

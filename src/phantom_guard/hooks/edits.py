@@ -9,18 +9,18 @@ and only the names the edit adds are judged (the comparison ``check --since`` ma
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from phantom_guard.hooks.engine import DEFAULT_BUDGET, QUIET, Judgement, judge_refs
+from phantom_guard.records import record
 
 if TYPE_CHECKING:
     from phantom_guard.model import PackageRef
     from phantom_guard.settings import Settings
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Replacement:
     """Replace `old` by `new`: the first occurrence, or every one with `replace_all`."""
 
@@ -29,7 +29,7 @@ class Replacement:
     replace_all: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileEdit:
     """One file's edit: its whole new `content`, or `replacements` applied in order."""
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from phantom_guard.errors import ConfigError
+from phantom_guard.records import record
 
 COMMAND = "phantom-guard hook"
 _TIMEOUT = 10  # seconds the host waits for us; our own budget (8 s) ends first
@@ -28,7 +28,7 @@ class Scope(StrEnum):
     PROJECT = "project"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """What an install or uninstall did: the file, whether it changed, and the backup made."""
 

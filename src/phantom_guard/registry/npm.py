@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from phantom_guard.errors import LookupFailed
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+from phantom_guard.records import replace
 from phantom_guard.registry import _document as doc
 from phantom_guard.registry._http import HttpClient
 

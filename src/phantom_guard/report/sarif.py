@@ -12,7 +12,6 @@ alert. Results that could not be verified are not findings: they are tool execut
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from urllib.parse import quote
 from phantom_guard._version import __version__
 from phantom_guard.model import FailOn, PackageRisk, Recommendation, Report, SignalKind, Source
 from phantom_guard.names import to_purl
+from phantom_guard.records import record
 from phantom_guard.report import clean, dumps, json_safe
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -29,7 +29,7 @@ HELP_URI = f"{INFORMATION_URI}#verdicts"
 FINGERPRINT_KEY = "phantomGuardFinding/v1"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     """One kind of finding: the signals that make it, and what GitHub shows for it.
 

@@ -13,18 +13,18 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from phantom_guard.errors import SourceError, UnsupportedFile
 from phantom_guard.model import PackageRef, Registry, Skipped, Source
+from phantom_guard.records import field, record
 
 #: Files larger than this are refused: no real dependency file comes close.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IndexOption:
     """An index option a dependency file sets (pip's ``--index-url``, ``--extra-index-url``,
     ``--no-index``; `url` is empty for the last), and where.
@@ -35,7 +35,7 @@ class IndexOption:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ParseResult:
     """The dependencies a file declares, and the entries it declares that are not looked up."""
 
@@ -53,7 +53,7 @@ class Parser(Protocol):
     def __call__(self, path: Path, text: str) -> ParseResult: ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Format:
     """A dependency file format: the file names it matches, its registry and its parser module."""
 
@@ -163,7 +163,7 @@ class Reader(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DiskReader:
     """Regular files under `root` only (None: anywhere), unless `follow_outside`."""
 

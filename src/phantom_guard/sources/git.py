@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from phantom_guard.errors import SourceError
 from phantom_guard.files import shown
 from phantom_guard.model import PackageRef
+from phantom_guard.records import record
 from phantom_guard.settings import (
     MAX_CONFIG_BYTES,
     Settings,
@@ -82,7 +82,7 @@ def _unborn_head(revision: str, top: Path) -> bool:
     return symbolic.returncode == 0  # HEAD names a branch, and that branch has no commit
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GitReader:
     """Files as they were at `commit` in the work tree `top`; a `sources.Reader`.
 

@@ -15,7 +15,6 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -23,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from phantom_guard.errors import InputError
 from phantom_guard.model import PackageRef, Registry, Skipped
 from phantom_guard.names import normalize
+from phantom_guard.records import field, record
 from phantom_guard.registry import endpoints
 from phantom_guard.sources import IndexOption
 
@@ -30,7 +30,7 @@ _PURL_TYPES = {"pypi": Registry.PYPI, "npm": Registry.NPM, "cargo": Registry.CRA
 _CARGO_PUBLIC = "crates-io"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Index:
     """A package index some configuration names: its URL, and where it is configured."""
 
@@ -45,7 +45,7 @@ class Index:
         return host_of(self.url)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Exposed:
     """A private name the public index could serve too (dependency confusion)."""
 
@@ -53,7 +53,7 @@ class Exposed:
     index: Index
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Foreign:
     """A lock entry fetched from a host that no configuration names."""
 
@@ -61,7 +61,7 @@ class Foreign:
     host: str
 
 
-@dataclass
+@record(frozen=False)
 class Triage:
     """Refs sorted by what may be done with them."""
 
@@ -77,7 +77,7 @@ class Triage:
     via: list[tuple[PackageRef, Index]] = field(default_factory=list)
 
 
-@dataclass
+@record(frozen=False)
 class IndexPolicy:
     """What the configuration says about indexes, per registry."""
 
@@ -288,7 +288,7 @@ def public_bases(pypi_url: str, npm_url: str, crates_url: str) -> dict[Registry,
 # ---- reading each package manager's configuration ------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Environment:
     """Where configuration lives: variables, the home folder, the system config folder."""
 

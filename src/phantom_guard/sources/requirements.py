@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -20,6 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import PackageRef, Registry, Skipped, Source
+from phantom_guard.records import field, record
 from phantom_guard.sources import IndexOption, ParseResult, read_text
 from phantom_guard.sources._comments import cut_comment
 
@@ -97,7 +97,7 @@ _UNQUOTE = re.compile(r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.?)""", re.DOTALL)
 _DQ_ESCAPE = re.compile(r'\\([\\"])')
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Skip:
     """A requirement that names no registry package, and why."""
 
@@ -206,7 +206,7 @@ def parse(path: Path, text: str) -> ParseResult:
     )
 
 
-@dataclass
+@record(frozen=False)
 class _State:
     refs: list[PackageRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)

@@ -1,0 +1,230 @@
+"""Frozen, slotted record classes, made without the standard library's `dataclasses`.
+
+Why not dataclasses: importing it imports `inspect` (~16 ms), and it writes each class's methods
+with several `exec` calls and then builds a slotted class a second time (~1.3 ms per class). The
+install guard and the agent hook start once per shell command an agent runs, and ~25 record
+classes sit on the path of their commonest answer. Here one `exec` writes a class's `__init__`
+(a real signature, keyword arguments and defaults as a dataclass has them); equality, hashing,
+ordering and repr are shared functions over the fields, read in C by `operator.attrgetter`.
+
+    @record
+    class Point:
+        x: int
+        y: int = 0
+        tags: tuple[str, ...] = field(default=(), compare=False)
+
+What a dataclass offers that this does not: InitVar, ClassVar fields, inheritance between
+records, `field(init=False)`, keyword-only fields. A class that needs them fails at import
+(`TypeError`), not silently. `mypy` reads `record` as a dataclass (`dataclass_transform`).
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar, dataclass_transform, overload
+
+    _T = TypeVar("_T")
+
+__all__ = ["FrozenInstanceError", "field", "fields", "record", "replace"]
+
+
+class _Missing:
+    """The absence of a default (None is a default like any other)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+_MISSING: Any = _Missing()
+
+
+class FrozenInstanceError(AttributeError):
+    """Assignment to a field of a frozen record (an AttributeError, as with dataclasses)."""
+
+
+class Field:
+    """A field's default (a value or a factory), whether it takes part in ``==`` and hash, and
+    whether repr shows it.
+    """
+
+    __slots__ = ("compare", "default", "default_factory", "name", "repr")
+
+    def __init__(self, default: Any, default_factory: Any, compare: bool, repr: bool) -> None:
+        self.name = ""
+        self.default = default
+        self.default_factory = default_factory
+        self.compare = compare
+        self.repr = repr
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r})"
+
+
+def field(
+    *,
+    default: Any = _MISSING,
+    default_factory: Any = _MISSING,
+    compare: bool = True,
+    repr: bool = True,
+) -> Any:
+    """A field's default when it is mutable (`default_factory`), or one not compared or shown."""
+    if default is not _MISSING and default_factory is not _MISSING:
+        raise ValueError("a field takes a default or a default_factory, not both")
+    return Field(default, default_factory, compare, repr)
+
+
+def fields(cls_or_record: object) -> tuple[Field, ...]:
+    """The fields of a record class (or record), in declaration order."""
+    found: tuple[Field, ...] | None = getattr(cls_or_record, "__record_fields__", None)
+    if found is None:
+        raise TypeError(f"{cls_or_record!r} is not a record")
+    return found
+
+
+def replace(obj: _T, /, **changes: Any) -> _T:
+    """A copy of the record `obj` with `changes`, built (and so checked) by its ``__init__``."""
+    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    unknown = changes.keys() - values.keys()
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field {sorted(unknown)[0]!r}")
+    values.update(changes)
+    return type(obj)(**values)
+
+
+if TYPE_CHECKING:
+
+    @overload
+    @dataclass_transform(frozen_default=True, field_specifiers=(field,))
+    def record(cls: type[_T], /) -> type[_T]: ...
+
+    @overload
+    @dataclass_transform(frozen_default=True, field_specifiers=(field,))
+    def record(*, frozen: bool = True, order: bool = False) -> Callable[[type[_T]], type[_T]]: ...
+
+
+def record(
+    cls: type[_T] | None = None, /, *, frozen: bool = True, order: bool = False
+) -> type[_T] | Callable[[type[_T]], type[_T]]:
+    """Make `cls` a slotted record class: ``@record`` (frozen) or ``@record(frozen=False)``."""
+
+    def wrap(cls: type[_T]) -> type[_T]:
+        return _build(cls, frozen=frozen, order=order)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _build(cls: type[_T], *, frozen: bool, order: bool) -> type[_T]:
+    namespace = dict(cls.__dict__)
+    if cls.__bases__ != (object,):
+        raise TypeError(f"record {cls.__name__} cannot inherit (from {cls.__bases__})")
+    declared: dict[str, str] = namespace.get("__annotations__", {})
+    found: list[Field] = []
+    for name, annotation in declared.items():
+        if str(annotation).startswith(("ClassVar", "InitVar", "typing.ClassVar")):
+            raise TypeError(f"record {cls.__name__}.{name}: ClassVar/InitVar are not supported")
+        given = namespace.pop(name, _MISSING)
+        spec = given if isinstance(given, Field) else Field(given, _MISSING, True, True)
+        spec.name = name
+        if _required(spec) and found and not _required(found[-1]):
+            raise TypeError(f"record {cls.__name__}: field {name!r} without a default follows one")
+        found.append(spec)
+    for stale in ("__dict__", "__weakref__"):
+        namespace.pop(stale, None)
+    names = tuple(f.name for f in found)
+    namespace["__qualname__"] = cls.__qualname__
+    namespace["__slots__"] = names
+    namespace["__match_args__"] = names
+    namespace["__record_fields__"] = tuple(found)
+    compared = [f.name for f in found if f.compare]
+    key = attrgetter(*compared) if compared else _nothing
+    namespace["__init__"] = _init(cls.__qualname__, found, frozen, "__post_init__" in namespace)
+    namespace["__repr__"] = _repr
+    namespace["__eq__"] = _comparison(key, lambda a, b: a == b)
+    if frozen:
+        namespace["__hash__"] = lambda self: hash(key(self))
+        namespace["__setattr__"] = _frozen_setattr
+        namespace["__delattr__"] = _frozen_delattr
+        namespace["__getstate__"] = _getstate
+        namespace["__setstate__"] = _setstate
+    else:
+        namespace["__hash__"] = None  # mutable and compared by value: unhashable, as a dataclass
+    if order:
+        namespace["__lt__"] = _comparison(key, lambda a, b: a < b)
+        namespace["__le__"] = _comparison(key, lambda a, b: a <= b)
+        namespace["__gt__"] = _comparison(key, lambda a, b: a > b)
+        namespace["__ge__"] = _comparison(key, lambda a, b: a >= b)
+    metaclass: Any = type(cls)
+    made: type[_T] = metaclass(cls.__name__, cls.__bases__, namespace)
+    return made
+
+
+def _required(spec: Field) -> bool:
+    return spec.default is _MISSING and spec.default_factory is _MISSING
+
+
+def _nothing(_: object) -> tuple[()]:
+    return ()
+
+
+def _init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
+    """The class's ``__init__``, written once so calls bind arguments at C speed."""
+    scope: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
+    params, body = ["self"], []
+    for spec in found:
+        name = spec.name
+        if spec.default_factory is not _MISSING:
+            scope[f"_factory_{name}"] = spec.default_factory
+            params.append(f"{name}=_MISSING")
+            body.append(f"  if {name} is _MISSING: {name} = _factory_{name}()")
+        elif spec.default is not _MISSING:
+            scope[f"_default_{name}"] = spec.default
+            params.append(f"{name}=_default_{name}")
+        else:
+            params.append(name)
+        body.append(f"  _set(self, {name!r}, {name})" if frozen else f"  self.{name} = {name}")
+    if post_init:
+        body.append("  self.__post_init__()")
+    source = f"def __init__({', '.join(params)}):\n" + "\n".join(body or ["  pass"])
+    exec(source, scope)
+    made = scope["__init__"]
+    made.__qualname__ = f"{qualname}.__init__"
+    return made
+
+
+def _repr(self: Any) -> str:
+    shown = ", ".join(
+        f"{f.name}={getattr(self, f.name)!r}" for f in self.__record_fields__ if f.repr
+    )
+    return f"{type(self).__qualname__}({shown})"
+
+
+def _comparison(key: Callable[[Any], Any], compare: Callable[[Any, Any], bool]) -> Any:
+    def method(self: Any, other: Any) -> Any:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return compare(key(self), key(other))
+
+    return method
+
+
+def _frozen_setattr(self: Any, name: str, value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r} of a frozen record")
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r} of a frozen record")
+
+
+def _getstate(self: Any) -> tuple[Any, ...]:
+    return tuple(getattr(self, f.name) for f in self.__record_fields__)
+
+
+def _setstate(self: Any, state: tuple[Any, ...]) -> None:
+    for spec, value in zip(self.__record_fields__, state, strict=True):
+        object.__setattr__(self, spec.name, value)
