@@ -8,12 +8,12 @@ cache never import the HTTP client. Input planning is `plan.py`'s; client constr
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
+from phantom_guard import log
 from phantom_guard.detect.analysis import analyze
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import recommend, signal
@@ -48,8 +48,6 @@ if TYPE_CHECKING:
     from phantom_guard.runner import ProgressCallback
 
 __all__ = ["Detector", "make_ref"]
-
-_log = logging.getLogger("phantom_guard")
 
 
 class Detector:
@@ -262,7 +260,7 @@ class Detector:
         try:
             return await self._assess_target(target)
         except Exception as exc:  # a bug costs this name its verdict, not the batch its results
-            _log.debug("unexpected error while checking %s", target.name, exc_info=True)
+            log.debug("unexpected error while checking %s", target.name, exc_info=True)
             return target.unverified(f"unexpected error: {type(exc).__name__}: {exc}")
 
     async def _assess_target(self, target: Target) -> PackageRisk:
@@ -400,7 +398,7 @@ class _Feed:
         try:
             self._store = open_feed(settings.resolved_cache_dir)
         except FeedError as exc:
-            _log.warning("known-malicious feed not used: %s", exc)
+            log.warning("known-malicious feed not used: %s", exc)
             self._problem = f"known-malicious feed unreadable: {exc}"
             return
         if self._store is None:
@@ -417,7 +415,7 @@ class _Feed:
                 + f", more than --feed-max-age {settings.feed_max_age:g});"
                 " run 'phantom-guard feed update'"
             )
-            _log.warning("%s", self._problem)
+            log.warning("%s", self._problem)
 
     def _opened(self) -> FeedStore | None:
         if self._store is None and self._path is not None:

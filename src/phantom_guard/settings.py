@@ -138,9 +138,9 @@ class Settings:
         """The cache directory: the configured one, else the platform's user cache dir."""
         if self.cache_dir is not None:
             return self.cache_dir
-        import platformdirs
+        from phantom_guard.userdirs import user_cache_dir
 
-        return Path(platformdirs.user_cache_dir("phantom-guard", appauthor=False))
+        return user_cache_dir()
 
     def origin(self, registry: str) -> str:
         """Where this registry's answers come from: the base URL(s) its cache rows are keyed by
@@ -195,9 +195,9 @@ class Settings:
 
 def default_user_config_dir() -> Path:
     """``phantom-guard`` in the platform's user config dir (``$XDG_CONFIG_HOME`` on Linux)."""
-    import platformdirs
+    from phantom_guard.userdirs import user_config_dir
 
-    return Path(platformdirs.user_config_dir("phantom-guard", appauthor=False))
+    return user_config_dir()
 
 
 @record

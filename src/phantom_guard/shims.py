@@ -41,9 +41,9 @@ _RC_MARKER = "# added by phantom-guard shims install"
 
 def default_dir() -> Path:
     """Where shims go unless ``--dir`` says otherwise: the user's data dir."""
-    import platformdirs
+    from phantom_guard.userdirs import user_data_dir
 
-    return Path(platformdirs.user_data_dir("phantom-guard", appauthor=False)) / "shims"
+    return user_data_dir() / "shims"
 
 
 def first_on_path(program: str, env: Mapping[str, str] | None = None) -> str | None:

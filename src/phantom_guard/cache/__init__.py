@@ -8,11 +8,11 @@ degrades to memory only, with one warning. Only answers are stored, never failur
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, TypeAlias
 
+from phantom_guard import log
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.records import record
 
@@ -20,8 +20,6 @@ CACHE_FILE = "cache.sqlite3"
 
 #: One answer to store: the registry, the name, its metadata (None: not found), its origin.
 Answer: TypeAlias = tuple[Registry, NormalizedName, PackageMetadata | None, str]
-
-_log = logging.getLogger("phantom_guard")
 
 
 @record
@@ -137,14 +135,14 @@ def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:
         cache_dir.mkdir(parents=True, exist_ok=True)
         disk = SqliteStore(cache_dir / CACHE_FILE)
     except OSError as exc:
-        _log.warning(
+        log.warning(
             "cache disabled: cannot write %s: %s; using memory only",
             cache_dir,
             exc.strerror or exc,
         )
         return MemoryStore()
     except sqlite3.Error as exc:
-        _log.warning(
+        log.warning(
             "cache disabled: cannot write %s: %s; using memory only", cache_dir / CACHE_FILE, exc
         )
         return MemoryStore()

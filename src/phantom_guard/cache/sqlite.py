@@ -7,7 +7,6 @@ time (disk full, a lock held past the timeout) costs a miss or a skipped write, 
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
 import time
@@ -15,11 +14,10 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 
+from phantom_guard import log
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.cache.codec import PayloadError, decode, encode
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
-
-_log = logging.getLogger("phantom_guard")
 
 # Bump when the table or the payload format changes: a file with another version is rebuilt.
 # 3: answers are keyed by their origin (the base URL they came from); findings rows carry
@@ -137,7 +135,7 @@ class SqliteStore:
                     if metadata is None:
                         raise PayloadError("a found row holds no metadata")
                 except PayloadError as exc:
-                    _log.debug("cache: dropping unreadable row %s/%s: %s", registry, name, exc)
+                    log.debug("cache: dropping unreadable row %s/%s: %s", registry, name, exc)
                     self._execute("write", _DROP_ROW, (registry, origin, name, stored_at))
                     self._misses += 1
                     return None
@@ -157,7 +155,7 @@ class SqliteStore:
         try:
             payload = encode(metadata)
         except PayloadError as exc:
-            _log.debug("cache: not storing %s/%s: %s", registry, name, exc)
+            log.debug("cache: not storing %s/%s: %s", registry, name, exc)
             return
         row = (registry, origin, name, metadata is not None, payload, self._clock())
         with self._lock:
@@ -174,7 +172,7 @@ class SqliteStore:
             try:
                 rows.append((registry, origin, name, metadata is not None, encode(metadata), now))
             except PayloadError as exc:
-                _log.debug("cache: not storing %s/%s: %s", registry, name, exc)
+                log.debug("cache: not storing %s/%s: %s", registry, name, exc)
         if not rows:
             return
         with self._lock:
@@ -337,7 +335,7 @@ class SqliteStore:
         for suffix in ("-wal", "-shm"):
             with suppress(FileNotFoundError):
                 _sidecar(self.path, suffix).rename(_sidecar(target, suffix))
-        _log.warning(
+        log.warning(
             "cache file %s is not a usable cache (%s); moved it to %s and started a new one",
             self.path,
             reason,
@@ -359,10 +357,10 @@ class SqliteStore:
     def _trouble(self, action: str, exc: sqlite3.DatabaseError) -> None:
         # One warning per store: a full disk would otherwise print a line per package.
         if self._warned:
-            _log.debug("cache %s failed: %s", action, exc)
+            log.debug("cache %s failed: %s", action, exc)
             return
         self._warned = True
-        _log.warning("cache %s failed, going on without it: %s (%s)", action, exc, self.path)
+        log.warning("cache %s failed, going on without it: %s (%s)", action, exc, self.path)
 
 
 def _configure(conn: sqlite3.Connection) -> None:

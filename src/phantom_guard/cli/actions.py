@@ -18,6 +18,11 @@ from phantom_guard.records import record
 from phantom_guard.report import Format
 from phantom_guard.settings import Settings
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    import logging
+    from typing import TextIO
+
 
 @record
 class ScanOptions:
@@ -158,11 +163,19 @@ def failed(error: PhantomGuardError) -> int:
 
 
 def warnings_to_stderr() -> None:
-    """Send the library's warnings (an unwritable cache, say) to stderr, one line each."""
+    """Send the library's warnings (an unwritable cache, say) to this call's stderr, one line
+    each; set up when the first one is logged, so a run that logs nothing never imports logging.
+    """
+    from phantom_guard import log
+
+    stream = sys.stderr  # tests invoke main repeatedly, each time with its own stderr
+    log.configure(lambda logger: _write_warnings(logger, stream))
+
+
+def _write_warnings(logger: logging.Logger, stream: TextIO) -> None:
     import logging
 
-    logger = logging.getLogger("phantom_guard")
-    # One handler per process, writing to the stderr of this call (tests invoke main repeatedly).
+    # One handler per process, writing to the stderr of the latest call.
     for handler in list(logger.handlers):
         if getattr(handler, "phantom_guard_cli", False):
             logger.removeHandler(handler)
@@ -176,7 +189,7 @@ def warnings_to_stderr() -> None:
             record.message = message(record.message)
             return super().formatMessage(record)
 
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(Escaping("phantom-guard: warning: %(message)s"))
     handler.phantom_guard_cli = True  # type: ignore[attr-defined]
     logger.addHandler(handler)

@@ -9,7 +9,6 @@ in a temporary file and renamed over the old one only when complete.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shutil
@@ -25,7 +24,6 @@ from phantom_guard.feed.osv import Record, read_record, wanted
 from phantom_guard.model import Registry
 from phantom_guard.records import field, record
 
-_log = logging.getLogger("phantom_guard")
 _CHUNK = 1 << 20
 _CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
