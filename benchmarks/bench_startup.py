@@ -2,8 +2,12 @@
 
 Run: ``python benchmarks/bench_startup.py [REPEATS]``. Prints numbers; asserts nothing.
 
-Rows: a popular name, an allow-listed name, a cached name (all ``-o json``), ``--version``, and
-the same popular name through the click application (what the entry's fast path saves). Runs
+Rows: a popular name (in a repository with no config file, the common case, and in one whose
+``.phantom-guard.toml`` must be read), an allow-listed name, a cached name (all ``-o json``),
+``--version``, and the same popular name through the click application (what the entry's fast
+path saves). The command is the installed ``phantom-guard`` script beside this interpreter, as a
+shell or hook runs it (``python -m phantom_guard`` when there is none, which adds runpy). A second
+reference imports what a JSON answer cannot skip (json, pathlib), the floor of any design. Runs
 are interleaved round-robin, so load on the machine hits every row alike; the table shows
 medians. The cache lives in a temporary directory filled by one warm-up lookup against the fake
 registry on 127.0.0.1, so nothing leaves the machine. Bytecode is written to a private prefix by
@@ -31,24 +35,43 @@ REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
 TOP = 12
 CACHED = "zz-startup-cached-pkg"
 ALLOWED = "our-internal-tool"
-WATCHED = ("click", "asyncio", "aiohttp", "rich", "packaging", "orjson", "sqlite3", "logging")
+WATCHED = (
+    "click",
+    "asyncio",
+    "aiohttp",
+    "rich",
+    "packaging",
+    "orjson",
+    "sqlite3",
+    "logging",
+    "dataclasses",
+    "typing",
+    "platformdirs",
+    "tomllib",
+)
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s*\|\s*(\d+)\s*\|(\s*)(\S+)")
 _CLICK = "import sys; from phantom_guard.cli import main; main(sys.argv[1:])"
 
 
 def interleaved(
-    cases: list[tuple[str, list[str]]], env: dict[str, str], cwd: Path
+    cases: list[tuple[str, list[str], Path]], env: dict[str, str]
 ) -> dict[str, tuple[list[float], int]]:
     """Wall times of REPEATS fresh processes per case, round-robin; and each last exit code."""
-    walls: dict[str, list[float]] = {label: [] for label, _ in cases}
+    walls: dict[str, list[float]] = {label: [] for label, _, _ in cases}
     codes: dict[str, int] = {}
     for _ in range(REPEATS):
-        for label, command in cases:
+        for label, command, cwd in cases:
             start = time.perf_counter()
             done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
             walls[label].append(time.perf_counter() - start)
             codes[label] = done.returncode
-    return {label: (walls[label], codes[label]) for label, _ in cases}
+    return {label: (walls[label], codes[label]) for label, _, _ in cases}
+
+
+def installed_command(python: str) -> list[str]:
+    """The ``phantom-guard`` console script beside `python`, run by it; else ``-m``."""
+    script = Path(python).parent / "phantom-guard"
+    return [python, str(script)] if script.is_file() else [python, "-m", "phantom_guard"]
 
 
 def import_profile(command: list[str], env: dict[str, str], cwd: Path) -> list[tuple[str, int]]:
@@ -91,14 +114,16 @@ def main() -> int:
     try:
         registry.add_pypi(CACHED, documents.pypi_document(CACHED))
         with tempfile.TemporaryDirectory(prefix="pg-bench-") as tmp:
-            folder = Path(tmp)
-            (folder / ".git").mkdir()
+            folder = Path(tmp) / "configured"
+            (folder / ".git").mkdir(parents=True)
             (folder / ".phantom-guard.toml").write_text(f'allow = ["{ALLOWED}"]\n')
+            bare = Path(tmp) / "bare"
+            (bare / ".git").mkdir(parents=True)
             env = os.environ | registry.env() | {"PHANTOM_GUARD_CACHE_DIR": str(folder / "cache")}
             env.pop("NO_COLOR", None)
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
-            entry = [python, "-m", "phantom_guard"]
+            entry = installed_command(python)
             warm = subprocess.run(
                 [*entry, "validate", CACHED], env=env, cwd=folder, capture_output=True, check=False
             )
@@ -107,20 +132,24 @@ def main() -> int:
             registry.reset_log()
             validate = [*entry, "validate", "-o", "json"]
             clicked = [python, "-c", _CLICK, "validate", "-o", "json"]
+            floor = "import json, pathlib"
             cases = [
-                ("REFERENCE python -c pass", [python, "-c", "pass"]),
-                ("validate flask -o json (popular)", [*validate, "flask"]),
-                (f"validate {ALLOWED} -o json (allow list)", [*validate, ALLOWED]),
-                (f"validate {CACHED} -o json (cached)", [*validate, CACHED]),
-                ("--version", [*entry, "--version"]),
-                ("validate flask -o json through click", [*clicked, "flask"]),
+                ("REFERENCE python -c pass", [python, "-c", "pass"], bare),
+                (f"REFERENCE python -c '{floor}'", [python, "-c", floor], bare),
+                ("validate flask -o json (popular)", [*validate, "flask"], bare),
+                ("validate flask -o json (popular, config file)", [*validate, "flask"], folder),
+                (f"validate {ALLOWED} -o json (allow list)", [*validate, ALLOWED], folder),
+                (f"validate {CACHED} -o json (cached)", [*validate, CACHED], bare),
+                ("--version", [*entry, "--version"], bare),
+                ("validate flask -o json through click", [*clicked, "flask"], bare),
             ]
-            results = interleaved(cases, env, folder)
+            results = interleaved(cases, env)
             timed_requests = registry.request_count()
-            popular_profile = import_profile(cases[1][1], env, folder)
-            popular_imports = imported(cases[1][1], env, folder)
-            cached_imports = imported(cases[3][1], env, folder)
-            version_imports = imported(cases[4][1], env, folder)
+            popular_profile = import_profile(cases[2][1], env, bare)
+            popular_imports = imported(cases[2][1], env, bare)
+            configured_imports = imported(cases[3][1], env, folder)
+            cached_imports = imported(cases[5][1], env, bare)
+            version_imports = imported(cases[6][1], env, bare)
     finally:
         registry.stop()
 
@@ -132,6 +161,7 @@ def main() -> int:
         f"warm-up lookup of {CACHED}: exit {warm.returncode}, {warm_requests} request(s); "
         f"requests during the timed runs: {timed_requests}"
     )
+    print(f"command: {' '.join(entry)}")
     print(f"  {'command':<48}{'median ms':>10}{'− ref ms':>10}{'× ref':>7}{'exit':>6}")
     for label, (walls, code) in results.items():
         median = statistics.median(walls)
@@ -144,13 +174,13 @@ def main() -> int:
     for module, total in sorted(popular_profile, key=lambda row: -row[1])[:TOP]:
         print(f"  {module:<48}{total:>10}")
     print()
-    print(f"  {'imported?':<24}{'popular':>10}{'cached':>10}{'--version':>11}")
+    print(f"  {'imported?':<16}{'popular':>10}{'+config':>10}{'cached':>10}{'--version':>11}")
     for top in WATCHED:
         row = [
             ("yes" if top in s else "no")
-            for s in (popular_imports, cached_imports, version_imports)
+            for s in (popular_imports, configured_imports, cached_imports, version_imports)
         ]
-        print(f"  {top:<24}{row[0]:>10}{row[1]:>10}{row[2]:>11}")
+        print(f"  {top:<16}{row[0]:>10}{row[1]:>10}{row[2]:>10}{row[3]:>11}")
     return 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from phantom_guard.detector import Detector
 from phantom_guard.errors import InputError, SourceError
@@ -18,6 +17,7 @@ from phantom_guard.plan import Target, make_ref
 from phantom_guard.records import field, record, replace
 from phantom_guard.settings import Settings, Weakening
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
     from phantom_guard.runner import ProgressCallback
     from phantom_guard.sources import IndexOption

@@ -9,12 +9,9 @@ cache never import the HTTP client. Input planning is `plan.py`'s; client constr
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
 
 from phantom_guard import log
-from phantom_guard.detect.analysis import analyze
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import recommend, signal
 from phantom_guard.errors import FeedError, InputError, LookupFailed
@@ -36,8 +33,11 @@ from phantom_guard.plan import NameSet, Plan, Target, make_ref, plan
 from phantom_guard.registry.factory import ClientFactory
 from phantom_guard.settings import Settings
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
+    from typing import Self
 
     from phantom_guard.cache import Store
     from phantom_guard.cache.cached import CachedClient
@@ -48,6 +48,12 @@ if TYPE_CHECKING:
     from phantom_guard.runner import ProgressCallback
 
 __all__ = ["Detector", "make_ref"]
+
+
+def _utc_now() -> datetime:
+    from datetime import UTC, datetime  # here: a popular name's answer needs no clock
+
+    return datetime.now(UTC)
 
 
 class Detector:
@@ -65,7 +71,7 @@ class Detector:
         self.settings = settings if settings is not None else Settings.load()
         self._given_clients = dict(clients or {})
         self._store = store
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = clock or _utc_now
         self._names = names or NameAnalyzer(extra_patterns=self.settings.patterns)
         self._factory = ClientFactory(self.settings)
         self._cached: dict[Registry, CachedClient] = {}
@@ -336,6 +342,8 @@ class Detector:
 
             known = findings.popular or established(metadata, now)
             name_signals = (*name_signals, *listed.signals(established=known))
+        from phantom_guard.detect.analysis import analyze  # not needed by local answers
+
         recommendation, score, signals = analyze(metadata, name_signals, now)
         return target.risk(
             recommendation,
@@ -349,7 +357,7 @@ class Detector:
     def _open_feed(self) -> _Feed:
         """The known-malicious feed of this run, opened once (nothing to open with --feed off)."""
         if self._feed is None:
-            self._feed = _Feed(self.settings, self._clock())
+            self._feed = _Feed(self.settings, self._clock)
         return self._feed
 
     def _open_store(self) -> Store:
@@ -384,7 +392,7 @@ class _Feed:
     or stale feed means under ``--feed require`` (every result that would be SAFE is ERROR).
     """
 
-    def __init__(self, settings: Settings, now: datetime) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime]) -> None:
         self._store: FeedStore | None = None
         self._path: Path | None = None
         self._info: FeedInfo | None = None
@@ -406,6 +414,7 @@ class _Feed:
             return
         self._path = self._store.path
         status = self._store.status()
+        now = clock()
         self._info = status.info(now, settings.feed_max_age)
         if self._info.stale:
             age = status.age_days(now)

@@ -7,16 +7,22 @@ construction, so a `PackageRisk` that exists is a valid one.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from datetime import datetime
 from enum import StrEnum
-from typing import NewType
 
 from phantom_guard.records import field, record
 
-#: A name in the form its registry compares names in. `phantom_guard.names.normalize` is its
-#: only maker, so a value of this type was validated and normalized by the right registry's rule.
-NormalizedName = NewType("NormalizedName", str)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+    from typing import NewType
+
+    #: A name in the form its registry compares names in. `phantom_guard.names.normalize` is
+    #: its only maker, so a value of this type was validated and normalized by the right
+    #: registry's rule.
+    NormalizedName = NewType("NormalizedName", str)
+else:
+    NormalizedName = str  # what NewType is at run time: its argument back (str of a str is it)
 
 
 class Registry(StrEnum):

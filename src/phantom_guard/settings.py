@@ -13,13 +13,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from phantom_guard.errors import ConfigError
 from phantom_guard.model import FailOn, FeedMode, Registry
 from phantom_guard.records import field, record, replace
 from phantom_guard.registry import endpoints
 from phantom_guard.registry.facts import FACTS, URL_SETTINGS, UrlSetting
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The registries' URL settings and the known-malicious feed's (OSV archives' base).
 _URLS: tuple[UrlSetting, ...] = (

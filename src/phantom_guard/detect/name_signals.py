@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import zlib
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from phantom_guard import names
 from phantom_guard._version import __version__
@@ -26,7 +25,10 @@ from phantom_guard.detect.score import signal
 from phantom_guard.model import EvidenceValue, NormalizedName, Registry, Signal, SignalKind
 from phantom_guard.records import record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from typing import Any
+
     from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch
 
 # A near-miss of a top package is a stronger signal than one of a package ranked 10,000th.

@@ -10,14 +10,15 @@ until a name is looked up, and without a file nothing (not even sqlite3) is impo
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from phantom_guard.model import FeedInfo, Registry
 from phantom_guard.records import record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from phantom_guard.feed.store import FeedStore
 
 #: The feed's name in reports (JSON ``feeds[].name``).
@@ -78,6 +79,8 @@ def open_feed(cache_dir: Path) -> FeedStore | None:
 
 def parse_time(text: str) -> datetime | None:
     """An RFC 3339 time (``2024-05-01T12:00:00.123456789Z``) as an aware UTC datetime, or None."""
+    from datetime import UTC, datetime  # here: a run without a feed never needs it
+
     if not text:
         return None
     head, dot, tail = text.partition(".")
@@ -95,4 +98,6 @@ def parse_time(text: str) -> datetime | None:
 
 def format_time(moment: datetime) -> str:
     """`moment` as RFC 3339 UTC text to the second, which sorts as text in time order."""
+    from datetime import UTC
+
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -6,16 +6,18 @@ exist (404). Every other failure raises a `LookupFailed` subclass, never "not fo
 
 from __future__ import annotations
 
-from typing import Protocol
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from phantom_guard.registry.client import RegistryClient
 
-from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+__all__ = ["RegistryClient"]
 
 
-class RegistryClient(Protocol):
-    """Looks a package up on one registry."""
+def __getattr__(name: str) -> object:
+    # The protocol needs typing (~4 ms); settings import this package for its endpoints on
+    # every start-up, so the protocol is loaded only when asked for.
+    if name == "RegistryClient":
+        from phantom_guard.registry.client import RegistryClient
 
-    registry: Registry
-
-    async def fetch(self, name: NormalizedName) -> PackageMetadata | None:
-        """The package's metadata, or None if the registry does not have it."""
-        ...
+        return RegistryClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,11 +7,11 @@ answered from the cache never loads it.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.registry.facts import FACTS
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry._http import HttpClient

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, assert_never
+from functools import cache
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from typing import Any
+
     from phantom_guard.model import FailOn, Report
 
 
@@ -58,6 +61,8 @@ def render(
 
             return markdown.render(report)
         case _:
+            from typing import assert_never  # only here: typing costs ~4 ms of start-up
+
             assert_never(fmt)
 
 
@@ -102,11 +107,19 @@ _HIDDEN = (
     "\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
     "\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef"
 )
-# ... and C0 controls, for text shown as it is.
-_UNSAFE = re.compile(f"[\x00-\x1f{_HIDDEN}]")
-# What a JSON encoder leaves raw (it escapes C0) but a reader acts on; it can only occur inside
-# strings.
-_UNSAFE_IN_JSON = re.compile(f"[{_HIDDEN}]")
+
+
+# Compiled on first use: the classes are long, and most runs print only ASCII.
+@cache
+def _unsafe() -> re.Pattern[str]:
+    """What `clean` escapes: the hidden characters and C0 controls."""
+    return re.compile(f"[\x00-\x1f{_HIDDEN}]")
+
+
+@cache
+def _unsafe_in_json() -> re.Pattern[str]:
+    """What a JSON encoder leaves raw (it escapes C0) but a reader acts on (only in strings)."""
+    return re.compile(f"[{_HIDDEN}]")
 
 
 def json_safe(document: str) -> str:
@@ -115,7 +128,9 @@ def json_safe(document: str) -> str:
     The decoded data is unchanged (a JSON consumer gets the registry's text exactly); a
     terminal the document is printed to sees no control characters.
     """
-    return _UNSAFE_IN_JSON.sub(_json_escape, document)
+    if document.isascii() and "\x7f" not in document:  # DEL is the one hidden ASCII character
+        return document
+    return _unsafe_in_json().sub(_json_escape, document)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -140,5 +155,5 @@ def message(text: str) -> str:
 
 def clean(text: str, limit: int = 300) -> str:
     """`text` with control and bidi characters shown as escapes, cut to `limit` characters."""
-    cleaned = _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    cleaned = _unsafe().sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from phantom_guard._version import __version__
 from phantom_guard.model import PackageRisk, Recommendation, Report, Skipped
 from phantom_guard.names import to_purl
 from phantom_guard.report import dumps, json_safe
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_VERSION = 1
 
