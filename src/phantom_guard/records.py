@@ -4,8 +4,9 @@ Why not dataclasses: importing it imports `inspect` (~16 ms), and it writes each
 with several `exec` calls and then builds a slotted class a second time (~1.3 ms per class). The
 install guard and the agent hook start once per shell command an agent runs, and ~25 record
 classes sit on the path of their commonest answer. Here one `exec` writes a class's `__init__`
-(a real signature, keyword arguments and defaults as a dataclass has them); equality, hashing,
-ordering and repr are shared functions over the fields, read in C by `operator.attrgetter`.
+(a real signature, keyword arguments and defaults as a dataclass has them) when the first
+record of the class is made; equality, hashing, ordering and repr are shared functions over the
+fields, read in C by `operator.attrgetter`.
 
     @record
     class Point:
@@ -143,7 +144,9 @@ def _build(cls: type[_T], *, frozen: bool, order: bool) -> type[_T]:
     namespace["__record_fields__"] = tuple(found)
     compared = [f.name for f in found if f.compare]
     key = attrgetter(*compared) if compared else _nothing
-    namespace["__init__"] = _init(cls.__qualname__, found, frozen, "__post_init__" in namespace)
+    namespace["__init__"] = _first_init(
+        cls.__qualname__, found, frozen, "__post_init__" in namespace
+    )
     namespace["__repr__"] = _repr
     namespace["__eq__"] = _comparison(key, lambda a, b: a == b)
     if frozen:
@@ -170,6 +173,23 @@ def _required(spec: Field) -> bool:
 
 def _nothing(_: object) -> tuple[()]:
     return ()
+
+
+def _first_init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
+    """An ``__init__`` that writes the real one on the first construction and steps aside.
+
+    Most record classes a run imports are never instantiated in it (a popular name's answer
+    makes no PackageMetadata), so none of them pays for the `exec`.
+    """
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        made = _init(qualname, found, frozen, post_init)
+        owner = next(k for k in type(self).__mro__ if k.__dict__.get("__init__") is __init__)
+        type.__setattr__(owner, "__init__", made)
+        made(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{qualname}.__init__"
+    return __init__
 
 
 def _init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
