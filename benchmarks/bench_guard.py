@@ -23,6 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks._entry import installed_command  # noqa: E402
 from tests.fakeregistry import FakeRegistry  # noqa: E402
 
 BIN = REPO / "tests" / "bin"
@@ -54,13 +55,8 @@ def main() -> int:
                 "stub: npm test": [str(BIN / "npm"), *npm[1:]],
                 "guard.main: pip install requests": [python, "-c", FAST_ENTRY, *pip],
                 "guard.main: npm test": [python, "-c", FAST_ENTRY, *npm],
-                "python -m phantom_guard: pip install requests": [
-                    python,
-                    "-m",
-                    "phantom_guard",
-                    *pip,
-                ],
-                "python -m phantom_guard: npm test": [python, "-m", "phantom_guard", *npm],
+                "phantom-guard: pip install requests": [*installed_command(python), *pip],
+                "phantom-guard: npm test": [*installed_command(python), *npm],
             }
             profile = _import_profile([python, "-X", "importtime", "-c", FAST_ENTRY, *pip], env)
             for command in rows.values():  # warm-up: bytecode written, caches filled
@@ -77,12 +73,13 @@ def main() -> int:
     finally:
         registry.stop()
     median = {label: statistics.median(times) * 1000 for label, times in walls.items()}
-    print(f"fresh processes, median of {repeats}, interleaved (ms)")
+    print(f"fresh processes, median of {repeats}, interleaved (ms); phantom-guard is")
+    print(f"  {' '.join(installed_command(python))}")
     for label, value in median.items():
         print(f"  {label:48} {value:7.1f}")
     base = median["python -c pass"]
     print(f"\ntarget: guard - stub <= python -c pass + 30 ms = {base + 30:.1f} ms")
-    for entry in ("guard.main", "python -m phantom_guard"):
+    for entry in ("guard.main", "phantom-guard"):
         for line in ("pip install requests", "npm test"):
             overhead = median[f"{entry}: {line}"] - median[f"stub: {line}"]
             verdict = "within" if overhead <= base + 30 else "OVER"
@@ -110,6 +107,7 @@ _WATCHED = (
     "phantom_guard.api",
     "phantom_guard.detector",
     "dataclasses",
+    "typing",
     "asyncio",
     "packaging.utils",
 )

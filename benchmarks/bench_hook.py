@@ -4,9 +4,9 @@ Run: ``python benchmarks/bench_hook.py``. Prints numbers; asserts nothing.
 
 Cases: a Claude Code ``PreToolUse`` event for ``git status`` (nothing to check) and for
 ``pip install requests`` (a popular name: no network), each through the click-free entry point
-``phantom_guard.hooks.main`` and through ``python -m phantom_guard hook`` (whatever dispatch the
-command line has); median of REPEATS fresh processes beside ``python -c pass`` measured in the
-same run. The issue's target: the hook's median within ``python -c pass`` + 30 ms. Bytecode is
+``phantom_guard.hooks.main`` and through the installed ``phantom-guard hook`` script (whatever
+dispatch the command line has); median of REPEATS fresh processes beside ``python -c pass``
+measured in the same run. The issue's target: the hook's median within ``python -c pass`` + 30 ms. Bytecode is
 written once by a warm-up run, as for an installed package; the registry URLs point at a closed
 port on 127.0.0.1, so a case that tried the network would show up as an ERROR answer.
 """
@@ -21,6 +21,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._entry import installed_command
 
 REPEATS = 21
 BUDGET_MS = 30.0
@@ -78,15 +82,15 @@ def main() -> int:
             "import sys; from phantom_guard.hooks import main; "
             "sys.exit(main(['hook', '--agent', 'claude']))",
         ]
-        cli = [python, "-m", "phantom_guard", "hook", "--agent", "claude"]
+        cli = [*installed_command(python), "hook", "--agent", "claude"]
         quiet = event("git status", folder)
         popular = event("pip install requests", folder)
         cases = [
             ("REFERENCE python -c pass", [python, "-c", "pass"], ""),
             ("hooks.main: git status", direct, quiet),
             ("hooks.main: pip install requests", direct, popular),
-            ("python -m phantom_guard hook: git status", cli, quiet),
-            ("python -m phantom_guard hook: pip install requests", cli, popular),
+            ("phantom-guard hook: git status", cli, quiet),
+            ("phantom-guard hook: pip install requests", cli, popular),
         ]
         for _, command, stdin in cases:  # warm-up: bytecode, as an installed package has it
             subprocess.run(

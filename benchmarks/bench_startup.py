@@ -29,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks._entry import installed_command  # noqa: E402
 from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
@@ -66,12 +67,6 @@ def interleaved(
             walls[label].append(time.perf_counter() - start)
             codes[label] = done.returncode
     return {label: (walls[label], codes[label]) for label, _, _ in cases}
-
-
-def installed_command(python: str) -> list[str]:
-    """The ``phantom-guard`` console script beside `python`, run by it; else ``-m``."""
-    script = Path(python).parent / "phantom-guard"
-    return [python, str(script)] if script.is_file() else [python, "-m", "phantom_guard"]
 
 
 def import_profile(command: list[str], env: dict[str, str], cwd: Path) -> list[tuple[str, int]]:

@@ -8,13 +8,28 @@ degrades to memory only, with one warning. Only answers are stored, never failur
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol, TypeAlias
 
 from phantom_guard import log
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from phantom_guard.cache.protocols import FindingsStore, Store
+
+__all__ = [
+    "CACHE_FILE",
+    "Answer",
+    "CacheEntry",
+    "CacheStats",
+    "FindingsStore",
+    "Store",
+    "findings_store",
+    "open_store",
+]
 
 CACHE_FILE = "cache.sqlite3"
 
@@ -45,60 +60,6 @@ class CacheStats:
     size_bytes: int | None
     hits: int
     misses: int
-
-
-class Store(Protocol):
-    """Keeps registry answers per (registry, origin, normalized name); expired is a miss.
-
-    `origin` is where the answer came from (`Settings.origin`: the base URL), so an answer from
-    one mirror is never served to a run configured for another.
-    """
-
-    def get(self, registry: Registry, name: NormalizedName, origin: str = "") -> CacheEntry | None:
-        """The live answer stored for this name, or None (never stored, expired, unreadable)."""
-        ...
-
-    def put(
-        self,
-        registry: Registry,
-        name: NormalizedName,
-        metadata: PackageMetadata | None,
-        origin: str = "",
-    ) -> None:
-        """Store an answer; ``None`` means the registry said the package does not exist."""
-        ...
-
-    def put_many(self, answers: Iterable[Answer]) -> None:
-        """Store several answers at once (on disk: in one transaction)."""
-        ...
-
-    def clear(self, registry: Registry | None = None) -> int:
-        """Forget every answer (or one registry's); returns how many were removed."""
-        ...
-
-    def stats(self) -> CacheStats:
-        """Counts of what is stored, and the hits and misses since the store was opened."""
-        ...
-
-    def close(self) -> None:
-        """Release files and connections; the store must not be used afterwards."""
-        ...
-
-
-class FindingsStore(Protocol):
-    """Keeps name-analysis findings across processes (see `cache.names.CachedNames`)."""
-
-    def get_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str
-    ) -> bytes | None:
-        """The live findings stored under the same `fingerprint`, else None."""
-        ...
-
-    def put_findings(
-        self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
-    ) -> None:
-        """Keep findings so a later process can skip building the indexes."""
-        ...
 
 
 def findings_store(store: Store) -> FindingsStore | None:
@@ -147,3 +108,12 @@ def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:
         )
         return MemoryStore()
     return TieredStore(MemoryStore(), disk)
+
+
+def __getattr__(name: str) -> object:
+    # The protocols need typing (~4 ms), which a cached name's answer need not pay for.
+    if name in ("Store", "FindingsStore"):
+        from phantom_guard.cache import protocols
+
+        return getattr(protocols, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

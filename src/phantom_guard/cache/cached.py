@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from phantom_guard.cache import Store
 from phantom_guard.errors import NetworkNeeded
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.records import record
 from phantom_guard.registry import RegistryClient
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from phantom_guard.cache.protocols import Store
 
 
 @record

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 from phantom_guard.model import PackageMetadata, Registry
 from phantom_guard.records import fields
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 _FIELDS = frozenset(f.name for f in fields(PackageMetadata))
 

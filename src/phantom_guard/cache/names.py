@@ -9,10 +9,13 @@ and the name is analysed again.
 
 from __future__ import annotations
 
-from phantom_guard.cache import FindingsStore
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import WEIGHTS
 from phantom_guard.model import NormalizedName, Registry, SignalKind
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from phantom_guard.cache.protocols import FindingsStore
 
 #: Signals that make a package look trustworthy: only ever computed, never read from a row.
 TRUST_SIGNALS = frozenset(

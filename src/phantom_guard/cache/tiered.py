@@ -5,10 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from phantom_guard.cache import Answer, CacheEntry, CacheStats, Store
+from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.cache.memory import MemoryStore
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.records import replace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from phantom_guard.cache.protocols import Store
 
 # Answers held for the disk before they are written in one transaction.
 _WRITE_BATCH = 500
