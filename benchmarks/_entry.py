@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 
@@ -12,3 +13,25 @@ def installed_command(python: str) -> list[str]:
     """
     script = Path(python).parent / "phantom-guard"
     return [python, str(script)] if script.is_file() else [python, "-m", "phantom_guard"]
+
+
+def run_timed(
+    command: list[str], env: dict[str, str], cwd: Path | None = None, stdin: bytes | None = None
+) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
+    """(wall seconds, CPU seconds, the finished process) of one fresh process (and whatever it
+    execs).
+
+    CPU time (user + system, from the children's rusage) holds on a loaded machine where wall
+    time stretches with the queue for a core: on our shared 2-core machines it is the steadier
+    figure, and both are printed.
+    """
+    import resource
+    import time
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, input=stdin, capture_output=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done

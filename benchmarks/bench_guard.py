@@ -17,13 +17,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks._entry import installed_command  # noqa: E402
+from benchmarks._entry import installed_command, run_timed  # noqa: E402
 from tests.fakeregistry import FakeRegistry  # noqa: E402
 
 BIN = REPO / "tests" / "bin"
@@ -62,31 +61,35 @@ def main() -> int:
             for command in rows.values():  # warm-up: bytecode written, caches filled
                 subprocess.run(command, env=env, capture_output=True, check=False)
             walls: dict[str, list[float]] = {label: [] for label in rows}
+            cpus: dict[str, list[float]] = {label: [] for label in rows}
             for _ in range(repeats):
                 for label, command in rows.items():
-                    start = time.perf_counter()
-                    done = subprocess.run(command, env=env, capture_output=True, check=False)
-                    walls[label].append(time.perf_counter() - start)
+                    wall, cpu, done = run_timed(command, env)
+                    walls[label].append(wall)
+                    cpus[label].append(cpu)
                     if done.returncode != 0:
                         print(f"{label}: exit {done.returncode}: {done.stderr.decode()[-300:]}")
                         return 1
     finally:
         registry.stop()
-    median = {label: statistics.median(times) * 1000 for label, times in walls.items()}
-    print(f"fresh processes, median of {repeats}, interleaved (ms); phantom-guard is")
-    print(f"  {' '.join(installed_command(python))}")
-    for label, value in median.items():
-        print(f"  {label:48} {value:7.1f}")
-    base = median["python -c pass"]
-    print(f"\ntarget: guard - stub <= python -c pass + 30 ms = {base + 30:.1f} ms")
-    for entry in ("guard.main", "phantom-guard"):
-        for line in ("pip install requests", "npm test"):
-            overhead = median[f"{entry}: {line}"] - median[f"stub: {line}"]
-            verdict = "within" if overhead <= base + 30 else "OVER"
-            print(
-                f"  {entry:24} {line:22} guard - stub = {overhead:6.1f} ms "
-                f"(= pass {overhead - base:+6.1f} ms) {verdict}"
-            )
+    load = os.getloadavg()[0]
+    for unit, times in (("wall", walls), ("CPU", cpus)):
+        median = {label: statistics.median(values) * 1000 for label, values in times.items()}
+        print(f"{unit} time of fresh processes, median of {repeats}, interleaved (ms)")
+        for label, value in median.items():
+            print(f"  {label:48} {value:7.1f}")
+        base = median["python -c pass"]
+        print(f"target: guard - stub <= python -c pass + 30 ms = {base + 30:.1f} ms ({unit})")
+        for entry in ("guard.main", "phantom-guard"):
+            for line in ("pip install requests", "npm test"):
+                overhead = median[f"{entry}: {line}"] - median[f"stub: {line}"]
+                verdict = "within" if overhead <= base + 30 else "OVER"
+                print(
+                    f"  {entry:24} {line:22} guard - stub = {overhead:6.1f} ms "
+                    f"(= pass {overhead - base:+6.1f} ms) {verdict}"
+                )
+        print()
+    print(f"phantom-guard is {' '.join(installed_command(python))}; load average {load:.1f}")
     print(
         "\nwhere guard.main: pip install requests spends its import time (one run, cumulative ms)"
     )

@@ -6,9 +6,10 @@ Cases: a Claude Code ``PreToolUse`` event for ``git status`` (nothing to check) 
 ``pip install requests`` (a popular name: no network), each through the click-free entry point
 ``phantom_guard.hooks.main`` and through the installed ``phantom-guard hook`` script (whatever
 dispatch the command line has); median of REPEATS fresh processes beside ``python -c pass``
-measured in the same run. The issue's target: the hook's median within ``python -c pass`` + 30 ms. Bytecode is
-written once by a warm-up run, as for an installed package; the registry URLs point at a closed
-port on 127.0.0.1, so a case that tried the network would show up as an ERROR answer.
+measured in the same run, interleaved, wall and CPU time. The issue's target: the hook's median
+within ``python -c pass`` + 30 ms. Bytecode is written once by a warm-up run, as for an installed
+package; the registry URLs point at a closed port on 127.0.0.1, so a case that tried the network
+would show up as an ERROR answer.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._entry import installed_command
+from benchmarks._entry import installed_command, run_timed
 
 REPEATS = 21
 BUDGET_MS = 30.0
@@ -44,20 +44,24 @@ def event(command: str, cwd: Path) -> str:
     )
 
 
-def timed(
-    command: list[str], stdin: str, env: dict[str, str], cwd: Path
-) -> tuple[list[float], str]:
-    """Wall times of REPEATS fresh processes, and the last one's exit code and output."""
-    walls = []
-    last = ""
+def interleaved(
+    cases: list[tuple[str, list[str], str]], env: dict[str, str], cwd: Path
+) -> list[tuple[str, list[float], list[float], str]]:
+    """Wall and CPU times of REPEATS fresh processes per case, round-robin, and each case's last
+    exit code and output sizes.
+    """
+    walls: dict[str, list[float]] = {label: [] for label, _, _ in cases}
+    cpus: dict[str, list[float]] = {label: [] for label, _, _ in cases}
+    last: dict[str, str] = {}
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        done = subprocess.run(
-            command, input=stdin, env=env, cwd=cwd, capture_output=True, text=True, check=False
-        )
-        walls.append(time.perf_counter() - start)
-        last = f"exit {done.returncode}, stdout {len(done.stdout)} B, stderr {len(done.stderr)} B"
-    return walls, last
+        for label, command, stdin in cases:
+            wall, cpu, done = run_timed(command, env, cwd, stdin.encode())
+            walls[label].append(wall)
+            cpus[label].append(cpu)
+            last[label] = (
+                f"exit {done.returncode}, stdout {len(done.stdout)} B, stderr {len(done.stderr)} B"
+            )
+    return [(label, walls[label], cpus[label], last[label]) for label, _, _ in cases]
 
 
 def main() -> int:
@@ -102,17 +106,25 @@ def main() -> int:
                 text=True,
                 check=False,
             )
-        rows = [(label, *timed(command, stdin, env, folder)) for label, command, stdin in cases]
+        rows = interleaved(cases, env, folder)
 
     reference = statistics.median(rows[0][1])
-    print(f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; median of {REPEATS} processes")
+    cpu_reference = statistics.median(rows[0][2])
+    print(
+        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; median of {REPEATS} processes, "
+        f"interleaved; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"command: {' '.join(installed_command(python))}")
     print(f"target: hook median <= python -c pass + {BUDGET_MS:.0f} ms")
-    print(f"  {'case':<52}{'median ms':>10}{'− ref ms':>10}{'× ref':>7}  last run")
-    for label, walls, last in rows:
-        median = statistics.median(walls)
+    print(
+        f"  {'case':<44}{'wall ms':>9}{'− ref':>8}{'× ref':>7}{'CPU ms':>9}{'− ref':>8}  last run"
+    )
+    for label, walls, cpus, last in rows:
+        median, cpu = statistics.median(walls), statistics.median(cpus)
         print(
-            f"  {label:<52}{median * 1000:>10.1f}{(median - reference) * 1000:>10.1f}"
-            f"{median / reference:>7.2f}  {last}"
+            f"  {label:<44}{median * 1000:>9.1f}{(median - reference) * 1000:>8.1f}"
+            f"{median / reference:>7.2f}{cpu * 1000:>9.1f}{(cpu - cpu_reference) * 1000:>8.1f}"
+            f"  {last}"
         )
     return 0
 

@@ -23,13 +23,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks._entry import installed_command  # noqa: E402
+from benchmarks._entry import installed_command, run_timed  # noqa: E402
 from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
@@ -56,17 +55,18 @@ _CLICK = "import sys; from phantom_guard.cli import main; main(sys.argv[1:])"
 
 def interleaved(
     cases: list[tuple[str, list[str], Path]], env: dict[str, str]
-) -> dict[str, tuple[list[float], int]]:
-    """Wall times of REPEATS fresh processes per case, round-robin; and each last exit code."""
+) -> dict[str, tuple[list[float], list[float], int]]:
+    """Wall and CPU times of REPEATS fresh processes per case, round-robin; each last exit code."""
     walls: dict[str, list[float]] = {label: [] for label, _, _ in cases}
+    cpus: dict[str, list[float]] = {label: [] for label, _, _ in cases}
     codes: dict[str, int] = {}
     for _ in range(REPEATS):
         for label, command, cwd in cases:
-            start = time.perf_counter()
-            done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
-            walls[label].append(time.perf_counter() - start)
+            wall, cpu, done = run_timed(command, env, cwd)
             codes[label] = done.returncode
-    return {label: (walls[label], codes[label]) for label, _, _ in cases}
+            walls[label].append(wall)
+            cpus[label].append(cpu)
+    return {label: (walls[label], cpus[label], codes[label]) for label, _, _ in cases}
 
 
 def import_profile(command: list[str], env: dict[str, str], cwd: Path) -> list[tuple[str, int]]:
@@ -149,20 +149,26 @@ def main() -> int:
         registry.stop()
 
     reference = statistics.median(results[cases[0][0]][0])
+    cpu_reference = statistics.median(results[cases[0][0]][1])
     print(
-        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; {REPEATS} fresh processes a row"
+        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; {REPEATS} fresh processes a row; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     print(
         f"warm-up lookup of {CACHED}: exit {warm.returncode}, {warm_requests} request(s); "
         f"requests during the timed runs: {timed_requests}"
     )
     print(f"command: {' '.join(entry)}")
-    print(f"  {'command':<48}{'median ms':>10}{'− ref ms':>10}{'× ref':>7}{'exit':>6}")
-    for label, (walls, code) in results.items():
-        median = statistics.median(walls)
+    print(
+        f"  {'command':<48}{'wall ms':>9}{'− ref':>8}{'× ref':>7}"
+        f"{'CPU ms':>9}{'− ref':>8}{'exit':>6}"
+    )
+    for label, (walls, cpus, code) in results.items():
+        median, cpu = statistics.median(walls), statistics.median(cpus)
         print(
-            f"  {label:<48}{median * 1000:>10.1f}{(median - reference) * 1000:>10.1f}"
-            f"{median / reference:>7.2f}{code:>6}"
+            f"  {label:<48}{median * 1000:>9.1f}{(median - reference) * 1000:>8.1f}"
+            f"{median / reference:>7.2f}{cpu * 1000:>9.1f}{(cpu - cpu_reference) * 1000:>8.1f}"
+            f"{code:>6}"
         )
     print()
     print(f"imports of validate flask -o json, top {TOP} at depth 0 by cumulative time (µs)")

@@ -281,23 +281,20 @@ def parse_config(path: Path, data: bytes, *, trusted: bool) -> ConfigFile | None
 
     None: a ``pyproject.toml`` without a ``[tool.phantom-guard]`` table.
     """
-    import tomllib  # only when there is a file: most runs in a hook have none to read
-
+    from phantom_guard import config_memo
     from phantom_guard.files import shown
 
     where = shown(path)
     try:
         text = data.decode("utf-8-sig")
-        document = tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{where}: cannot read config: {shown(str(exc))}") from None
-    table: object = document
-    is_pyproject = path.name == "pyproject.toml"
-    if is_pyproject:
-        tool = document.get("tool", {})
-        if not isinstance(tool, dict) or "phantom-guard" not in tool:
-            return None
-        table = tool["phantom-guard"]
+    known, table = config_memo.recall(path, text)
+    if not known:
+        table = _parse_table(path, text, where)
+        config_memo.remember(path, text, table)
+    if table is None:  # a pyproject.toml without our table
+        return None
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: [tool.phantom-guard] must be a table")
     if not trusted:
@@ -319,6 +316,26 @@ def parse_config(path: Path, data: bytes, *, trusted: bool) -> ConfigFile | None
         if key in values:
             values[key] = tuple(_as_pypi(entry) for entry in values[key])
     return ConfigFile(path, values, text)
+
+
+def _parse_table(path: Path, text: str, where: str) -> object:
+    """The config table in `text`: the whole document, or a ``pyproject.toml``'s
+    ``[tool.phantom-guard]`` (None when it has none).
+    """
+    import tomllib  # only when there is a file the memo does not know
+
+    from phantom_guard.files import shown
+
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: cannot read config: {shown(str(exc))}") from None
+    if path.name != "pyproject.toml":
+        return document
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict) or "phantom-guard" not in tool:
+        return None
+    return tool["phantom-guard"]
 
 
 def _as_pypi(entry: str) -> str:
