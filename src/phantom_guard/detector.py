@@ -30,7 +30,6 @@ from phantom_guard.model import (
 )
 from phantom_guard.names import normalize
 from phantom_guard.plan import NameSet, Plan, Target, make_ref, plan
-from phantom_guard.registry.factory import ClientFactory
 from phantom_guard.settings import Settings
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from phantom_guard.feed.match import Assessment, Listing
     from phantom_guard.feed.store import FeedStore
     from phantom_guard.registry import RegistryClient
+    from phantom_guard.registry.factory import ClientFactory
     from phantom_guard.runner import ProgressCallback
 
 __all__ = ["Detector", "make_ref"]
@@ -73,7 +73,7 @@ class Detector:
         self._store = store
         self._clock = clock or _utc_now
         self._names = names or NameAnalyzer(extra_patterns=self.settings.patterns)
-        self._factory = ClientFactory(self.settings)
+        self._factory: ClientFactory | None = None  # made by the first lookup
         self._cached: dict[Registry, CachedClient] = {}
         self._cached_names: CachedNames | None = None
         self._allow = NameSet(self.settings.allow)
@@ -93,7 +93,8 @@ class Detector:
 
     async def close(self) -> None:
         """Release the HTTP session and the cache."""
-        await self._factory.close()
+        if self._factory is not None:
+            await self._factory.close()
         self.close_store()
 
     def close_store(self) -> None:
@@ -374,6 +375,10 @@ class Detector:
         if cached is None:
             from phantom_guard.cache.cached import CachedClient
 
+            if self._factory is None:
+                from phantom_guard.registry.factory import ClientFactory
+
+                self._factory = ClientFactory(self.settings)
             client: RegistryClient = self._given_clients.get(registry) or self._factory.deferred(
                 registry
             )
