@@ -33,6 +33,14 @@ _WATCH = (
     "orjson",
     "sqlite3",
     "rapidfuzz",
+    # Standard-library modules that cost start-up: records stand in for dataclasses, the
+    # logger is made on the first record, user dirs are worked out by hand, and the config
+    # table comes from the memo the warm-up run wrote.
+    "dataclasses",
+    "logging",
+    "platformdirs",
+    "tomllib",
+    "typing",
 )
 # Run the entry point, then name which of the watched packages were imported.
 _ENTRY_REPORTING_IMPORTS = f"""
