@@ -79,19 +79,32 @@ def scan(
     *,
     stop_after: int | None = None,
     dash_dash_stops: bool = False,
+    commands: frozenset[str] | None = None,
 ) -> Scan:
     """Read `args` against `options`.
 
     With `stop_after`, scanning ends at that many positionals; what follows is `rest`. After
     ``--`` everything is positional (or, with `dash_dash_stops`, everything is `rest`).
+    With `commands` (the subcommand words that install), a bare unknown option before the first
+    positional takes the next word as its value unless that word is one of them: read as a
+    flag, its value would become the subcommand (``npm --package x exec`` -> "x", which
+    installs nothing), a silent pass where the rule is a false block.
     """
     found: list[tuple[str, str | None]] = []
     positionals: list[str] = []
     unknown: list[str] = []
+    # The entry in `found` of a bare unknown option just read before any positional.
+    dangling: int | None = None
+    commands = commands if commands is not None else frozenset()
     index = 0
     while index < len(args):
         token = args[index]
         index += 1
+        if dangling is not None and not token.startswith("-") and token not in commands:
+            found[dangling] = (found[dangling][0], token)
+            dangling = None
+            continue
+        dangling = None
         if token == "--":
             tail = tuple(args[index:])
             if dash_dash_stops:
@@ -103,28 +116,48 @@ def scan(
                     tuple(found), tuple(positionals[:stop_after]), extra, tuple(unknown), True
                 )
             return Scan(tuple(found), tuple(positionals), (), tuple(unknown), True)
-        if token.startswith("--"):
-            spelling, equals, attached = token.partition("=")
-            known = options.lookup(spelling)
-            if known is None:
-                unknown.append(spelling)
-                found.append((spelling.lstrip("-"), attached if equals else None))
-                continue
-            name, takes_value = known
-            if takes_value and not equals:
-                if index >= len(args):
-                    raise CommandError(f"option {spelling} needs a value")
-                attached = args[index]
-                index += 1
-            found.append((name, attached if takes_value or equals else None))
-            continue
         if token.startswith("-") and len(token) > 1:
-            index = _short(token, args, index, options=options, found=found, unknown=unknown)
+            before = len(unknown)
+            if token.startswith("--"):
+                index = _long(token, args, index, options=options, found=found, unknown=unknown)
+            else:
+                index = _short(token, args, index, options=options, found=found, unknown=unknown)
+            last = found[-1]
+            bare = last[1] is None and "=" not in token
+            if bare and len(unknown) > before and last[0] == unknown[-1].lstrip("-"):
+                # The token ended with an option this table does not know, given no value.
+                dangling = len(found) - 1 if commands and not positionals else None
             continue
         positionals.append(token)
         if stop_after is not None and len(positionals) >= stop_after:
             return Scan(tuple(found), tuple(positionals), tuple(args[index:]), tuple(unknown))
     return Scan(tuple(found), tuple(positionals), (), tuple(unknown))
+
+
+def _long(
+    token: str,
+    args: Sequence[str],
+    index: int,
+    *,
+    options: OptionTable,
+    found: list[tuple[str, str | None]],
+    unknown: list[str],
+) -> int:
+    """Read one long-option token (``--index-url URL``, ``--index-url=URL``); the next index."""
+    spelling, equals, attached = token.partition("=")
+    known = options.lookup(spelling)
+    if known is None:
+        unknown.append(spelling)
+        found.append((spelling.lstrip("-"), attached if equals else None))
+        return index
+    name, takes_value = known
+    if takes_value and not equals:
+        if index >= len(args):
+            raise CommandError(f"option {spelling} needs a value")
+        attached = args[index]
+        index += 1
+    found.append((name, attached if takes_value or equals else None))
+    return index
 
 
 def _short(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
-from phantom_guard.commands._words import CARGO_PROJECT
+from phantom_guard.commands._words import CARGO_PROJECT, INSTALLING
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -107,7 +107,7 @@ def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: boo
     """A ``cargo ARGS`` command line (``cargo +toolchain ARGS`` too)."""
     if args and args[0].startswith("+"):
         args = args[1:]
-    head = scan(args, GENERAL, stop_after=1)
+    head = scan(args, GENERAL, stop_after=1, commands=INSTALLING["cargo"])
     if not head.positionals:
         return CommandPlan(manager="cargo", registry=Registry.CRATES, installs=False)
     subcommand = head.positionals[0]
@@ -120,8 +120,13 @@ def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: boo
         return builder.build()
     if subcommand in PROJECT:
         body = scan(head.rest, GENERAL, stop_after=None, dash_dash_stops=True)
-        manifests = body.values("manifest-path") + head.values("manifest-path")
+        manifests = head.values("manifest-path") + body.values("manifest-path")
         project_dir = manifests[-1].rpartition("/")[0] or "." if manifests else "."
+        # ``cargo -C DIR``: "changes the current directory before executing" (the manifest
+        # path is then relative to DIR).
+        changed = head.values("C")
+        if changed and not project_dir.startswith("/"):
+            project_dir = changed[-1] if project_dir == "." else f"{changed[-1]}/{project_dir}"
         return builder.build(
             project_install=True, project_files=PROJECT_FILES, project_dir=project_dir
         )

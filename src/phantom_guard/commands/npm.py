@@ -128,6 +128,14 @@ GENERAL = table(
 #: ``npm exec``/``npx``: ``-p`` and ``-c`` mean ``--package`` and ``--call`` there.
 EXEC = GENERAL.merged(table(values=["-p --package", "-c --call"]))
 
+#: Before the subcommand: npm reads its options anywhere, so ``--package`` and ``--call`` take
+#: their value there too; ``-p`` is left unknown, so ``npm -p x exec`` reads "x" as its value
+#: while ``npm -p install x`` (``-p`` = ``--parseable``) still installs "x".
+HEAD = OptionTable({k: v for k, v in GENERAL.options.items() if k != "-p"}).merged(
+    table(values=["--package", "-c --call"])
+)
+
+SUBCOMMANDS = NPM_INSTALL | NPM_CI | NPM_EXECUTE | NPM_INIT | NPM_UPDATE
 INSTALL = NPM_INSTALL
 CI = NPM_CI
 EXECUTE = NPM_EXECUTE
@@ -145,13 +153,14 @@ _TARBALL = re.compile(r"\.(?:tgz|tar|tar\.gz)$", re.IGNORECASE)
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
     """An ``npm ARGS`` command line."""
     general = scoped_registries(args, GENERAL)
-    head = scan(args, general, stop_after=1)
+    head = scan(args, scoped_registries(args, HEAD), stop_after=1, commands=SUBCOMMANDS)
     if not head.positionals:
         return CommandPlan(manager="npm", registry=Registry.NPM, installs=False)
     subcommand = head.positionals[0]
     builder = PlanBuilder("npm", Registry.NPM, subcommand)
     if subcommand in EXECUTE:
-        return execute(builder, head.options, head.rest, scoped_registries(args, EXEC))
+        leading = short_packages(head.options)
+        return execute(builder, leading, head.rest, scoped_registries(args, EXEC))
     if subcommand in INIT:
         body = scan(head.rest, general, stop_after=1)
         registries(builder, (*head.options, *body.options))
@@ -211,6 +220,13 @@ def execute(
         return builder.build(installs=False)
     add_spec(builder, body.positionals[0])
     return builder.build()
+
+
+def short_packages(options: Sequence[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Options read before ``exec``/``dlx`` with ``-p VALUE`` as ``--package VALUE`` (npx's
+    spelling, which people carry over to ``npm -p x exec``).
+    """
+    return [("package", v) if n == "p" and v is not None else (n, v) for n, v in options]
 
 
 def initializer(builder: PlanBuilder, spec: str) -> None:

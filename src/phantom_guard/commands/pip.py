@@ -151,7 +151,7 @@ _PYTHON_VALUES = frozenset({"-X", "-W", "-Q"})
 
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
     """A ``pip ARGS`` command line (pip, pip3, pip3.12)."""
-    head = scan(args, GENERAL, stop_after=1)
+    head = scan(args, GENERAL, stop_after=1, commands=PIP_INSTALLING)
     if not head.positionals:
         return CommandPlan(manager="pip", registry=Registry.PYPI, installs=False)
     subcommand = head.positionals[0]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from phantom_guard.commands import npm
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
-from phantom_guard.commands._words import PNPM_ADD, PNPM_PROJECT
+from phantom_guard.commands._words import INSTALLING, PNPM_ADD, PNPM_PROJECT
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -92,7 +92,7 @@ _WORKSPACE = (("catalog:", "version from the workspace catalog"),)
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
     """A ``pnpm ARGS`` command line."""
     general = npm.scoped_registries(args, GENERAL)
-    head = scan(args, general, stop_after=1)
+    head = scan(args, general, stop_after=1, commands=INSTALLING["pnpm"])
     if not head.positionals:
         return CommandPlan(manager="pnpm", registry=Registry.NPM, installs=False)
     subcommand = head.positionals[0]

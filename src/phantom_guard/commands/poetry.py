@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from phantom_guard.commands import pip
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
-from phantom_guard.commands._words import POETRY_PROJECT
+from phantom_guard.commands._words import INSTALLING, POETRY_PROJECT
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -44,7 +44,7 @@ PROJECT_FILES = ("pyproject.toml", "poetry.lock")
 
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
     """A ``poetry ARGS`` command line."""
-    head = scan(args, GENERAL, stop_after=1)
+    head = scan(args, GENERAL, stop_after=1, commands=INSTALLING["poetry"])
     if not head.positionals:
         return CommandPlan(manager="poetry", registry=Registry.PYPI, installs=False)
     subcommand = head.positionals[0]

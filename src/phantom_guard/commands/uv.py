@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from phantom_guard.commands import pip
 from phantom_guard.commands._options import Scan, scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
+from phantom_guard.commands._words import INSTALLING
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -140,6 +141,8 @@ PIP = GENERAL.merged(table(values=["-e --editable"]))
 ADD = GENERAL.merged(table(values=["--script"], flags=["--editable"]))
 TOOL = GENERAL.merged(table(flags=["-e --editable"]))
 
+_PIP_WORDS = frozenset({"install", "sync"})
+_TOOL_WORDS = frozenset({"install", "run"})
 INDEX_OPTIONS = pip.INDEX_OPTIONS | {"index", "default-index"}
 PROJECT_FILES = ("pyproject.toml", "uv.lock")
 _TOOL_VERSION = re.compile(r"^\d[0-9A-Za-z.+!-]*$")
@@ -147,14 +150,14 @@ _TOOL_VERSION = re.compile(r"^\d[0-9A-Za-z.+!-]*$")
 
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
     """A ``uv ARGS`` command line."""
-    head = scan(args, GENERAL, stop_after=1)
+    head = scan(args, GENERAL, stop_after=1, commands=INSTALLING["uv"])
     if not head.positionals:
         return CommandPlan(manager="uv", registry=Registry.PYPI, installs=False)
     subcommand = head.positionals[0]
     builder = PlanBuilder("uv", Registry.PYPI, subcommand)
     if subcommand == "pip":
-        inner = scan(head.rest, GENERAL, stop_after=1)
-        if not inner.positionals or inner.positionals[0] not in {"install", "sync"}:
+        inner = scan(head.rest, GENERAL, stop_after=1, commands=_PIP_WORDS)
+        if not inner.positionals or inner.positionals[0] not in _PIP_WORDS:
             return builder.build(installs=False)
         builder.subcommand = "pip " + inner.positionals[0]
         body = scan(inner.rest, PIP)
@@ -170,7 +173,7 @@ def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: boo
         _add(builder, body, cwd=cwd, read_files=read_files)
         return builder.build()
     if subcommand == "tool":
-        inner = scan(head.rest, GENERAL, stop_after=1)
+        inner = scan(head.rest, GENERAL, stop_after=1, commands=_TOOL_WORDS)
         word = inner.positionals[0] if inner.positionals else None
         if word == "install":
             body = _with_leading(scan(inner.rest, TOOL), head, inner)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from phantom_guard.commands import npm
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
-from phantom_guard.commands._words import YARN_ADD, YARN_PROJECT
+from phantom_guard.commands._words import INSTALLING, YARN_ADD, YARN_PROJECT
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -83,7 +83,7 @@ PROJECT_FILES = ("package.json", "yarn.lock", ".yarnrc.yml")
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
     """A ``yarn ARGS`` command line."""
     general = npm.scoped_registries(args, GENERAL)
-    head = scan(args, general, stop_after=1)
+    head = scan(args, general, stop_after=1, commands=INSTALLING["yarn"])
     builder = PlanBuilder("yarn", Registry.NPM, head.positionals[0] if head.positionals else None)
     npm.registries(builder, head.options)
     cwds = [value for name, value in head.options if name == "cwd" and value]
@@ -101,13 +101,14 @@ def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: boo
         inner = scan(head.rest, general, stop_after=1)
         return parse(program, inner.rest, cwd=cwd, read_files=read_files)
     if subcommand == "global":
-        inner = scan(head.rest, general, stop_after=1)
+        inner = scan(head.rest, general, stop_after=1, commands=ADD)
         if inner.positionals and inner.positionals[0] in ADD:
             subcommand, leading, rest = "add", (*leading, *inner.options), inner.rest
         else:
             return builder.build(installs=False)
     if subcommand == "dlx":
-        return npm.execute(builder, leading, rest, npm.scoped_registries(args, DLX))
+        given = npm.short_packages(leading)
+        return npm.execute(builder, given, rest, npm.scoped_registries(args, DLX))
     if subcommand == "create":
         body = scan(rest, general, stop_after=1)
         npm.registries(builder, body.options)
