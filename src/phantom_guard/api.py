@@ -365,12 +365,7 @@ def _prepare(
         follow_outside=settings.follow_outside,
         exclude=(*settings.exclude, *exclude),
     )
-    policy = indexes.load(
-        found.files,
-        indexes.Environment.current(),
-        public=indexes.public_bases(settings.pypi_url, settings.npm_url, settings.crates_url),
-        private=settings.private,
-    )
+    policy = index_policy(found.files, settings)
     for options in dict.fromkeys(found.options.values()):
         indexes.note_requirements_options(policy, options)
     triage = policy.triage(found.refs, found.options)
@@ -382,31 +377,69 @@ def _prepare(
         moved = {id(ref.source) for ref, _ in rerouted}
         skipped = [entry for entry in skipped if id(entry.source) not in moved]
     to_check = list(triage.check)
-    notices: list[str] = []
-    held_back = 0
-    if triage.local_only:
-        detector = Detector(settings)
-        try:
-            for ref, note in triage.local_only:
-                if detector.name_verdict(ref) is not None:
-                    to_check.append(ref)
-                else:
-                    skipped.append(note)
-                    held_back += 1
-        finally:
-            detector.close_store()
-    if held_back:
-        notices.append(
-            f"{held_back} name(s) were not looked up: the primary index is private, so a"
-            " public lookup would disclose them; to check them, point the registry URL"
-            " setting (pypi_url, npm_url, crates_url) at the mirror if it serves the same API"
-        )
+    answered, held, notices = _local_only(triage, settings)
+    to_check.extend(answered)
+    skipped.extend(held)
     exposed = [(item.ref, item.index.exposure or "") for item in triage.exposed]
     if check_public_claims:
         to_check.extend(ref for ref, _ in exposed)
     return _Prepared(
         found, triage, to_check, skipped, notices, exposed, rerouted, added, check_public_claims
     )
+
+
+def index_policy(files: Sequence[Path], settings: Settings) -> IndexPolicy:
+    """Which names a private index serves, from the package managers' own configuration for
+    `files` (their folders' .npmrc, pyproject sources, Cargo config; pip.conf and ``PIP_*``).
+    """
+    from phantom_guard.sources import indexes
+
+    return indexes.load(
+        files,
+        indexes.Environment.current(),
+        public=indexes.public_bases(settings.pypi_url, settings.npm_url, settings.crates_url),
+        private=settings.private,
+    )
+
+
+def private_triage(
+    refs: Sequence[PackageRef], files: Sequence[Path], settings: Settings
+) -> tuple[list[PackageRef], list[Skipped], list[str]]:
+    """`refs` sorted by `index_policy` as `check` sorts a file's: (to look up, skipped as
+    private, notices). The install guard's names go through here: never looked up publicly
+    when a configured private index serves them.
+    """
+    triage = index_policy(files, settings).triage(refs)
+    answered, held, notices = _local_only(triage, settings)
+    return [*triage.check, *answered], [*triage.skipped, *held], notices
+
+
+def _local_only(
+    triage: Triage, settings: Settings
+) -> tuple[list[PackageRef], list[Skipped], list[str]]:
+    """Names behind a private primary index: those the allow or popular list answers are
+    checked; the rest are skipped (a public lookup would disclose them), with one notice.
+    """
+    answered: list[PackageRef] = []
+    held: list[Skipped] = []
+    if triage.local_only:
+        detector = Detector(settings)
+        try:
+            for ref, note in triage.local_only:
+                if detector.name_verdict(ref) is not None:
+                    answered.append(ref)
+                else:
+                    held.append(note)
+        finally:
+            detector.close_store()
+    if not held:
+        return answered, held, []
+    notice = (
+        f"{len(held)} name(s) were not looked up: the primary index is private, so a"
+        " public lookup would disclose them; to check them, point the registry URL"
+        " setting (pypi_url, npm_url, crates_url) at the mirror if it serves the same API"
+    )
+    return answered, held, [notice]
 
 
 def _finish_origin(report: Report, prepared: _Prepared, settings: Settings) -> Report:

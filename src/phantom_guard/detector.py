@@ -141,6 +141,21 @@ class Detector:
         findings = popular or self._findings(target)
         return self._verdict(target, findings, entry.metadata, cached=True, listed=listed)
 
+    def answer_from_feed(self, refs: Sequence[PackageRef]) -> tuple[Report, bool]:
+        """Feed lookups only: a HIGH_RISK result for each name the known-malicious feed lists
+        decisively (every version, or the version declared); no cache, no network, no limit
+        on the number of names. Also whether a feed was consulted at all.
+        """
+        planned = plan(refs, self._ignore)
+        feed = self._open_feed()
+        feed.prefetch(planned.targets)
+        results = []
+        for target in planned.targets:
+            listed = feed.assess(target)
+            if listed is not None and listed.decisive:
+                results.append(_listed(target, listed.decisive))
+        return self.finish(Report(tuple(results))), feed.present
+
     def finish(self, report: Report) -> Report:
         """`report` naming the feed this run used; under ``--feed require`` without a usable
         feed, a result that would be SAFE is ERROR instead (never a silent pass).
@@ -430,6 +445,11 @@ class _Feed:
                 " run 'phantom-guard feed update'"
             )
             log.warning("%s", self._problem)
+
+    @property
+    def present(self) -> bool:
+        """Whether a readable feed file was found (stale or not)."""
+        return self._path is not None
 
     def _opened(self) -> FeedStore | None:
         if self._store is None and self._path is not None:
