@@ -434,7 +434,7 @@ def test_a_project_without_a_commit_checks_everything_its_files_name(
     assert stub_runs() == []
 
 
-def test_outside_a_git_work_tree_a_project_install_says_it_is_not_checked(
+def test_outside_a_git_work_tree_a_project_install_checks_every_name(
     guard_env: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outside = tmp_path / "no-git"
@@ -442,8 +442,25 @@ def test_outside_a_git_work_tree_a_project_install_says_it_is_not_checked(
     (outside / "package.json").write_text('{"dependencies": {"expres-not-there": "1.0.0"}}\n')
     monkeypatch.chdir(outside)
     done = guard("npm", "ci")
-    assert done.returncode == 0
+    assert done.returncode == 1, done.stderr
+    notices = [line for line in done.stderr.splitlines() if "not in a git work tree" in line]
+    assert len(notices) == 1
+    assert "checking every name" in notices[0]
+    assert "expres-not-there (npm): NOT_FOUND" in done.stderr
+    assert stub_runs() == []
+
+
+def test_outside_a_git_work_tree_popular_names_cost_no_request(
+    guard_env: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "no-git"
+    outside.mkdir()
+    (outside / "package.json").write_text('{"dependencies": {"express": "^4", "react": "18"}}\n')
+    monkeypatch.chdir(outside)
+    done = guard("npm", "install")
+    assert done.returncode == 0, done.stderr
     assert "not in a git work tree" in done.stderr
+    assert guard_env.request_count() == 0
     assert len(stub_runs()) == 1
 
 
@@ -470,3 +487,229 @@ def test_control_characters_from_the_command_line_are_escaped_on_stderr(
     assert "\x1b" not in done.stderr
     assert "\\x1b" in done.stderr
     assert stub_runs() == []
+
+
+# ---- bare project installs: the known-malicious feed over every lock entry -------------------
+
+
+def _feed(tmp_path: Path) -> None:
+    """A feed in the test's cache: evil-pkg (npm), Evil_Crate (crates) and Requests_Toolbelt2
+    (PyPI) listed whole; lonely-helper 1.0.0 and chalk 5.6.1 listed by version.
+    """
+    from phantom_guard.feed.update import update
+    from tests.feed.archives import CASES, write_zip
+
+    archive = write_zip(tmp_path / "osv" / "all.zip", CASES)
+    update(
+        Path(os.environ["PHANTOM_GUARD_CACHE_DIR"]),
+        base_url="http://feed.example.test",
+        source=str(archive),
+    )
+
+
+def _committed(project: Path, files: dict[str, str]) -> None:
+    """`files` written and committed in `project`, a fresh git repository: nothing is changed."""
+    shutil.rmtree(project / ".git")
+    _git(project, "init", "-q")
+    for name, text in files.items():
+        (project / name).write_text(text)
+    _git(project, "add", *files)
+    _git(project, "commit", "-qm", "init")
+
+
+def _package_lock(**versions: str) -> dict[str, str]:
+    dependencies = {name: f"^{version}" for name, version in versions.items()}
+    packages: dict[str, Any] = {"": {"name": "app", "dependencies": dependencies}}
+    packages.update({f"node_modules/{n}": {"version": v} for n, v in versions.items()})
+    lock = {"name": "app", "lockfileVersion": 3, "packages": packages}
+    return {
+        "package.json": json.dumps({"name": "app", "dependencies": dependencies}),
+        "package-lock.json": json.dumps(lock),
+    }
+
+
+def _uv_project(registry: FakeRegistry, **versions: str) -> dict[str, str]:
+    source = f'{{ registry = "{registry.pypi_url}" }}'
+    blocks = "".join(
+        f'[[package]]\nname = "{n}"\nversion = "{v}"\nsource = {source}\n\n'
+        for n, v in versions.items()
+    )
+    return {
+        "pyproject.toml": '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = []\n',
+        "uv.lock": f"version = 1\n\n{blocks}",
+    }
+
+
+def _cargo_project(registry: FakeRegistry, **versions: str) -> dict[str, str]:
+    blocks = "".join(
+        f'[[package]]\nname = "{n}"\nversion = "{v}"\nsource = "registry+{registry.crates_url}"\n\n'
+        for n, v in versions.items()
+    )
+    return {
+        "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
+        "Cargo.lock": f"version = 3\n\n{blocks}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("argv", "files", "listed"),
+    [
+        (
+            ["npm", "ci"],
+            lambda r: _package_lock(express="4.19.2", **{"evil-pkg": "1.0.0"}),
+            "evil-pkg",
+        ),
+        (
+            ["npm", "install"],
+            lambda r: _package_lock(**{"lonely-helper": "1.0.0"}),
+            "lonely-helper",
+        ),
+        (
+            ["uv", "sync"],
+            lambda r: _uv_project(r, **{"requests-toolbelt2": "0.1"}),
+            "requests-toolbelt2",
+        ),
+        (
+            ["cargo", "build"],
+            lambda r: _cargo_project(r, serde="1.0.0", evil_crate="0.1.0"),
+            "evil_crate",
+        ),
+    ],
+)
+def test_a_bare_install_is_blocked_by_a_listed_lock_entry_without_a_registry_request(
+    guard_env: FakeRegistry, tmp_path: Path, argv: list[str], files: Any, listed: str
+) -> None:
+    _feed(tmp_path)
+    _committed(Path.cwd(), files(guard_env))
+    done = guard(*argv)
+    assert done.returncode == 1, done.stderr
+    assert stub_runs() == []
+    lines = [line for line in done.stderr.splitlines() if listed in line.lower()]
+    assert len(lines) == 1, done.stderr
+    assert "HIGH_RISK" in lines[0]
+    assert f"not running {argv[0]}" in done.stderr
+    assert guard_env.request_count() == 0
+
+
+def test_a_lock_entry_of_another_version_than_the_listed_one_runs(
+    guard_env: FakeRegistry, tmp_path: Path
+) -> None:
+    _feed(tmp_path)
+    _committed(Path.cwd(), _package_lock(chalk="5.6.0", express="4.19.2"))
+    done = guard("npm", "ci")
+    assert done.returncode == 0, done.stderr
+    assert len(stub_runs()) == 1
+    assert guard_env.request_count() == 0
+
+
+def test_without_a_feed_a_bare_install_says_so_once_and_runs(guard_env: FakeRegistry) -> None:
+    _committed(Path.cwd(), _package_lock(**{"evil-pkg": "1.0.0", "lonely-helper": "1.0.0"}))
+    done = guard("npm", "ci")
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if "no known-malicious feed" in line]
+    assert len(notes) == 1
+    assert "phantom-guard feed update" in notes[0]
+    assert len(stub_runs()) == 1
+    assert guard_env.request_count() == 0
+
+
+def test_a_listed_name_in_the_dry_run_report(guard_env: FakeRegistry, tmp_path: Path) -> None:
+    _feed(tmp_path)
+    _committed(Path.cwd(), _package_lock(**{"evil-pkg": "1.0.0"}))
+    done = guard("guard", "--dry-run", "-o", "json", "--", "npm", "ci")
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    [result] = document["results"]
+    assert result["name"] == "evil-pkg"
+    assert "KNOWN_MALICIOUS" in [s["kind"] for s in result["signals"]]
+    assert [feed["name"] for feed in document["feeds"]] == ["osv-malicious"]
+
+
+# ---- private indexes from the package managers' own configuration ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "files", "env"),
+    [
+        (
+            ["npm", "install", "@acme/internal-lib"],
+            {".npmrc": "@acme:registry=http://npm.acme.internal/\n"},
+            {},
+        ),
+        (
+            ["pnpm", "add", "@acme/internal-lib@^2"],
+            {".npmrc": "@acme:registry=http://npm.acme.internal/\n"},
+            {},
+        ),
+        (
+            ["yarn", "add", "@acme/internal-lib"],
+            {
+                ".yarnrc.yml": 'npmScopes:\n  acme:\n    npmRegistryServer: "http://npm.acme.internal/"\n'
+            },
+            {},
+        ),
+        (
+            ["npm", "install", "internal-lib"],
+            {".npmrc": "registry=http://npm.acme.internal/\n"},
+            {},
+        ),
+        (
+            ["pip", "install", "internal-lib"],
+            {},
+            {"PIP_INDEX_URL": "http://pypi.acme.internal/simple"},
+        ),
+        (
+            ["pip", "install", "internal-lib"],
+            {"pip.conf": "[global]\nindex-url = http://pypi.acme.internal/simple\n"},
+            {"PIP_CONFIG_FILE": "pip.conf"},
+        ),
+        (
+            ["uv", "add", "internal-lib"],
+            {
+                "pyproject.toml": '[project]\nname = "app"\nversion = "0.1"\n\n'
+                '[[tool.uv.index]]\nname = "acme"\nurl = "http://pypi.acme.internal/simple"\n'
+                "default = true\n"
+            },
+            {},
+        ),
+        (
+            ["cargo", "add", "internal-lib"],
+            {
+                "Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n',
+                ".cargo/config.toml": '[source.crates-io]\nreplace-with = "acme"\n\n'
+                '[source.acme]\nregistry = "sparse+http://crates.acme.internal/index/"\n',
+            },
+            {},
+        ),
+    ],
+)
+def test_names_a_configured_private_index_serves_are_never_looked_up(
+    guard_env: FakeRegistry, argv: list[str], files: dict[str, str], env: dict[str, str]
+) -> None:
+    project = Path.cwd()
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    env = {k: str(project / v) if k.endswith("_FILE") else v for k, v in env.items()}
+    done = guard("guard", "--dry-run", "-o", "json", "--", *argv, **env)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["results"] == []
+    [skipped] = document["skipped"]
+    assert "private" in skipped["reason"]
+    assert guard_env.request_count() == 0
+    done = guard(*argv, **env)
+    assert done.returncode == 0, done.stderr
+    assert len(stub_runs()) == 1
+    assert guard_env.request_count() == 0
+
+
+def test_a_private_scope_does_not_hide_the_public_names_beside_it(
+    guard_env: FakeRegistry,
+) -> None:
+    (Path.cwd() / ".npmrc").write_text("@acme:registry=http://npm.acme.internal/\n")
+    done = guard("npm", "install", "@acme/internal-lib", "expres-not-there")
+    assert done.returncode == 1, done.stderr
+    assert guard_env.request_count(NPM, "expres-not-there") >= 1
+    # The name's document and its downloads, nothing for the private scope.
+    assert guard_env.request_count() == guard_env.request_count(None, "expres-not-there")

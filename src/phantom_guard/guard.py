@@ -21,6 +21,7 @@ from phantom_guard.errors import InputError, PhantomGuardError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
+    from pathlib import Path
 
     from phantom_guard.commands import CommandPlan
     from phantom_guard.model import PackageRef, PackageRisk, Report, Skipped
@@ -180,15 +181,16 @@ def _guarded_run(argv: list[str], options: GuardOptions, execute: Execute) -> in
     try:
         settings = _settings(options)
         allow_errors = _on_error(options) == "allow"
-        refs, skipped, errors, notes = _names_to_check(plan)
+        refs, skipped, notes, project = _names_to_check(plan, settings)
     except InputError as exc:
         _say(f"error: {exc}")
         return 2
-    for note in notes:
+    for note in [*notes, *(n for part in project for n in part.notices)]:
         _say(note)
-    if not refs and not errors and not options.dry_run:
+    found = any(part.results or part.input_errors for part in project)
+    if not refs and not found and not options.dry_run:
         return _run_real(argv, execute)
-    report = _check(refs, skipped, errors, settings)
+    report = _check(refs, skipped, project, settings)
     code = decide(report, settings)
     if options.dry_run:
         _render(report, options, settings)
@@ -319,37 +321,97 @@ def _on_error(options: GuardOptions) -> str:
     raise InputError("PHANTOM_GUARD_ON_ERROR must be 'block' or 'allow'")
 
 
+#: The manifest whose folder locates a manager's project configuration (.npmrc, pyproject
+#: sources, .cargo/config.toml) for the names given on its command line.
+_MANIFEST = {"npm": "package.json", "pypi": "pyproject.toml", "crates": "Cargo.toml"}
+
+
 def _names_to_check(
-    plan: CommandPlan,
-) -> tuple[list[PackageRef], list[Skipped], list[str], list[str]]:
-    """The plan's names, plus — for a project install — the names its files' uncommitted
-    changes add (``check --since HEAD``). Returns (refs, skipped, input errors, notes).
+    plan: CommandPlan, settings: Settings
+) -> tuple[list[PackageRef], list[Skipped], list[str], list[Report]]:
+    """What to check for `plan`: the names it gives (less those a configured private index
+    serves), and for a project install the reports on its manifests and locks. Returns (refs,
+    skipped, notes for stderr, project reports).
     """
-    refs = list(plan.refs)
-    skipped = list(plan.skipped)
-    if not plan.project_install:
-        return refs, skipped, [], []
     from pathlib import Path
 
-    from phantom_guard.api import collect_refs
-
+    refs, skipped, notes = _public_names(plan, settings)
+    if not plan.project_install:
+        return refs, skipped, notes, []
     folder = Path(plan.project_dir)
     files = [folder / name for name in plan.project_files if (folder / name).is_file()]
     if not files:
-        return refs, skipped, [], []
+        return refs, skipped, notes, []
+    reports, more = _project_reports(plan, folder, files, settings)
+    return refs, skipped, [*notes, *more], reports
+
+
+def _public_names(
+    plan: CommandPlan, settings: Settings
+) -> tuple[list[PackageRef], list[Skipped], list[str]]:
+    """The plan's names sorted by the package managers' own index configuration (pip.conf,
+    ``PIP_*``, uv and Poetry sources, .npmrc / .yarnrc.yml scopes, Cargo registries), as
+    `check` sorts a file's: names a private index serves are skipped, never looked up.
+    """
+    if not plan.refs:
+        return [], list(plan.skipped), []
+    from pathlib import Path
+
+    from phantom_guard.api import private_triage
+
+    # pip reads no project file for its index (pip.conf and PIP_* apply to every folder).
+    manifest = None if plan.manager in ("pip", "python") else _MANIFEST[plan.registry.value]
+    files = [Path(plan.project_dir, manifest)] if manifest else []
+    refs, skipped, notices = private_triage(plan.refs, files, settings)
+    return refs, [*plan.skipped, *skipped], notices
+
+
+def _project_reports(
+    plan: CommandPlan, folder: Path, files: list[Path], settings: Settings
+) -> tuple[list[Report], list[str]]:
+    """A project install: in a git work tree, the names the files' uncommitted changes add
+    (``check --since HEAD``) plus the known-malicious feed over every entry; outside one,
+    every name (``check DIR``), since what is new cannot be told apart.
+    """
+    from phantom_guard.api import check_files
+
+    shown = [str(f) for f in files]
     if _git_top(folder.resolve()) is None:
         note = (
-            f"warning: {folder} is not in a git work tree, so the names {plan.manager}'s "
-            "manifests and locks add cannot be told apart; they are not checked"
+            f"{folder} is not in a git work tree, so what changed in {plan.manager}'s "
+            "manifests and locks cannot be told: checking every name they declare"
         )
-        return refs, skipped, [], [note]
-    if not _changed(files):
-        return refs, skipped, [], []
-    # check --since HEAD: in a repository with no commit yet, everything in the files is new.
-    added, more_skipped, errors = collect_refs([str(f) for f in files], since="HEAD")
-    refs.extend(ref for ref in added if ref.registry is plan.registry)
-    skipped.extend(more_skipped)
-    return refs, skipped, errors, []
+        return [check_files(shown, settings=settings)], [note]
+    reports: list[Report] = []
+    if _changed(files):
+        # check --since HEAD: in a repository with no commit yet, everything in the files is new.
+        reports.append(check_files(shown, since="HEAD", settings=settings))
+    listed, notes = _feed_over(files, settings)
+    return [*reports, listed], notes
+
+
+def _feed_over(files: list[Path], settings: Settings) -> tuple[Report, list[str]]:
+    """The known-malicious feed over every entry of `files` (lookups in the local feed only:
+    an unchanged name costs no registry request). Private names are left out.
+    """
+    from phantom_guard.api import collect_refs, index_policy
+    from phantom_guard.detector import Detector
+    from phantom_guard.model import FeedMode
+
+    refs, _, errors = collect_refs([str(f) for f in files])
+    public = index_policy(files, settings).triage(refs).check
+    detector = Detector(settings)
+    try:
+        report, present = detector.answer_from_feed(public)
+    finally:
+        detector.close_store()
+    notes = [f"warning: {error}" for error in errors]
+    if not present and settings.feed is not FeedMode.OFF and public:
+        notes.append(
+            f"no known-malicious feed: the {len(public)} entries of the manifests and locks "
+            "were not checked against one (run 'phantom-guard feed update')"
+        )
+    return report, notes
 
 
 def _git_top(folder: os.PathLike[str]) -> str | None:
@@ -382,8 +444,11 @@ def _changed(files: Sequence[os.PathLike[str]]) -> bool:
 
 
 def _check(
-    refs: list[PackageRef], skipped: list[Skipped], errors: list[str], settings: Settings
+    refs: list[PackageRef], skipped: list[Skipped], project: list[Report], settings: Settings
 ) -> Report:
+    """`refs` checked, merged with the project's reports: one result per name (the most
+    severe where two parts judged the same name).
+    """
     from phantom_guard.api import check_refs
     from phantom_guard.model import Report
 
@@ -393,12 +458,20 @@ def _check(
         report = Report((), input_errors=(str(exc),))
     except PhantomGuardError as exc:
         report = Report((), input_errors=(f"lookup failed: {exc}",))
+    parts = [report, *project]
+    merged: dict[tuple[str, str], PackageRisk] = {}
+    for part in parts:
+        for risk in part.results:
+            key = (risk.registry.value, risk.normalized_name)
+            held = merged.get(key)
+            if held is None or risk.recommendation.severity > held.recommendation.severity:
+                merged[key] = risk
     return Report(
-        report.results,
-        skipped=(*report.skipped, *skipped),
-        input_errors=(*errors, *report.input_errors),
-        feeds=report.feeds,
-        config=report.config,
+        tuple(merged.values()),
+        skipped=(*(e for part in parts for e in part.skipped), *skipped),
+        input_errors=tuple(e for part in parts for e in part.input_errors),
+        feeds=tuple(dict.fromkeys(f for part in parts for f in part.feeds)),
+        config=tuple(dict.fromkeys(c for part in parts for c in part.config)),
     )
 
 
