@@ -713,3 +713,35 @@ def test_a_private_scope_does_not_hide_the_public_names_beside_it(
     assert guard_env.request_count(NPM, "expres-not-there") >= 1
     # The name's document and its downloads, nothing for the private scope.
     assert guard_env.request_count() == guard_env.request_count(None, "expres-not-there")
+
+
+# ---- uv run of a script with PEP 723 inline metadata -----------------------------------------
+
+
+def test_uv_run_of_a_script_checks_its_inline_dependencies(guard_env: FakeRegistry) -> None:
+    script = Path.cwd() / "job.py"
+    script.write_text(
+        "# /// script\n# dependencies = ['requests<3', 'reqeusts']\n# ///\nimport requests\n"
+    )
+    done = guard("uv", "run", "job.py")
+    assert done.returncode == 1, done.stderr
+    assert "reqeusts (pypi): NOT_FOUND" in done.stderr
+    assert "did you mean requests?" in done.stderr
+    assert stub_runs() == []
+    script.write_text("# /// script\n# dependencies = ['requests<3']\n# ///\nimport requests\n")
+    done = guard("uv", "run", "--script", "job.py", "--arg")
+    assert done.returncode == 0, done.stderr
+    [run] = stub_runs()
+    assert run["args_hex"] == hexed("run", "--script", "job.py", "--arg")
+    assert guard_env.request_count() == 1  # reqeusts, once; requests is popular
+
+
+def test_a_scripts_private_index_means_no_request(guard_env: FakeRegistry) -> None:
+    (Path.cwd() / "job.py").write_text(
+        "# /// script\n# dependencies = ['internal-lib']\n"
+        "# [tool.uv]\n# index-url = 'http://pypi.acme.internal/simple'\n# ///\n"
+    )
+    done = guard("uv", "run", "job.py")
+    assert done.returncode == 0, done.stderr
+    assert guard_env.request_count() == 0
+    assert len(stub_runs()) == 1

@@ -223,3 +223,56 @@ def test_a_plan_that_names_packages_is_checked_even_without_a_command() -> None:
     plan = parse_command(["uvx", "--with", "install"], read_files=False)
     assert plan.installs
     assert [ref.name for ref in plan.refs] == ["install"]
+
+
+_SCRIPT = "# /// script\n# dependencies = ['requests<3', 'rich==13.7.1']\n# ///\nprint(1)\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["uv", "run", "tool.py"],
+        ["uv", "run", "--script", "tool.py", "--flag"],
+        ["uv", "run", "-s", "tool.py"],
+        ["uv", "--offline", "run", "tool.py"],
+    ],
+)
+def test_uv_run_reads_a_scripts_inline_dependencies(tmp_path: Path, argv: list[str]) -> None:
+    (tmp_path / "tool.py").write_text(_SCRIPT)
+    plan = parse_command(argv, cwd=str(tmp_path))
+    assert [(r.name, r.version) for r in plan.refs] == [("requests", None), ("rich", "13.7.1")]
+    assert {r.source.line for r in plan.refs if r.source} == {2}
+    # With inline metadata uv runs the script in an environment of its own.
+    assert not plan.project_install
+
+
+def test_uv_run_of_a_script_without_metadata_is_a_project_run(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text("print(1)\n")
+    plan = parse_command(["uv", "run", "plain.py"], cwd=str(tmp_path))
+    assert plan.refs == ()
+    assert plan.project_install
+
+
+def test_a_scripts_private_index_makes_its_names_private(tmp_path: Path) -> None:
+    (tmp_path / "job.py").write_text(
+        "# /// script\n# dependencies = ['internal-lib']\n# [tool.uv]\n"
+        "# index-url = 'http://u:t@pypi.acme.internal/simple'\n# ///\n"
+    )
+    plan = parse_command(["uv", "run", "--with", "httpx", "job.py"], cwd=str(tmp_path))
+    assert plan.refs == ()
+    reasons = {s.spec: s.reason for s in plan.skipped}
+    assert sorted(reasons) == ["httpx", "internal-lib"]
+    assert "in the inline metadata of job.py" in reasons["internal-lib"]
+    assert "u:t" not in reasons["internal-lib"]
+
+
+def test_a_broken_script_block_is_a_command_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("# /// script\n# dependencies = [\n# ///\n")
+    with pytest.raises(CommandError, match=r"bad\.py"):
+        parse_command(["uv", "run", "bad.py"], cwd=str(tmp_path))
+
+
+def test_a_script_is_not_read_without_read_files() -> None:
+    plan = parse_command(["uv", "run", "--script", "tool.py"], read_files=False)
+    assert plan.refs == ()
+    assert [s.spec for s in plan.skipped] == ["tool.py"]

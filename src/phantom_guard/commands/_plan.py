@@ -61,6 +61,8 @@ class PlanBuilder:
     skipped: list[Skipped] = field(default_factory=list)
     requirement_files: list[str] = field(default_factory=list)
     private: str | None = None
+    #: Where `private` was set, for the reasons ("given on the command line").
+    private_origin: str = "given on the command line"
     private_scopes: dict[str, str] = field(default_factory=dict)
 
     def name(
@@ -73,9 +75,7 @@ class PlanBuilder:
             self.skip(spec, f"private registry given on the command line ({where}): {spec}")
             return
         if self.private is not None:
-            self.skip(
-                spec, f"private index given on the command line ({self.private}): {spec}", source
-            )
+            self.skip(spec, f"private index {self.private_origin} ({self.private}): {spec}", source)
             return
         self.refs.append(PackageRef(name, self.registry, source, version))
 
@@ -83,10 +83,15 @@ class PlanBuilder:
         """A spec that is not looked up, and why."""
         self.skipped.append(Skipped(spec, reason, source))
 
-    def use_index(self, option: str, url: str | None) -> None:
-        """An index option on the command line: from now on names are private."""
+    def use_index(
+        self, option: str, url: str | None, origin: str = "given on the command line"
+    ) -> None:
+        """An index option (on the command line, unless `origin` says where): from now on
+        names are private.
+        """
         where = option if url is None else f"{option} {redact(url)}"
-        self.private = where if self.private is None else self.private
+        if self.private is None:
+            self.private, self.private_origin = where, origin
 
     def build(
         self,
@@ -103,7 +108,7 @@ class PlanBuilder:
             skipped.extend(
                 Skipped(
                     ref.name,
-                    f"private index given on the command line ({self.private}): {ref.name}",
+                    f"private index {self.private_origin} ({self.private}): {ref.name}",
                     ref.source,
                 )
                 for ref in refs

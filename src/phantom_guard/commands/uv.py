@@ -8,13 +8,16 @@ and URLs; "uvx [--from <FROM>] <COMMAND>" runs "a command provided by a Python p
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from phantom_guard.commands import pip
 from phantom_guard.commands._options import Scan, scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
 from phantom_guard.commands._words import INSTALLING
+from phantom_guard.errors import CommandError, SourceError
 from phantom_guard.model import Registry
 
 GENERAL = table(
@@ -186,10 +189,8 @@ def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: boo
     if subcommand == "run":
         body = _with_leading(scan(head.rest, GENERAL, stop_after=1), head)
         _with(builder, body, cwd=cwd, read_files=read_files)
-        if body.has("script") and body.positionals:
-            script = body.positionals[0]
-            builder.skip(script, f"inline script dependencies (PEP 723) are not read: {script}")
-        project = not body.has("no-project", "no-sync", "script")
+        script = _script(builder, body, cwd=cwd, read_files=read_files)
+        project = not body.has("no-project", "no-sync", "script") and not script
         return builder.build(
             project_install=project, project_files=PROJECT_FILES, project_dir=_project_dir(body)
         )
@@ -227,6 +228,44 @@ def _tool_run(
     if not froms and not body.positionals:
         return builder.build(installs=False)
     return builder.build()
+
+
+def _script(builder: PlanBuilder, body: Scan, *, cwd: str | None, read_files: bool) -> bool:
+    """``uv run --script FILE`` / ``uv run FILE.py``: the dependencies of the script's PEP 723
+    block. True when it has one (uv then runs it in an environment of its own, not the
+    project's).
+    """
+    if not body.positionals:
+        return False
+    target = body.positionals[0]
+    explicit = body.has("script")
+    if not explicit and not target.endswith((".py", ".pyw")):
+        return False
+    if target == "-" or "://" in target:
+        builder.skip(target, f"script not read from a local file: {target}")
+        return explicit
+    if not read_files:
+        builder.skip(target, f"inline script dependencies (PEP 723) not read: {target}")
+        return explicit
+    path = Path(target) if cwd is None or os.path.isabs(target) else Path(cwd, target)
+    if not path.is_file():
+        return False  # uv reports the missing file itself
+    from phantom_guard.sources import inline_script, read_text
+
+    try:
+        parsed = inline_script.parse(path, read_text(path))
+    except SourceError as exc:
+        raise CommandError(str(exc)) from None
+    if parsed is None:
+        return False
+    for option in parsed.index_options:
+        where = f"in the inline metadata of {target}"
+        builder.use_index(f"[tool.uv] {option.option}", option.url or None, where)
+    for ref in parsed.refs:
+        builder.name(ref.name, ref.name, ref.version, ref.source)
+    for entry in parsed.skipped:
+        builder.skip(entry.spec, entry.reason, entry.source)
+    return True
 
 
 def _tool_spec(builder: PlanBuilder, spec: str) -> None:
