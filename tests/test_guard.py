@@ -745,3 +745,39 @@ def test_a_scripts_private_index_means_no_request(guard_env: FakeRegistry) -> No
     assert done.returncode == 0, done.stderr
     assert guard_env.request_count() == 0
     assert len(stub_runs()) == 1
+
+
+def test_a_requirements_files_private_index_url_means_no_request(
+    guard_env: FakeRegistry,
+) -> None:
+    (Path.cwd() / "requirements.txt").write_text(
+        "--index-url http://pypi.acme.internal/simple\ninternal-lib\nrequests\n"
+    )
+    done = guard(
+        "guard",
+        "--dry-run",
+        "-o",
+        "json",
+        "--",
+        "pip",
+        "install",
+        "-r",
+        "requirements.txt",
+        "other-internal",
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    # A private primary index: the popular name is answered locally, the rest are held back.
+    assert [r["name"] for r in document["results"]] == ["requests"]
+    assert sorted(s["spec"] for s in document["skipped"]) == ["internal-lib", "other-internal"]
+    assert guard_env.request_count() == 0
+
+
+def test_a_requirements_file_naming_the_public_index_is_still_checked(
+    guard_env: FakeRegistry,
+) -> None:
+    (Path.cwd() / "requirements.txt").write_text(f"--index-url {guard_env.pypi_url}\nreqeusts\n")
+    done = guard("pip", "install", "-r", "requirements.txt")
+    assert done.returncode == 1, done.stderr
+    assert "reqeusts (pypi): NOT_FOUND" in done.stderr
+    assert stub_runs() == []

@@ -403,13 +403,22 @@ def index_policy(files: Sequence[Path], settings: Settings) -> IndexPolicy:
 
 
 def private_triage(
-    refs: Sequence[PackageRef], files: Sequence[Path], settings: Settings
+    refs: Sequence[PackageRef],
+    files: Sequence[Path],
+    settings: Settings,
+    options: Sequence[IndexOption] = (),
 ) -> tuple[list[PackageRef], list[Skipped], list[str]]:
     """`refs` sorted by `index_policy` as `check` sorts a file's: (to look up, skipped as
-    private, notices). The install guard's names go through here: never looked up publicly
-    when a configured private index serves them.
+    private, notices). `options` (a requirements file's ``--index-url`` …) apply to every ref,
+    as pip applies them to the whole command. The install guard's names go through here:
+    never looked up publicly when a configured private index serves them.
     """
-    triage = index_policy(files, settings).triage(refs)
+    from phantom_guard.sources import indexes
+
+    policy = index_policy(files, settings)
+    indexes.note_requirements_options(policy, options)
+    where = {ref.source.file if ref.source else "": tuple(options) for ref in refs}
+    triage = policy.triage(refs, where)
     answered, held, notices = _local_only(triage, settings)
     return [*triage.check, *answered], [*triage.skipped, *held], notices
 

@@ -362,7 +362,7 @@ def _public_names(
     # pip reads no project file for its index (pip.conf and PIP_* apply to every folder).
     manifest = None if plan.manager in ("pip", "python") else _MANIFEST[plan.registry.value]
     files = [Path(plan.project_dir, manifest)] if manifest else []
-    refs, skipped, notices = private_triage(plan.refs, files, settings)
+    refs, skipped, notices = private_triage(plan.refs, files, settings, plan.index_options)
     return refs, [*plan.skipped, *skipped], notices
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from phantom_guard.model import PackageRef, Registry, Skipped, Source
 from phantom_guard.records import field, record
 
+# typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING the same).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from phantom_guard.sources import IndexOption
+
 
 @record
 class CommandPlan:
@@ -28,6 +33,8 @@ class CommandPlan:
     project_files: tuple[str, ...] = ()
     project_dir: str = "."
     private_index: str | None = None
+    #: Index options the ``-r``/``-c`` files set (pip applies them to the whole command).
+    index_options: tuple[IndexOption, ...] = ()
 
 
 def redact(url: str) -> str:
@@ -60,6 +67,7 @@ class PlanBuilder:
     refs: list[PackageRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     requirement_files: list[str] = field(default_factory=list)
+    index_options: list[IndexOption] = field(default_factory=list)
     private: str | None = None
     #: Where `private` was set, for the reasons ("given on the command line").
     private_origin: str = "given on the command line"
@@ -128,4 +136,5 @@ class PlanBuilder:
             project_files=project_files,
             project_dir=project_dir,
             private_index=self.private,
+            index_options=tuple(self.index_options),
         )

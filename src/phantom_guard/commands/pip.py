@@ -253,6 +253,7 @@ def read_requirements(
         parsed = requirements.parse(path, read_text(path))
     except SourceError as exc:
         raise CommandError(str(exc)) from None
+    builder.index_options.extend(parsed.index_options)
     for ref in parsed.refs:
         builder.name(ref.name, ref.name, ref.version, ref.source)
     for entry in parsed.skipped:

@@ -123,11 +123,11 @@ class IndexPolicy:
         self, refs: Iterable[PackageRef], options: Mapping[str, Sequence[IndexOption]] = {}
     ) -> Triage:
         """Sort refs (see `Triage`). `options` are the index options of requirements files, by
-        the file a ref was declared in.
+        the file a ref was declared in ("" for refs declared on a command line).
         """
         out = Triage()
         for ref in refs:
-            self._one(ref, out, options.get(ref.source.file, ()) if ref.source else ())
+            self._one(ref, out, options.get(ref.source.file if ref.source else "", ()))
         # A name private in one place is private everywhere: no other declaration of it (a
         # manifest line without index information) may send it to the public registry.
         private: dict[tuple[Registry, str], str] = {}
