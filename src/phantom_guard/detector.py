@@ -141,10 +141,10 @@ class Detector:
         findings = popular or self._findings(target)
         return self._verdict(target, findings, entry.metadata, cached=True, listed=listed)
 
-    def answer_from_feed(self, refs: Sequence[PackageRef]) -> tuple[Report, bool]:
+    def answer_from_feed(self, refs: Sequence[PackageRef]) -> Report:
         """Feed lookups only: a HIGH_RISK result for each name the known-malicious feed lists
         decisively (every version, or the version declared); no cache, no network, no limit
-        on the number of names. Also whether a feed was consulted at all.
+        on the number of names.
         """
         planned = plan(refs, self._ignore)
         feed = self._open_feed()
@@ -154,7 +154,7 @@ class Detector:
             listed = feed.assess(target)
             if listed is not None and listed.decisive:
                 results.append(_listed(target, listed.decisive))
-        return self.finish(Report(tuple(results))), feed.present
+        return self.finish(Report(tuple(results)))
 
     def finish(self, report: Report) -> Report:
         """`report` naming the feed this run used; under ``--feed require`` without a usable
@@ -445,11 +445,6 @@ class _Feed:
                 " run 'phantom-guard feed update'"
             )
             log.warning("%s", self._problem)
-
-    @property
-    def present(self) -> bool:
-        """Whether a readable feed file was found (stale or not)."""
-        return self._path is not None
 
     def _opened(self) -> FeedStore | None:
         if self._store is None and self._path is not None:

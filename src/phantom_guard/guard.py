@@ -358,12 +358,24 @@ def _public_names(
     from pathlib import Path
 
     from phantom_guard.api import private_triage
+    from phantom_guard.detector import Detector
 
+    # Only a lookup can disclose a name: the popular and allow-listed names are answered from
+    # the shipped lists whatever index serves them (check answers them so behind a private
+    # primary index too), and reading every package manager's configuration costs ~40 ms.
+    detector = Detector(settings)
+    try:
+        local = [ref for ref in plan.refs if detector.name_verdict(ref) is not None]
+    finally:
+        detector.close_store()
+    unknown = [ref for ref in plan.refs if ref not in local]
+    if not unknown:
+        return list(plan.refs), list(plan.skipped), []
     # pip reads no project file for its index (pip.conf and PIP_* apply to every folder).
     manifest = None if plan.manager in ("pip", "python") else _MANIFEST[plan.registry.value]
     files = [Path(plan.project_dir, manifest)] if manifest else []
-    refs, skipped, notices = private_triage(plan.refs, files, settings, plan.index_options)
-    return refs, [*plan.skipped, *skipped], notices
+    refs, skipped, notices = private_triage(unknown, files, settings, plan.index_options)
+    return [*local, *refs], [*plan.skipped, *skipped], notices
 
 
 def _project_reports(
@@ -394,24 +406,28 @@ def _feed_over(files: list[Path], settings: Settings) -> tuple[Report, list[str]
     """The known-malicious feed over every entry of `files` (lookups in the local feed only:
     an unchanged name costs no registry request). Private names are left out.
     """
+    from phantom_guard.feed import feed_path
+    from phantom_guard.model import FeedMode, Report
+
+    if settings.feed is FeedMode.OFF:
+        return Report(()), []
+    if not feed_path(settings.resolved_cache_dir).exists():
+        note = (
+            "no known-malicious feed: the entries of the manifests and locks were not checked "
+            "against one (run 'phantom-guard feed update')"
+        )
+        return Report(()), [note]
     from phantom_guard.api import collect_refs, index_policy
     from phantom_guard.detector import Detector
-    from phantom_guard.model import FeedMode
 
     refs, _, errors = collect_refs([str(f) for f in files])
     public = index_policy(files, settings).triage(refs).check
     detector = Detector(settings)
     try:
-        report, present = detector.answer_from_feed(public)
+        report = detector.answer_from_feed(public)
     finally:
         detector.close_store()
-    notes = [f"warning: {error}" for error in errors]
-    if not present and settings.feed is not FeedMode.OFF and public:
-        notes.append(
-            f"no known-malicious feed: the {len(public)} entries of the manifests and locks "
-            "were not checked against one (run 'phantom-guard feed update')"
-        )
-    return report, notes
+    return report, [f"warning: {error}" for error in errors]
 
 
 def _git_top(folder: os.PathLike[str]) -> str | None:
