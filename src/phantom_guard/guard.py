@@ -385,10 +385,10 @@ def _project_reports(
     (``check --since HEAD``) plus the known-malicious feed over every entry; outside one,
     every name (``check DIR``), since what is new cannot be told apart.
     """
-    from phantom_guard.api import check_files
-
     shown = [str(f) for f in files]
     if _git_top(folder.resolve()) is None:
+        from phantom_guard.api import check_files
+
         note = (
             f"{folder} is not in a git work tree, so what changed in {plan.manager}'s "
             "manifests and locks cannot be told: checking every name they declare"
@@ -396,6 +396,8 @@ def _project_reports(
         return [check_files(shown, settings=settings)], [note]
     reports: list[Report] = []
     if _changed(files):
+        from phantom_guard.api import check_files
+
         # check --since HEAD: in a repository with no commit yet, everything in the files is new.
         reports.append(check_files(shown, since="HEAD", settings=settings))
     listed, notes = _feed_over(files, settings)
