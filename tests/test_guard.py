@@ -781,3 +781,9 @@ def test_a_requirements_file_naming_the_public_index_is_still_checked(
     assert done.returncode == 1, done.stderr
     assert "reqeusts (pypi): NOT_FOUND" in done.stderr
     assert stub_runs() == []
+
+
+def test_results_keep_the_command_lines_order(guard_env: FakeRegistry) -> None:
+    done = guard("guard", "--dry-run", "-o", "json", "--", "pip", "install", "reqeusts", "requests")
+    assert done.returncode == 1, done.stderr
+    assert [r["name"] for r in json.loads(done.stdout)["results"]] == ["reqeusts", "requests"]

@@ -374,8 +374,10 @@ def _public_names(
     # pip reads no project file for its index (pip.conf and PIP_* apply to every folder).
     manifest = None if plan.manager in ("pip", "python") else _MANIFEST[plan.registry.value]
     files = [Path(plan.project_dir, manifest)] if manifest else []
-    refs, skipped, notices = private_triage(unknown, files, settings, plan.index_options)
-    return [*local, *refs], [*plan.skipped, *skipped], notices
+    public, skipped, notices = private_triage(unknown, files, settings, plan.index_options)
+    kept = {*local, *public}
+    # In command-line order: results come in input order.
+    return [ref for ref in plan.refs if ref in kept], [*plan.skipped, *skipped], notices
 
 
 def _project_reports(
