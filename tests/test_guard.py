@@ -787,3 +787,25 @@ def test_results_keep_the_command_lines_order(guard_env: FakeRegistry) -> None:
     done = guard("guard", "--dry-run", "-o", "json", "--", "pip", "install", "reqeusts", "requests")
     assert done.returncode == 1, done.stderr
     assert [r["name"] for r in json.loads(done.stdout)["results"]] == ["reqeusts", "requests"]
+
+
+def test_a_listed_name_a_private_registry_serves_does_not_block(
+    guard_env: FakeRegistry, tmp_path: Path
+) -> None:
+    from phantom_guard.feed.update import update
+    from tests.feed.archives import whole, write_zip
+
+    archive = write_zip(tmp_path / "osv" / "all.zip", [whole("MAL-2025-300", "@acme/tools")])
+    cache = Path(os.environ["PHANTOM_GUARD_CACHE_DIR"])
+    update(cache, base_url="http://feed.example.test", source=str(archive))
+    files = _package_lock(**{"@acme/tools": "1.0.0"})
+    files[".npmrc"] = "@acme:registry=http://npm.acme.internal/\n"
+    _committed(Path.cwd(), files)
+    done = guard("npm", "ci")
+    assert done.returncode == 0, done.stderr
+    assert len(stub_runs()) == 1
+    (Path.cwd() / ".npmrc").unlink()
+    done = guard("npm", "ci")
+    assert done.returncode == 1, done.stderr
+    assert "@acme/tools (npm): HIGH_RISK" in done.stderr
+    assert guard_env.request_count() == 0

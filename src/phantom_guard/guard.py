@@ -425,10 +425,14 @@ def _feed_over(files: list[Path], settings: Settings) -> tuple[Report, list[str]
     from phantom_guard.detector import Detector
 
     refs, _, errors = collect_refs([str(f) for f in files])
-    public = index_policy(files, settings).triage(refs).check
     detector = Detector(settings)
     try:
-        report = detector.answer_from_feed(public)
+        report = detector.answer_from_feed(refs)
+        if report.results:
+            # A listed name a private index serves is not the public package the feed lists;
+            # the configuration is read only now (listings are rare, reading it is not free).
+            public = index_policy(files, settings).triage(refs).check
+            report = detector.answer_from_feed(public)
     finally:
         detector.close_store()
     return report, [f"warning: {error}" for error in errors]
