@@ -19,6 +19,7 @@ from phantom_guard.settings import Settings, Weakening
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from phantom_guard.commands import CommandPlan
     from phantom_guard.runner import ProgressCallback
     from phantom_guard.sources import IndexOption
     from phantom_guard.sources.indexes import IndexPolicy, Triage
@@ -421,6 +422,45 @@ def private_triage(
     triage = policy.triage(refs, where)
     answered, held, notices = _local_only(triage, settings)
     return [*triage.check, *answered], [*triage.skipped, *held], notices
+
+
+#: The manifest whose folder holds a manager's project configuration (.npmrc, pyproject
+#: sources, .cargo/config.toml) for the names given on its command line.
+_MANIFEST = {
+    Registry.NPM: "package.json",
+    Registry.PYPI: "pyproject.toml",
+    Registry.CRATES: "Cargo.toml",
+}
+
+
+def command_refs(
+    plan: CommandPlan, settings: Settings
+) -> tuple[list[PackageRef], list[Skipped], list[str]]:
+    """The names a package-manager command gives, sorted by the package managers' own index
+    configuration (pip.conf, ``PIP_*``, uv and Poetry sources, .npmrc / .yarnrc.yml scopes, Cargo
+    registries) as `check` sorts a file's: (to check, skipped, notices); a name a private index
+    serves is skipped, never looked up. Shared by the install guard and the agent hook.
+    """
+    if not plan.refs:
+        return [], list(plan.skipped), []
+    # Only a lookup can disclose a name: the popular and allow-listed names are answered from
+    # the shipped lists whatever index serves them (check answers them so behind a private
+    # primary index too), and reading every package manager's configuration costs ~40 ms.
+    detector = Detector(settings)
+    try:
+        local = [ref for ref in plan.refs if detector.name_verdict(ref) is not None]
+    finally:
+        detector.close_store()
+    unknown = [ref for ref in plan.refs if ref not in local]
+    if not unknown:
+        return list(plan.refs), list(plan.skipped), []
+    # pip reads no project file for its index (pip.conf and PIP_* apply to every folder).
+    manifest = None if plan.manager in ("pip", "python") else _MANIFEST[plan.registry]
+    files = [Path(plan.project_dir, manifest)] if manifest else []
+    public, skipped, notices = private_triage(unknown, files, settings, plan.index_options)
+    kept = {*local, *public}
+    # In command-line order: results come in input order.
+    return [ref for ref in plan.refs if ref in kept], [*plan.skipped, *skipped], notices
 
 
 def _local_only(

@@ -321,11 +321,6 @@ def _on_error(options: GuardOptions) -> str:
     raise InputError("PHANTOM_GUARD_ON_ERROR must be 'block' or 'allow'")
 
 
-#: The manifest whose folder locates a manager's project configuration (.npmrc, pyproject
-#: sources, .cargo/config.toml) for the names given on its command line.
-_MANIFEST = {"npm": "package.json", "pypi": "pyproject.toml", "crates": "Cargo.toml"}
-
-
 def _names_to_check(
     plan: CommandPlan, settings: Settings
 ) -> tuple[list[PackageRef], list[Skipped], list[str], list[Report]]:
@@ -335,7 +330,9 @@ def _names_to_check(
     """
     from pathlib import Path
 
-    refs, skipped, notes = _public_names(plan, settings)
+    from phantom_guard.api import command_refs
+
+    refs, skipped, notes = command_refs(plan, settings)
     if not plan.project_install:
         return refs, skipped, notes, []
     folder = Path(plan.project_dir)
@@ -344,40 +341,6 @@ def _names_to_check(
         return refs, skipped, notes, []
     reports, more = _project_reports(plan, folder, files, settings)
     return refs, skipped, [*notes, *more], reports
-
-
-def _public_names(
-    plan: CommandPlan, settings: Settings
-) -> tuple[list[PackageRef], list[Skipped], list[str]]:
-    """The plan's names sorted by the package managers' own index configuration (pip.conf,
-    ``PIP_*``, uv and Poetry sources, .npmrc / .yarnrc.yml scopes, Cargo registries), as
-    `check` sorts a file's: names a private index serves are skipped, never looked up.
-    """
-    if not plan.refs:
-        return [], list(plan.skipped), []
-    from pathlib import Path
-
-    from phantom_guard.api import private_triage
-    from phantom_guard.detector import Detector
-
-    # Only a lookup can disclose a name: the popular and allow-listed names are answered from
-    # the shipped lists whatever index serves them (check answers them so behind a private
-    # primary index too), and reading every package manager's configuration costs ~40 ms.
-    detector = Detector(settings)
-    try:
-        local = [ref for ref in plan.refs if detector.name_verdict(ref) is not None]
-    finally:
-        detector.close_store()
-    unknown = [ref for ref in plan.refs if ref not in local]
-    if not unknown:
-        return list(plan.refs), list(plan.skipped), []
-    # pip reads no project file for its index (pip.conf and PIP_* apply to every folder).
-    manifest = None if plan.manager in ("pip", "python") else _MANIFEST[plan.registry.value]
-    files = [Path(plan.project_dir, manifest)] if manifest else []
-    public, skipped, notices = private_triage(unknown, files, settings, plan.index_options)
-    kept = {*local, *public}
-    # In command-line order: results come in input order.
-    return [ref for ref in plan.refs if ref in kept], [*plan.skipped, *skipped], notices
 
 
 def _project_reports(

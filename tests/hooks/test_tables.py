@@ -5,6 +5,7 @@ hallucinated name are blocked, on every host, against the fake registry.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -272,3 +273,42 @@ def test_hidden_installs_of_a_hallucinated_name_are_blocked(
     assert name in outcome.stderr
     assert "NOT_FOUND" in outcome.stderr
     assert "[tool.phantom-guard] private" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "files", "env"),
+    [
+        (
+            "npm install @acme/internal-lib",
+            {".npmrc": "@acme:registry=http://npm.acme.internal/\n"},
+            {},
+        ),
+        (
+            "pip install acme-internal-lib",
+            {},
+            {"PIP_INDEX_URL": "http://pypi.acme.internal/simple"},
+        ),
+        (
+            "cd . && uv add acme-internal-lib",
+            {
+                "pyproject.toml": '[project]\nname = "app"\nversion = "0"\n\n[[tool.uv.index]]\n'
+                'name = "acme"\nurl = "http://pypi.acme.internal/simple"\ndefault = true\n'
+            },
+            {},
+        ),
+    ],
+)
+def test_names_a_configured_private_index_serves_are_not_looked_up(
+    project_env: FakeRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    files: dict[str, str],
+    env: dict[str, str],
+) -> None:
+    for name, text in files.items():
+        Path(name).write_text(text, encoding="utf-8")
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    outcome = hooks.run("claude", _event(command, "."))
+    assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (0, "", ""), outcome
+    assert project_env.request_count() == 0

@@ -83,10 +83,22 @@ def judge_command(
     script = plan_script(command, cwd)
     if not script.plans and not script.unverifiable:
         return QUIET
-    refs: list[PackageRef] = [ref for plan in script.plans for ref in plan.refs]
-    return judge_refs(
-        refs, script.unverifiable, cwd, settings=settings, budget=budget, what="command"
-    )
+    problems = list(script.unverifiable)
+    refs: list[PackageRef] = []
+    if any(plan.refs for plan in script.plans):
+        from pathlib import Path
+
+        from phantom_guard.api import command_refs
+
+        if settings is None:
+            settings = _settings(Path(cwd), problems)  # broken config: a problem, so ERROR
+        if settings is not None:
+            # As the install guard: a name a configured private index serves is not looked up.
+            for plan in script.plans:
+                refs.extend(command_refs(plan, settings)[0])
+            if not refs and not problems:
+                return QUIET
+    return judge_refs(refs, problems, cwd, settings=settings, budget=budget, what="command")
 
 
 def judge_refs(
