@@ -111,15 +111,13 @@ def run(
     agent: str, raw: bytes | str, *, on_error: OnError | None = None, budget: float | None = None
 ) -> Outcome:
     """The answer to one event: read it, judge the call it describes, render the judgement."""
-    import json  # the standard library's: orjson would import twice as many modules
-
-    from phantom_guard.hooks import engine
+    from phantom_guard.hooks import engine, json_reader
     from phantom_guard.hooks.host import SILENT, ShellCall, answer
 
     speaker = agent_module(agent)
     budget = engine.DEFAULT_BUDGET if budget is None else budget
     try:
-        event = json.loads(raw)
+        event = json_reader.loads(raw)
     except ValueError as exc:
         problem = f"phantom-guard could not read the hook event: {exc}"
         return answer(speaker, engine.Judgement(engine.ERROR, (problem,)), on_error)
