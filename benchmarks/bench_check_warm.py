@@ -28,12 +28,18 @@ from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
 from phantom_guard.detect.popular import popular_list  # noqa: E402
 from phantom_guard.model import Registry  # noqa: E402
+from phantom_guard.registry import endpoints  # noqa: E402
 
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 11
 NPM_ENTRIES = 1500
 UV_ENTRIES = 300
 CACHED = 100
 SHA = "0" * 64
+# Entries name the public index's hosts (from endpoints, the one module that spells them), as real
+# lock files do: a made-up host would make every entry a FOREIGN_SOURCE finding, and the run would
+# time a 1,500-finding report instead of the warm path.
+NPM_HOST = endpoints.NPM_INDEX_URLS[0]
+PYPI_INDEX, PYPI_FILES = endpoints.PYPI_INDEX_URLS
 JSON_LOAD = "import json, sys; json.load(open(sys.argv[1], 'rb'))"
 TOML_LOAD = "import sys, tomllib; tomllib.load(open(sys.argv[1], 'rb'))"
 
@@ -50,7 +56,7 @@ def npm_lock(names: list[str]) -> str:
     for name in names:
         packages[f"node_modules/{name}"] = {
             "version": "1.0.0",
-            "resolved": f"https://npm.example.test/{name}/-/{name}-1.0.0.tgz",
+            "resolved": f"{NPM_HOST}{name}/-/{name}-1.0.0.tgz",
             "integrity": f"sha512-{SHA}",
             "license": "MIT",
             "dependencies": {"left-pad": "^1.0.0"},
@@ -64,11 +70,11 @@ def uv_lock(names: list[str]) -> str:
     for name in names:
         parts.append(
             f'\n[[package]]\nname = "{name}"\nversion = "1.0.0"\n'
-            'source = { registry = "https://pypi.example.test/simple" }\n'
+            f'source = {{ registry = "{PYPI_INDEX}simple" }}\n'
             f'dependencies = [\n    {{ name = "six" }},\n]\n'
-            f'sdist = {{ url = "https://files.example.test/{name}-1.0.0.tar.gz", '
+            f'sdist = {{ url = "{PYPI_FILES}{name}-1.0.0.tar.gz", '
             f'hash = "sha256:{SHA}", size = 1000 }}\n'
-            f'wheels = [\n    {{ url = "https://files.example.test/{name}-1.0.0-py3-none-any.whl", '
+            f'wheels = [\n    {{ url = "{PYPI_FILES}{name}-1.0.0-py3-none-any.whl", '
             f'hash = "sha256:{SHA}", size = 1000 }},\n]\n'
         )
     return "".join(parts)

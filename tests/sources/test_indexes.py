@@ -7,11 +7,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from phantom_guard.model import PackageRef, Registry, Source
 from phantom_guard.sources import IndexOption
 from phantom_guard.sources.indexes import (
     Environment,
     IndexPolicy,
+    _parts,
+    _under,
     host_of,
     load,
     note_requirements_options,
@@ -45,6 +50,48 @@ def test_the_settings_registry_host_is_public() -> None:
     policy = IndexPolicy(public=PUBLIC)
     assert policy.is_public("http://127.0.0.1:9/simple/", Registry.PYPI)
     assert not policy.is_public("https://pypi.acme.internal/simple", Registry.PYPI)
+
+
+# URLs near the public bases: other case, credentials, ports, queries, prefixes, look-alikes.
+_NEAR = st.builds(
+    "".join,
+    st.lists(
+        st.sampled_from(
+            [
+                "http://127.0.0.1:9",
+                "HTTP://127.0.0.1:9",
+                "https://",
+                "sparse+",
+                " ",
+                "u@",
+                "/",
+                "/simple",
+                "/SIMPLE",
+                "?q",
+                "#f",
+                "\t",
+                ".evil",
+                ":8080",
+                "x",
+                "github.com/rust-lang/crates.io-index",
+            ]
+        ),
+        max_size=6,
+    ),
+)
+
+
+@given(_NEAR)
+def test_is_public_agrees_with_parsing_every_url(url: str) -> None:
+    """The prefix shortcut answers exactly what comparing parsed URLs answers."""
+    policy = IndexPolicy(public=PUBLIC)
+    for registry, bases in PUBLIC.items():
+        parsed = _parts(url)
+        expected = any(_under(parsed, _parts(base)) for base in bases)
+        assert policy.is_public(url, registry) is expected
+        assert policy.is_public("http://127.0.0.1:9" + url, registry) is any(
+            _under(_parts("http://127.0.0.1:9" + url), _parts(base)) for base in bases
+        )
 
 
 def test_pip_chain_later_files_and_variables_win(tmp_path: Path) -> None:

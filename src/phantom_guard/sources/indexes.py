@@ -15,6 +15,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -116,8 +117,11 @@ class IndexPolicy:
 
     def is_public(self, url: str, registry: Registry) -> bool:
         """Whether `url` is (under) one of the public indexes of `registry`."""
+        prefixes, bases = _bases(self.public.get(registry, ()))
+        if url.startswith(prefixes):
+            return True  # what most lock entries say: no need to parse the URL
         target = _parts(url)
-        return any(_under(target, _parts(base)) for base in self.public.get(registry, ()))
+        return any(_under(target, base) for base in bases)
 
     def triage(
         self, refs: Iterable[PackageRef], options: Mapping[str, Sequence[IndexOption]] = {}
@@ -135,6 +139,8 @@ class IndexPolicy:
             private.setdefault(_key(exposed.ref), _private_reason(exposed.ref, exposed.index))
         for private_ref, why in out.private_refs:
             private.setdefault(_key(private_ref), why)
+        if not private:
+            return out
         still: list[PackageRef] = []
         for ref in out.check:
             reason = private.get(_key(ref))
@@ -261,6 +267,17 @@ def _parts(url: str) -> tuple[str, str, str]:
     split = urlsplit(url)
     netloc = split.netloc.rpartition("@")[2].lower()  # credentials are not part of the host
     return split.scheme.lower(), netloc, split.path.rstrip("/")
+
+
+@lru_cache(maxsize=16)
+def _bases(urls: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+    """Public index URLs parsed once: their parts, and for each with a host the prefix
+    ``scheme://host/path/`` -- a URL that starts with it is under it by `_under`'s rule, since
+    the prefix fixes the scheme, the host and the leading path segments `_parts` would find.
+    """
+    parts = tuple(_parts(url) for url in urls)
+    prefixes = tuple(f"{scheme}://{netloc}{path}/" for scheme, netloc, path in parts if netloc)
+    return prefixes, parts
 
 
 def _under(target: tuple[str, str, str], base: tuple[str, str, str]) -> bool:
