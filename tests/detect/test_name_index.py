@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from phantom_guard.detect import sorted_text
 from phantom_guard.detect.sorted_text import SortedText
 from phantom_guard.detect.typosquat import index_lines, typosquat_index
 from phantom_guard.detect.words import english_words
@@ -61,6 +62,36 @@ def test_sorted_text_without_header_and_final_newline() -> None:
     table = SortedText(b"apple\nbanana\ncherry")
     assert "apple" in table and "cherry" in table and "banana" in table
     assert "appl" not in table and "bananas" not in table and "" not in table
+
+
+def test_a_mapped_table_answers_what_the_bytes_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`SortedText.open` maps the file; lookups across many blocks agree with the bytes, also
+    after the pages read while opening it were handed back.
+    """
+    monkeypatch.setattr(sorted_text, "_RELEASE_EVERY", 3 * 4096)
+    names = [f"name-{i:05d}" for i in range(3000)]
+    lines = index_lines([(name, 3000 - i) for i, name in enumerate(names)])
+    text = ("# tier 1: 3000\n" + "\n".join(lines) + "\n").encode()
+    path = tmp_path / "table.txt"
+    path.write_bytes(text)
+    mapped, read = SortedText.open(path), SortedText(text)
+    assert mapped.headers == read.headers == {"tier 1": "3000"}
+    for name in (*names[::97], "name-02999", "absent", "name-0"):
+        key = f"<{name[:1]}"
+        assert mapped.get("s" + name.replace("-", "")) == read.get("s" + name.replace("-", ""))
+        assert mapped.values(key) == read.values(key)
+        assert (name in mapped) is (name in read)
+
+
+@pytest.mark.parametrize("content", [b"", b"apple\nbanana", b"# n: 1\napple"])
+def test_an_odd_file_is_read_like_its_bytes(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "table.txt"
+    path.write_bytes(content)
+    table = SortedText.open(path)
+    assert ("apple" in table) is (b"apple" in content)
+    assert "cherry" not in table
 
 
 def test_the_word_list_is_shipped_with_its_licence() -> None:

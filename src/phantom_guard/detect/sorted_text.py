@@ -4,37 +4,47 @@ A shipped table kept as the file's bytes costs one read; the same table as dicts
 object per entry (over a second for the npm targets). At load, the first line of every
 ``_STRIDE`` bytes is noted (a few hundred lines); a lookup bisects those in C, then searches one
 block of the bytes. Tables are ASCII (package names are), so keys are encoded, never the table.
+
+`SortedText.open` maps a shipped file instead of reading it: a run then holds in memory only the
+blocks its lookups touch (a 5,000-name batch checked against the 6 MB npm table kept all 6 MB).
 """
 
 from __future__ import annotations
 
+import mmap
 from bisect import bisect_right
+from pathlib import Path
 
 _STRIDE = 4096
+# While the block starts of a mapped table are noted, the pages read so far are handed back
+# every this many bytes, so the scan never holds more than this much of the file at once.
+_RELEASE_EVERY = 1 << 20
 
 
 class SortedText:
     """Lines sorted bytewise after ``#`` header lines: ``key<TAB>value`` or bare lines."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | mmap.mmap) -> None:
         body = 0
-        while data.startswith(b"#", body):
-            body = data.index(b"\n", body) + 1
+        while data[body : body + 1] == b"#":
+            body = data.find(b"\n", body) + 1
+            if body == 0:
+                raise ValueError("a header line without a newline")
         self.headers = dict(
             line[2:].partition(": ")[::2]
             for line in data[:body].decode("utf-8").splitlines()
             if ": " in line
         )
         # Every line, the first one too, must follow a newline; a header line ends in one.
-        if body == 0:
-            data = b"\n" + data
-            body = 1
-        if not data.endswith(b"\n"):
-            data += b"\n"
+        if body == 0 or data[-1:] != b"\n":
+            # An unusual table (no header, no final newline) is copied into bytes to fix it up.
+            data = b"\n" * (body == 0) + data[:] + b"\n" * (data[-1:] != b"\n")
+            body = body or 1
         self._data = data
         starts = [body]
         firsts = [data[body : data.find(b"\n", body)]]
         at = body + _STRIDE
+        released = 0
         while at < len(data):
             start = data.find(b"\n", at) + 1
             if start == 0 or start >= len(data):
@@ -42,9 +52,26 @@ class SortedText:
             starts.append(start)
             firsts.append(data[start : data.find(b"\n", start)])
             at = start + _STRIDE
+            if at - released >= _RELEASE_EVERY:
+                released = _release(data, released, at)
+        _release(data, released, len(data))
         starts.append(len(data))
         self._starts = starts
         self._firsts = firsts
+
+    @classmethod
+    def open(cls, path: Path) -> SortedText:
+        """The table in the file at `path`, mapped rather than read where the system can.
+
+        The mapping stays valid while the package is upgraded: installers replace a file (a new
+        inode), they do not rewrite it in place.
+        """
+        with path.open("rb") as file:
+            try:
+                mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):  # an empty file, or one the system cannot map
+                return cls(file.read())
+        return cls(mapped)
 
     def _block(self, key: bytes) -> tuple[int, int]:
         """The byte range whose lines, with the next block's first line, hold `key`'s place."""
@@ -84,7 +111,7 @@ class SortedText:
         at = self._find_line(probe)
         if at < 0:
             return None
-        return self._data[at + len(probe) : self._data.index(b"\n", at)].decode()
+        return self._data[at + len(probe) : self._data.find(b"\n", at)].decode()
 
     def values(self, key: str) -> list[str]:
         """The rest of every ``key<TAB>…`` line, in file order."""
@@ -97,3 +124,14 @@ class SortedText:
             return []
         skip = len(raw) + 1
         return [line[skip:] for line in self._data[start : end - 1].decode().split("\n")]
+
+
+def _release(data: bytes | mmap.mmap, start: int, end: int) -> int:
+    """Hand the mapped pages of ``[start, end)`` back (read again on a later lookup); `end`, or
+    where it was rounded down to a page, is returned as the next start.
+    """
+    end -= end % mmap.PAGESIZE
+    if isinstance(data, mmap.mmap) and end > start and hasattr(mmap, "MADV_DONTNEED"):
+        # A read-only file mapping: dropping pages loses nothing, the file still holds them.
+        data.madvise(mmap.MADV_DONTNEED, start, end - start)
+    return max(start, end)

@@ -333,8 +333,7 @@ class TyposquatIndex:
 @cache
 def typosquat_index(registry: Registry) -> TyposquatIndex:
     """The prebuilt index of `registry`, read once per process and shared."""
-    text = (DATA / "index" / f"{registry.value}.txt").read_bytes()
-    return TyposquatIndex(SortedText(text))
+    return TyposquatIndex(SortedText.open(DATA / "index" / f"{registry.value}.txt"))
 
 
 def index_lines(targets: Iterable[tuple[str, int]], keyed: int | None = None) -> list[str]:

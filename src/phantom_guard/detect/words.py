@@ -15,5 +15,4 @@ from phantom_guard.detect.sorted_text import SortedText
 @cache
 def english_words() -> SortedText:
     """The shipped word list, read on first use (``word in english_words()``)."""
-    text = (DATA / "words.txt").read_bytes()
-    return SortedText(text)
+    return SortedText.open(DATA / "words.txt")
