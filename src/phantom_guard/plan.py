@@ -32,8 +32,6 @@ class Target:
     name: str
     normalized: NormalizedName
     sources: list[Source] = field(default_factory=list)
-    # Beside the list so a name declared on 80,000 lines costs linear time, not quadratic.
-    seen: set[Source] = field(default_factory=set)
     #: The declarations with their versions, for the feed (a command-line pin has no file).
     uses: dict[Source, None] = field(default_factory=dict)
 
@@ -123,6 +121,9 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
     targets: dict[tuple[Registry, NormalizedName], Target] = {}
     errors: list[str] = []
     known: dict[tuple[Registry, str], NormalizedName] = {}  # a name repeated is normalized once
+    # Every (target, source) pair already listed, so a name declared on 80,000 lines costs
+    # linear time, not quadratic; one set for the plan, not one per target kept for the run.
+    seen: set[tuple[tuple[Registry, NormalizedName], Source]] = set()
     for ref in refs:
         try:
             normalized = known.get((ref.registry, ref.name)) or normalize(ref.name, ref.registry)
@@ -136,8 +137,8 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
         target = targets.get(key)
         if target is None:
             target = targets[key] = Target(ref.registry, ref.name, normalized)
-        if ref.source is not None and ref.source not in target.seen:
-            target.seen.add(ref.source)
+        if ref.source is not None and (listed := (key, ref.source)) not in seen:
+            seen.add(listed)
             target.sources.append(ref.source)
         use = _use(ref)
         if use is not None:
