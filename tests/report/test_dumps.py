@@ -9,7 +9,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phantom_guard.report import _plain_floats, dumps
+from phantom_guard.report import _plain_floats, dumps, dumps_many
 
 _SCALARS = (
     st.none()
@@ -33,3 +33,18 @@ def test_both_encoders_write_the_same_text(document: dict[str, Any]) -> None:
         assert json.dumps(document, indent=2, ensure_ascii=False) == by_orjson
     assert dumps(document, results=1) == by_orjson
     assert dumps(document, results=10_000) == by_orjson
+
+
+_ITEMS = st.lists(st.dictionaries(st.text(), _DOCUMENTS, max_size=3), max_size=80)
+
+
+@given(st.dictionaries(st.text(), _DOCUMENTS, max_size=4), _ITEMS, st.sampled_from([2, 100]))
+def test_a_list_encoded_item_by_item_is_the_same_text(
+    head: dict[str, Any], items: list[dict[str, Any]], copies: int
+) -> None:
+    """`dumps_many` writes what `dumps` writes for the whole document, small or large."""
+    document = {"before": head, "results": [], "after": head}
+    many = items * copies
+    whole = {**document, "results": many}
+    pieces = dumps_many(dict(document), "results", many, lambda item: item)
+    assert "".join(pieces) == dumps(whole, len(many))

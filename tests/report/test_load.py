@@ -182,3 +182,28 @@ def test_any_edit_of_a_report_loads_or_raises_report_error(data: st.DataObject) 
 def test_any_json_loads_or_raises_report_error(document: Any) -> None:
     with pytest.raises(ReportError):
         load(json.dumps(document))
+
+
+@pytest.mark.parametrize("copies", [1, 40])
+def test_a_large_report_is_written_in_pieces_with_the_same_text(copies: int) -> None:
+    """Above the stdlib encoder's size the results are encoded one by one (hostile text too):
+    the pieces join to the document one encoder writes for the whole report, escapes included.
+    """
+    import orjson
+
+    from phantom_guard.report import json_safe
+
+    report = full_report()
+    hostile = hostile_report()
+    report = Report(
+        (*report.results, *hostile.results) * copies,
+        skipped=report.skipped,
+        feeds=report.feeds,
+        config=report.config,
+    )
+    parts = list(json_report.render_parts(report))
+    document = json.loads(json_report.render(report))
+    whole = orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+    assert "".join(parts) == json_report.render(report) == json_safe(whole) + "\n"
+    assert len(parts) > len(report.results) or copies == 1
+    assert load(json_report.render(report)).results == report.results

@@ -131,14 +131,14 @@ def check(
 
 def finish(settings: Settings, options: ScanOptions, report: Report) -> int:
     """Print the report on stdout and its input errors on stderr; the exit code."""
-    from phantom_guard.report import message, render
+    from phantom_guard.report import message, render_parts
 
     if settings.config_files and not report.config:
         from phantom_guard.records import replace
 
         report = replace(report, config=tuple(str(path) for path in settings.config_files))
     color = options.output is Format.TEXT and sys.stdout.isatty() and not settings.no_color
-    output = render(
+    output = render_parts(
         report,
         options.output,
         fail_on=settings.fail_on,

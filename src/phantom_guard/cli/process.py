@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
     from types import FrameType
     from typing import NoReturn
 
@@ -56,12 +56,15 @@ def _stop(what: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def write_stdout(text: str) -> None:
-    """Write the report to stdout and flush it; a failure is one line on stderr and exit 2."""
+def write_stdout(text: str | Iterable[str]) -> None:
+    """Write the report (or its pieces, as they come) to stdout and flush it; a failure is one
+    line on stderr and exit 2.
+    """
     try:
         if sys.stdout is None:  # the process started with file descriptor 1 closed
             raise ValueError("stdout is closed")
-        sys.stdout.write(text)
+        for piece in (text,) if isinstance(text, str) else text:
+            sys.stdout.write(piece)
         sys.stdout.flush()
     except (OSError, ValueError) as exc:  # ValueError: stdout already closed
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

@@ -12,9 +12,12 @@ from functools import cache
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from typing import Any, TypeVar
 
     from phantom_guard.model import FailOn, Report
+
+    T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -24,6 +27,25 @@ class Format(StrEnum):
     JSON = "json"
     SARIF = "sarif"
     MARKDOWN = "markdown"
+
+
+def render_parts(
+    report: Report,
+    fmt: Format,
+    *,
+    fail_on: FailOn | None = None,
+    verbose: bool = False,
+    color: bool = False,
+    width: int = 100,
+) -> Iterable[str]:
+    """`render`'s text in pieces that join to it: a large JSON report is written result by
+    result, never held whole (a 5,000-name report is megabytes, twice over once encoded).
+    """
+    if fmt is Format.JSON:
+        from phantom_guard.report import json
+
+        return json.render_parts(report)
+    return (render(report, fmt, fail_on=fail_on, verbose=verbose, color=color, width=width),)
 
 
 def render(
@@ -84,6 +106,37 @@ def dumps(document: dict[str, Any], results: int) -> str:
     import orjson
 
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+
+
+def dumps_many(
+    document: dict[str, Any], key: str, items: Sequence[T], encode: Callable[[T], Any]
+) -> Iterator[str]:
+    """The text `dumps` writes for `document` with its list ``document[key]`` (empty there)
+    holding `encode(item)` for each of `items`, in pieces that join to exactly that text.
+
+    A large list is encoded an item at a time, so a large report never exists as one tree of
+    dicts, nor as one string, when the pieces are written as they come: each piece is orjson's
+    output for one item, indented two levels.
+    """
+    if len(items) <= _STDLIB_UP_TO:
+        document[key] = [encode(item) for item in items]
+        yield dumps(document, len(items))
+        return
+    import orjson
+
+    indent = orjson.OPT_INDENT_2
+    text = orjson.dumps(document, option=indent).decode()
+    # A key of the top-level object starts a line indented by two spaces; a string value
+    # never holds a raw newline, so this spot is that key's and no other's.
+    empty = "\n  " + orjson.dumps(key).decode() + ": []"
+    at = text.index(empty) + len(empty) - 1
+    yield text[:at]
+    separator = "\n    "
+    for item in items:
+        encoded = orjson.dumps(encode(item), option=indent)
+        yield separator + encoded.replace(b"\n", b"\n    ").decode()
+        separator = ",\n    "
+    yield "\n  ]" + text[at + 1 :]
 
 
 def _plain_floats(value: Any) -> bool:

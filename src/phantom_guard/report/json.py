@@ -5,10 +5,11 @@ from __future__ import annotations
 from phantom_guard._version import __version__
 from phantom_guard.model import PackageRisk, Recommendation, Report, Skipped
 from phantom_guard.names import to_purl
-from phantom_guard.report import dumps, json_safe
+from phantom_guard.report import dumps_many, json_safe
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 SCHEMA_VERSION = 1
@@ -16,10 +17,15 @@ SCHEMA_VERSION = 1
 
 def render(report: Report) -> str:
     """The report as one JSON document (input order kept)."""
-    document = {
+    return "".join(render_parts(report))
+
+
+def render_parts(report: Report) -> Iterator[str]:
+    """`render`'s document in pieces, a result at a time once the report is large."""
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "phantom-guard", "version": __version__},
-        "results": [result_object(r) for r in report.results],
+        "results": [],  # filled by dumps_many, one result at a time
         "summary": summary(report),
         "skipped": [skipped_object(entry) for entry in report.skipped],
         "feeds": [
@@ -33,7 +39,10 @@ def render(report: Report) -> str:
         ],
         "config": list(report.config),
     }
-    return json_safe(dumps(document, len(report.results))) + "\n"
+    # json_safe escapes single characters, so escaping piece by piece is escaping the whole.
+    for piece in dumps_many(document, "results", report.results, result_object):
+        yield json_safe(piece)
+    yield "\n"
 
 
 def result_object(risk: PackageRisk) -> dict[str, Any]:
