@@ -83,12 +83,11 @@ def risk_score(signals: Iterable[Signal]) -> float:
 
 def recommend(signals: tuple[Signal, ...], *, exists: bool) -> tuple[Recommendation, float]:
     """The verdict and score for an existing or missing package."""
-    score = risk_score(signals)
     kinds = {s.kind for s in signals}
-    if any(s.kind in _FEED_HIGH and s.weight > 0 for s in signals):
+    if kinds & _FEED_HIGH and any(s.kind in _FEED_HIGH and s.weight > 0 for s in signals):
         return Recommendation.HIGH_RISK, 1.0
     if not exists:
-        return Recommendation.NOT_FOUND, max(score, WEIGHTS[SignalKind.NOT_FOUND])
+        return Recommendation.NOT_FOUND, max(risk_score(signals), WEIGHTS[SignalKind.NOT_FOUND])
     # A declared range that admits a listed malicious version is worth a look even on a
     # popular or allow-listed package: the next install may resolve to it.
     in_range = SignalKind.MALICIOUS_VERSION_IN_RANGE in kinds
@@ -98,6 +97,7 @@ def recommend(signals: tuple[Signal, ...], *, exists: bool) -> tuple[Recommendat
         return Recommendation.SAFE, 0.0
     if kinds & _ALWAYS_HIGH:
         return Recommendation.HIGH_RISK, 1.0
+    score = risk_score(signals)  # only now: a popular or allow-listed name never needs it
     if score >= HIGH_RISK_AT:
         return Recommendation.HIGH_RISK, score
     if score >= SUSPICIOUS_AT or in_range:

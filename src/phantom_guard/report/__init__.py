@@ -175,6 +175,10 @@ def _unsafe_in_json() -> re.Pattern[str]:
     return re.compile(f"[{_HIDDEN}]")
 
 
+def _escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
 def json_safe(document: str) -> str:
     """A JSON document with bidi and C1 controls written as ``\\uXXXX`` escapes.
 
@@ -208,5 +212,7 @@ def message(text: str) -> str:
 
 def clean(text: str, limit: int = 300) -> str:
     """`text` with control and bidi characters shown as escapes, cut to `limit` characters."""
-    cleaned = _unsafe().sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    # Printable ASCII, the common case, holds nothing _unsafe() matches (all outside 0x20-0x7e).
+    plain = text.isascii() and text.isprintable()
+    cleaned = text if plain else _unsafe().sub(_escaped, text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
