@@ -1,6 +1,8 @@
 """End-to-end batch throughput through the fake registry on 127.0.0.1 (never a public one).
 
-Run: ``/work/venv/bin/python benchmarks/bench_batch.py``. Prints numbers; asserts nothing.
+Run: ``/work/venv/bin/python benchmarks/bench_batch.py`` (all tables), or
+``benchmarks/bench_batch.py --fresh-only [N]`` (the fresh-process row, N pairs). Prints numbers;
+asserts nothing.
 
 N unknown names ``zz-bench-NNNN-pkg``: half served as PyPI documents, half missing (404). Each
 run is ``Detector(settings).check(refs)`` with ``use_cache=False``, so every name is a request.
@@ -18,6 +20,7 @@ import asyncio
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +42,7 @@ LATENCIES = (0.0, 0.05, 0.15)
 SWEEP = (16, 32, 50, 64, 100, 200)  # 200: above the HTTP pool's 100 connections
 SWEEP_N, SWEEP_LATENCY = 500, 0.05
 FRESH_N, FRESH_LATENCY, FRESH_TARGET = 500, 0.15, 2.5
+# Fresh-process pairs (CLI, reference), interleaved; ``--fresh-only N`` asks for N.
 FRESH_REPEATS = 3
 REPEATS = 3  # per in-process case; the best wall time is reported
 
@@ -118,7 +122,7 @@ def fmt_ratio(value: float, ideal: float) -> str:
     return f"{value / ideal:.2f}" if ideal > 0 else "—"
 
 
-def fresh_process(registry: FakeRegistry) -> None:
+def fresh_process(registry: FakeRegistry, repeats: int = FRESH_REPEATS) -> None:
     """The CLI in a fresh process vs a plain aiohttp loop in a fresh process, same 500 URLs."""
     names = bench_names(FRESH_N)
     registry.latency = FRESH_LATENCY
@@ -130,7 +134,7 @@ def fresh_process(registry: FakeRegistry) -> None:
     with tempfile.TemporaryDirectory(prefix="pg-bench-") as folder:
         env["PHANTOM_GUARD_CACHE_DIR"] = folder  # --no-cache anyway; keeps the user's cache out
         command = [sys.executable, "-m", "phantom_guard", "validate", "--no-cache", "-o", "json"]
-        for _ in range(FRESH_REPEATS):
+        for _ in range(repeats):
             registry.reset_log()
             start = time.perf_counter()
             done = subprocess.run(
@@ -160,13 +164,20 @@ def fresh_process(registry: FakeRegistry) -> None:
         summary = json.loads(done.stdout)["summary"]
     except (json.JSONDecodeError, KeyError):
         summary = {"error": done.stderr.strip()[-300:]}
-    cli_wall, ref_wall = min(cli_walls), min(ref_walls)
+    # Medians of interleaved pairs: the load of a shared machine moves both alike.
+    cli_wall, ref_wall = statistics.median(cli_walls), statistics.median(ref_walls)
+    ratios = sorted(cli / ref for cli, ref in zip(cli_walls, ref_walls, strict=True))
     fields = ref.stdout.split()
     ideal = math.ceil(FRESH_N / DEFAULT_CONCURRENCY) * FRESH_LATENCY
     print(
         f"fresh process: {FRESH_N} names, latency {FRESH_LATENCY} s, "
         f"ideal ceil({FRESH_N}/{DEFAULT_CONCURRENCY})×{FRESH_LATENCY} = {ideal:.2f} s; "
-        f"best of {FRESH_REPEATS} (all CLI runs: {', '.join(f'{w:.2f}' for w in cli_walls)})"
+        f"median of {len(cli_walls)} (CLI runs: {', '.join(f'{w:.2f}' for w in cli_walls)}; "
+        f"reference runs: {', '.join(f'{w:.2f}' for w in ref_walls)})"
+    )
+    print(
+        f"  per-pair ratios CLI/reference: {', '.join(f'{r:.2f}' for r in ratios)}; "
+        f"median {statistics.median(ratios):.2f}"
     )
     print(f"  {'command':<52}{'wall s':>8}{'× ref':>7}{'requests':>10}")
     print(
@@ -203,7 +214,9 @@ def main() -> int:
     try:
         serve(registry, bench_names(max((*SIZES, SWEEP_N, FRESH_N))))
         if "--fresh-only" in sys.argv:  # just the fresh-process row (the issue-10 target)
-            fresh_process(registry)
+            at = sys.argv.index("--fresh-only") + 1
+            repeats = int(sys.argv[at]) if at < len(sys.argv) else FRESH_REPEATS
+            fresh_process(registry, repeats)
             return 0
         warm = NameAnalyzer()
         warm.analyze(bench_names(1)[0], Registry.PYPI)  # builds the PyPI index once
