@@ -3,7 +3,7 @@
 It owns the run's parts (settings, name analysis, cache, the client factory) and builds the
 network side only when a lookup actually needs it, so answers from the popular lists or the
 cache never import the HTTP client. Input planning is `plan.py`'s; client construction is
-`registry/factory.py`'s.
+`registry/factory.py`'s; the run's view of the known-malicious feed is `feed/run.py`'s.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ from types import TracebackType
 from phantom_guard import log
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import recommend, signal
-from phantom_guard.errors import FeedError, InputError, LookupFailed
+from phantom_guard.errors import InputError, LookupFailed
 from phantom_guard.model import (
-    FeedInfo,
-    FeedMode,
-    NormalizedName,
     PackageMetadata,
     PackageRef,
     PackageRisk,
@@ -35,14 +32,13 @@ from phantom_guard.settings import Settings
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
     from datetime import datetime
-    from pathlib import Path
     from typing import Self
 
     from phantom_guard.cache import Store
     from phantom_guard.cache.cached import CachedClient
     from phantom_guard.cache.names import CachedNames
-    from phantom_guard.feed.match import Assessment, Listing
-    from phantom_guard.feed.store import FeedStore
+    from phantom_guard.feed.match import Assessment
+    from phantom_guard.feed.run import RunFeed
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry.factory import ClientFactory
     from phantom_guard.runner import ProgressCallback
@@ -78,7 +74,7 @@ class Detector:
         self._cached_names: CachedNames | None = None
         self._allow = NameSet(self.settings.allow)
         self._ignore = NameSet(self.settings.ignore)
-        self._feed: _Feed | None = None
+        self._feed: RunFeed | None = None
 
     async def __aenter__(self) -> Self:
         return self
@@ -370,10 +366,12 @@ class Detector:
             cached=cached,
         )
 
-    def _open_feed(self) -> _Feed:
+    def _open_feed(self) -> RunFeed:
         """The known-malicious feed of this run, opened once (nothing to open with --feed off)."""
         if self._feed is None:
-            self._feed = _Feed(self.settings, self._clock)
+            from phantom_guard.feed.run import RunFeed
+
+            self._feed = RunFeed(self.settings, self._clock)
         return self._feed
 
     def _open_store(self) -> Store:
@@ -407,98 +405,6 @@ class Detector:
         return cached
 
 
-class _Feed:
-    """The run's view of the known-malicious feed: lookups, its `FeedInfo`, and what a missing
-    or stale feed means under ``--feed require`` (every result that would be SAFE is ERROR).
-    """
-
-    def __init__(self, settings: Settings, clock: Callable[[], datetime]) -> None:
-        self._store: FeedStore | None = None
-        self._path: Path | None = None
-        self._info: FeedInfo | None = None
-        self._problem: str | None = None
-        self._known: dict[tuple[Registry, NormalizedName], tuple[Listing, ...]] = {}
-        self._require = settings.feed is FeedMode.REQUIRE
-        if settings.feed is FeedMode.OFF:
-            return
-        from phantom_guard.feed import open_feed
-
-        try:
-            self._store = open_feed(settings.resolved_cache_dir)
-        except FeedError as exc:
-            log.warning("known-malicious feed not used: %s", exc)
-            self._problem = f"known-malicious feed unreadable: {exc}"
-            return
-        if self._store is None:
-            self._problem = "no known-malicious feed: run 'phantom-guard feed update'"
-            return
-        self._path = self._store.path
-        status = self._store.status()
-        now = clock()
-        self._info = status.info(now, settings.feed_max_age)
-        if self._info.stale:
-            age = status.age_days(now)
-            self._problem = (
-                f"the known-malicious feed is stale: data as of {status.data_as_of or 'unknown'}"
-                + (f" ({age:.0f} days old" if age is not None else " (")
-                + f", more than --feed-max-age {settings.feed_max_age:g});"
-                " run 'phantom-guard feed update'"
-            )
-            log.warning("%s", self._problem)
-
-    def _opened(self) -> FeedStore | None:
-        if self._store is None and self._path is not None:
-            from phantom_guard.feed.store import FeedStore
-
-            self._store = FeedStore(self._path)
-        return self._store
-
-    def prefetch(self, targets: Sequence[Target]) -> None:
-        """Look every target up at once (a few queries per run instead of one per name)."""
-        store = self._opened()
-        if store is None:
-            return
-        by_registry: dict[Registry, list[NormalizedName]] = {}
-        for target in targets:
-            by_registry.setdefault(target.registry, []).append(target.normalized)
-        for registry, names in by_registry.items():
-            found = store.listings_of(registry, names)
-            self._known.update(((registry, name), found.get(name, ())) for name in names)
-
-    def assess(self, target: Target) -> Assessment | None:
-        """What the feed says about `target` (None: no feed, or not listed)."""
-        listings = self._known.get((target.registry, target.normalized))
-        if listings is None:
-            store = self._opened()
-            if store is None:
-                return None
-            listings = store.listings(target.registry, target.normalized)
-        if not listings:
-            return None
-        from phantom_guard.feed.match import assess
-
-        return assess(target.registry, listings, tuple(target.uses))
-
-    def finish(self, report: Report) -> Report:
-        """`report` with this feed's `FeedInfo`; under ``--feed require`` without a usable
-        feed, a result that would be SAFE is ERROR instead.
-        """
-        results = report.results
-        if self._require and self._problem is not None:
-            results = tuple(_unverified_by_feed(r, self._problem) for r in results)
-        feeds = (self._info,) if self._info is not None else ()
-        if not feeds and results is report.results:
-            return report
-        from phantom_guard.records import replace
-
-        return replace(report, results=results, feeds=feeds)
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-
-
 def _trusted(listed: Assessment | None) -> tuple[Signal, ...]:
     """The feed's signals for a popular or allow-listed name (an established one)."""
     return listed.signals(established=True) if listed is not None else ()
@@ -508,18 +414,3 @@ def _listed(target: Target, signals: tuple[Signal, ...]) -> PackageRisk:
     """HIGH_RISK from the feed alone: no registry answer is needed, or could change it."""
     recommendation, score = recommend(signals, exists=True)
     return target.risk(recommendation, score, exists=None, signals=signals)
-
-
-def _unverified_by_feed(risk: PackageRisk, reason: str) -> PackageRisk:
-    if risk.recommendation is not Recommendation.SAFE:
-        return risk
-    from phantom_guard.records import replace
-
-    failed = signal(SignalKind.LOOKUP_FAILED, f"could not verify: {reason}")
-    return replace(
-        risk,
-        recommendation=Recommendation.ERROR,
-        exists=None,
-        signals=(failed, *risk.signals),
-        error=reason,
-    )
