@@ -33,6 +33,12 @@ _CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
 
 _PURL_TYPES = {facts.purl_type: registry for registry, facts in FACTS.items()}
 
+# Names already normalized in this process: a lock file's names are normalized by the index
+# triage and again by the plan, a check of 1,500 entries twice over. Bounded, so a long-lived
+# process (the MCP server) keeps at most this many.
+_NORMALIZED: dict[tuple[str, Registry], NormalizedName] = {}
+_NORMALIZED_MAX = 8192
+
 
 def parse_registry(value: str) -> Registry:
     """The `Registry` named by `value` (``pypi``, ``npm``, ``crates``; ``cargo`` is an alias)."""
@@ -98,14 +104,21 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
     is case-sensitive for the old mixed-case names and `_`, `-`, `.` are distinct there.
     crates.io: lowercase with `_` folded to `-`, as crates.io treats them as the same crate.
     """
+    key = (name, registry)
+    found = _NORMALIZED.get(key)
+    if found is not None:
+        return found
     validate(name, registry)
     match registry:
         case Registry.PYPI:
-            return NormalizedName(_PEP503_RUN.sub("-", name).lower())
+            found = NormalizedName(_PEP503_RUN.sub("-", name).lower())
         case Registry.NPM:
-            return NormalizedName(name)
+            found = NormalizedName(name)
         case Registry.CRATES:
-            return NormalizedName(name.lower().replace("_", "-"))
+            found = NormalizedName(name.lower().replace("_", "-"))
+    if len(_NORMALIZED) < _NORMALIZED_MAX:
+        _NORMALIZED[key] = found
+    return found
 
 
 def comparable(name: NormalizedName) -> str:
