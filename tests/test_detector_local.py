@@ -103,6 +103,32 @@ def test_a_cached_name_is_answered_as_the_network_run_answered_it(tmp_path: Path
     assert fake.total == 3  # and nothing was fetched twice
 
 
+def test_a_warm_run_reads_the_cache_once_for_all_its_names(tmp_path: Path) -> None:
+    """One `get_many` (and one findings read) for every name the lists leave open, no `get`;
+    the answers are `answer_local`'s for each name alone.
+    """
+    fake = FakeClient({SQUAT: fresh_package(SQUAT), "steady-lib": old_package("steady-lib")})
+    names = [SQUAT, "steady-lib", "gone-missing-pkg", "flask"]
+    checked(tmp_path, names, fake)
+    store = open_store(tmp_path)
+    calls: list[str] = []
+    for method in ("get", "get_many"):
+        real = getattr(store, method)
+        setattr(
+            store,
+            method,
+            lambda *a, _real=real, _name=method, **k: (calls.append(_name), _real(*a, **k))[1],
+        )
+    d = Detector(Settings(cache_dir=tmp_path), store=store, clock=clock, names=CountingAnalyzer())
+    try:
+        report = d.answer_locally([make_ref(n) for n in names])
+        assert report is not None and calls == ["get_many"]
+        alone = [d.answer_local(t) for t in d.plan([make_ref(n) for n in names]).targets]
+        assert [plain(r) for r in report.results] == [plain(r) for r in alone if r is not None]
+    finally:
+        d.close_store()
+
+
 def test_findings_of_other_lists_or_patterns_are_not_reused(tmp_path: Path) -> None:
     fake = FakeClient({"acme-widget-helper": fresh_package("acme-widget-helper")})
     checked(tmp_path, ["acme-widget-helper"], fake)

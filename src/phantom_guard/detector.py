@@ -34,11 +34,12 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Self
 
-    from phantom_guard.cache import Store
+    from phantom_guard.cache import CacheEntry, Store
     from phantom_guard.cache.cached import CachedClient
     from phantom_guard.cache.names import CachedNames
     from phantom_guard.feed.match import Assessment
     from phantom_guard.feed.run import RunFeed
+    from phantom_guard.model import NormalizedName
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry.factory import ClientFactory
     from phantom_guard.runner import ProgressCallback
@@ -123,19 +124,7 @@ class Detector:
         Synchronous: no event loop, no HTTP client; the typosquat index is built only for a
         cached name whose name findings are not stored yet.
         """
-        listed = self._open_feed().assess(target)
-        if listed is not None and listed.decisive:
-            return _listed(target, listed.decisive)
-        popular = self._names.popular(target.normalized, target.registry)
-        risk = self._name_verdict(target, popular, listed)
-        if risk is not None:
-            return risk
-        origin = self.settings.origin(target.registry)
-        entry = self._open_store().get(target.registry, target.normalized, origin)
-        if entry is None:
-            return None
-        findings = popular or self._findings(target)
-        return self._verdict(target, findings, entry.metadata, cached=True, listed=listed)
+        return self._answer_locally([target])[0]
 
     def answer_from_feed(self, refs: Sequence[PackageRef]) -> Report:
         """Feed lookups only: a HIGH_RISK result for each name the known-malicious feed lists
@@ -178,9 +167,50 @@ class Detector:
         plan, one answer or None per target, and the targets left for the network.
         """
         planned = self.plan(refs, honour_ignore=honour_ignore)
-        local = [self.answer_local(target) for target in planned.targets]
+        local = self._answer_locally(planned.targets)
         remote = [t for t, risk in zip(planned.targets, local, strict=True) if risk is None]
         return planned, local, remote
+
+    def _answer_locally(self, targets: Sequence[Target]) -> list[PackageRisk | None]:
+        """`answer_local` for each target; the cache is read for all the names the lists leave
+        open at once (a query per registry, not two per name).
+        """
+        feed = self._open_feed()
+        answers: list[PackageRisk | None] = []
+        open_names: list[tuple[int, Target, NameFindings | None, Assessment | None]] = []
+        for target in targets:
+            listed = feed.assess(target)
+            if listed is not None and listed.decisive:
+                answers.append(_listed(target, listed.decisive))
+                continue
+            popular = self._names.popular(target.normalized, target.registry)
+            answers.append(self._name_verdict(target, popular, listed))
+            if answers[-1] is None:
+                open_names.append((len(answers) - 1, target, popular, listed))
+        if not open_names:
+            return answers
+        store = self._open_store()
+        by_registry: dict[Registry, list[NormalizedName]] = {}
+        for _, target, _, _ in open_names:
+            by_registry.setdefault(target.registry, []).append(target.normalized)
+        entries: dict[tuple[Registry, NormalizedName], CacheEntry] = {}
+        for registry, names in by_registry.items():
+            found = store.get_many(registry, names, self.settings.origin(registry))
+            entries.update(((registry, name), entry) for name, entry in found.items())
+        unanalysed: dict[Registry, list[NormalizedName]] = {}
+        for _, target, popular, _ in open_names:
+            if popular is None and (target.registry, target.normalized) in entries:
+                unanalysed.setdefault(target.registry, []).append(target.normalized)
+        for registry, names in unanalysed.items():
+            self._cached_names_of().prefetch(registry, names)
+        for index, target, popular, listed in open_names:
+            entry = entries.get((target.registry, target.normalized))
+            if entry is not None:
+                findings = popular or self._findings(target)
+                answers[index] = self._verdict(
+                    target, findings, entry.metadata, cached=True, listed=listed
+                )
+        return answers
 
     async def assess(
         self,
@@ -331,12 +361,15 @@ class Detector:
         """Name analysis of a name not on the popular list, read from the cache when an earlier
         run stored it for these lists (`CachedNames`).
         """
+        return self._cached_names_of().analyze(target.normalized, target.registry)
+
+    def _cached_names_of(self) -> CachedNames:
         if self._cached_names is None:
             from phantom_guard.cache import findings_store
             from phantom_guard.cache.names import CachedNames
 
             self._cached_names = CachedNames(self._names, findings_store(self._open_store()))
-        return self._cached_names.analyze(target.normalized, target.registry)
+        return self._cached_names
 
     def _verdict(
         self,

@@ -372,3 +372,37 @@ def test_a_first_version_file_gains_the_findings_table(open_sqlite: Opener, path
     store.put_findings(PYPI, n("flask"), "f", b"p")
     assert store.get_findings(PYPI, n("flask"), "f") == b"p"
     assert _query(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+def test_get_many_answers_what_get_answers_for_each(open_sqlite: Opener, path: Path) -> None:
+    """Found, not found, expired, unreadable and absent rows, across more than one query."""
+    clock = FakeClock()
+    store = open_sqlite(ttl_found=100, ttl_not_found=10, clock=clock)
+    names = [n(f"pkg-{i}") for i in range(1200)]  # three queries of at most 500
+    store.put_many((PYPI, name, metadata(name), "") for name in names[:600])
+    store.put_many((PYPI, name, None, "") for name in names[600:900])
+    store.put(NPM, names[0], metadata(names[0], NPM))
+    store.put(PYPI, names[0], metadata(), "http://mirror.example.test")
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(
+            "UPDATE packages SET payload = ? WHERE name = 'pkg-7' AND registry = 'pypi'",
+            (b"{broken",),
+        )
+    clock.advance(20)  # the not-found answers have expired, the found ones not
+    many = store.get_many(PYPI, names)
+    one_by_one = {name: store.get(PYPI, name) for name in names}
+    assert many == {name: entry for name, entry in one_by_one.items() if entry is not None}
+    assert len(many) == 599 and n("pkg-7") not in many
+    assert store.get_many(PYPI, []) == {}
+    assert store.stats().hits == 2 * 599
+
+
+def test_get_findings_many_answers_what_get_findings_answers(open_sqlite: Opener) -> None:
+    store = open_sqlite()
+    names = [n(f"name-{i}") for i in range(700)]
+    for name in names[::2]:
+        store.put_findings(PYPI, name, "lists-a", name.encode())
+    store.put_findings(PYPI, names[1], "lists-b", b"other lists")
+    many = store.get_findings_many(PYPI, names, "lists-a")
+    assert many == {name: name.encode() for name in names[::2]}
+    assert all(store.get_findings(PYPI, name, "lists-a") == many.get(name) for name in names)

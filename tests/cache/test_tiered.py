@@ -183,3 +183,16 @@ def test_findings_live_on_disk_only(tiered: TieredStore) -> None:
 
     assert findings_store(tiered) is tiered.disk
     assert findings_store(tiered.memory) is None
+
+
+def test_get_many_reads_memory_then_disk_and_promotes(tiered: TieredStore) -> None:
+    tiered.memory.put(PYPI, n("in-memory"), metadata("in-memory"))
+    tiered.disk.put(PYPI, n("on-disk"), None)
+    found = tiered.get_many(PYPI, [n("in-memory"), n("on-disk"), n("nowhere")])
+    assert set(found) == {n("in-memory"), n("on-disk")}
+    assert found[n("on-disk")].metadata is None
+    assert tiered.memory.get(PYPI, n("on-disk")) is not None  # promoted
+    assert NullStore().get_many(PYPI, [n("flask")]) == {}
+    memory = MemoryStore()
+    memory.put(NPM, n("left-pad"), None)
+    assert list(memory.get_many(NPM, [n("left-pad"), n("right-pad")])) == [n("left-pad")]

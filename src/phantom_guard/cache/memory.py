@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
@@ -55,6 +55,17 @@ class MemoryStore:
             self._data.move_to_end(key)
             self._hits += 1
             return item[1]
+
+    def get_many(
+        self, registry: Registry, names: Sequence[NormalizedName], origin: str = ""
+    ) -> dict[NormalizedName, CacheEntry]:
+        """`get` for each name; the names without a live answer are left out."""
+        found = {}
+        for name in names:
+            entry = self.get(registry, name, origin)
+            if entry is not None:
+                found[name] = entry
+        return found
 
     def put(
         self,

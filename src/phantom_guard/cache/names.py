@@ -15,6 +15,8 @@ from phantom_guard.model import NormalizedName, Registry, SignalKind
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from phantom_guard.cache.protocols import FindingsStore
 
 #: Signals that make a package look trustworthy: only ever computed, never read from a row.
@@ -34,13 +36,26 @@ class CachedNames:
     def __init__(self, analyzer: NameAnalyzer, store: FindingsStore | None) -> None:
         self._analyzer = analyzer
         self._store = store
+        # Rows read ahead by `prefetch` (None: none stored), each used once by `analyze`.
+        self._read: dict[tuple[Registry, NormalizedName], bytes | None] = {}
+
+    def prefetch(self, registry: Registry, names: Sequence[NormalizedName]) -> None:
+        """Read the stored findings of `names` at once, for the `analyze` calls that follow."""
+        if self._store is None or not names:
+            return
+        rows = self._store.get_findings_many(registry, names, self._analyzer.fingerprint(registry))
+        self._read.update(((registry, name), rows.get(name)) for name in names)
 
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
         """The findings for a name off the popular lists, stored for the next process."""
         if self._store is None:
             return self._analyzer.analyze(name, registry)
         fingerprint = self._analyzer.fingerprint(registry)
-        stored = self._store.get_findings(registry, name, fingerprint)
+        key = (registry, name)
+        if key in self._read:
+            stored = self._read.pop(key)
+        else:
+            stored = self._store.get_findings(registry, name, fingerprint)
         if stored is not None:
             try:
                 return plausible(NameFindings.from_bytes(stored))

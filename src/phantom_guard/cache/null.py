@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
@@ -21,6 +21,14 @@ class NullStore:
         with self._lock:
             self._misses += 1
         return None
+
+    def get_many(
+        self, registry: Registry, names: Sequence[NormalizedName], origin: str = ""
+    ) -> dict[NormalizedName, CacheEntry]:
+        """Always empty."""
+        with self._lock:
+            self._misses += len(names)
+        return {}
 
     def put(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
@@ -18,6 +18,14 @@ class Store(Protocol):
 
     def get(self, registry: Registry, name: NormalizedName, origin: str = "") -> CacheEntry | None:
         """The live answer stored for this name, or None (never stored, expired, unreadable)."""
+        ...
+
+    def get_many(
+        self, registry: Registry, names: Sequence[NormalizedName], origin: str = ""
+    ) -> dict[NormalizedName, CacheEntry]:
+        """`get` for many names of one registry at once (on disk: a query per 500 names); the
+        names without a live answer are left out.
+        """
         ...
 
     def put(
@@ -54,6 +62,12 @@ class FindingsStore(Protocol):
         self, registry: Registry, name: NormalizedName, fingerprint: str
     ) -> bytes | None:
         """The live findings stored under the same `fingerprint`, else None."""
+        ...
+
+    def get_findings_many(
+        self, registry: Registry, names: Sequence[NormalizedName], fingerprint: str
+    ) -> dict[NormalizedName, bytes]:
+        """`get_findings` for many names at once; the names without live findings left out."""
         ...
 
     def put_findings(

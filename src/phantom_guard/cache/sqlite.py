@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from pathlib import Path
 
@@ -18,6 +18,10 @@ from phantom_guard import log
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.cache.codec import PayloadError, decode, encode
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 # Bump when the table or the payload format changes: a file with another version is rebuilt.
 # 3: answers are keyed by their origin (the base URL they came from); findings rows carry
@@ -57,6 +61,10 @@ _SELECT_FINDINGS = (
     f"SELECT payload, stored_at, ttl FROM {_FINDINGS} "
     "WHERE registry = ? AND name = ? AND fingerprint = ?"
 )
+_SELECT_FINDINGS_MANY = (
+    f"SELECT name, payload, stored_at, ttl FROM {_FINDINGS} "
+    "WHERE registry = ? AND fingerprint = ? AND name IN (%s)"
+)
 _UPSERT_FINDINGS = (
     f"INSERT OR REPLACE INTO {_FINDINGS} (registry, name, fingerprint, payload, stored_at, ttl) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -64,6 +72,13 @@ _UPSERT_FINDINGS = (
 _SELECT = (
     f"SELECT found, payload, stored_at FROM {_TABLE} WHERE registry = ? AND origin = ? AND name = ?"
 )
+# `_SELECT` for many names at once (``%`` takes the placeholders); at most `_BATCH` a query,
+# well under the smallest limit on parameters SQLite builds have used (999).
+_SELECT_MANY = (
+    f"SELECT name, found, payload, stored_at FROM {_TABLE} "
+    "WHERE registry = ? AND origin = ? AND name IN (%s)"
+)
+_BATCH = 500
 _UPSERT = (
     f"INSERT OR REPLACE INTO {_TABLE} (registry, origin, name, found, payload, stored_at) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -120,29 +135,54 @@ class SqliteStore:
             if row is None:
                 self._misses += 1
                 return None
-            found, payload, stored_at = row
-            ttl = self.ttl_found if found else self.ttl_not_found
-            # An expired row is left for the put that follows the refetch to replace.
-            if (
-                type(stored_at) is not float
-                or not -_CLOCK_SLACK_S < self._clock() - stored_at < ttl
-            ):
+            return self._entry(registry, origin, name, row)
+
+    def get_many(
+        self, registry: Registry, names: Sequence[NormalizedName], origin: str = ""
+    ) -> dict[NormalizedName, CacheEntry]:
+        """`get` for many names at once, a query per `_BATCH` names; the names without a live
+        answer are left out.
+        """
+        found: dict[NormalizedName, CacheEntry] = {}
+        with self._lock:
+            for start in range(0, len(names), _BATCH):
+                batch = names[start : start + _BATCH]
+                marks = ", ".join("?" * len(batch))
+                cursor = self._execute("read", _SELECT_MANY % marks, (registry, origin, *batch))
+                rows = cursor.fetchall() if cursor is not None else []
+                self._misses += len(batch) - len(rows)  # no row at all
+                for name, found_, payload, stored_at in rows:
+                    entry = self._entry(registry, origin, name, (found_, payload, stored_at))
+                    if entry is not None:
+                        found[name] = entry
+        return found
+
+    def _entry(
+        self, registry: Registry, origin: str, name: str, row: tuple[Any, Any, Any]
+    ) -> CacheEntry | None:
+        """The answer a row (found, payload, stored_at) holds if it is live and readable; the
+        caller holds the lock.
+        """
+        found, payload, stored_at = row
+        ttl = self.ttl_found if found else self.ttl_not_found
+        # An expired row is left for the put that follows the refetch to replace.
+        if type(stored_at) is not float or not -_CLOCK_SLACK_S < self._clock() - stored_at < ttl:
+            self._misses += 1
+            return None
+        if found:
+            try:
+                metadata = decode(payload)
+                if metadata is None:
+                    raise PayloadError("a found row holds no metadata")
+            except PayloadError as exc:
+                log.debug("cache: dropping unreadable row %s/%s: %s", registry, name, exc)
+                self._execute("write", _DROP_ROW, (registry, origin, name, stored_at))
                 self._misses += 1
                 return None
-            if found:
-                try:
-                    metadata = decode(payload)
-                    if metadata is None:
-                        raise PayloadError("a found row holds no metadata")
-                except PayloadError as exc:
-                    log.debug("cache: dropping unreadable row %s/%s: %s", registry, name, exc)
-                    self._execute("write", _DROP_ROW, (registry, origin, name, stored_at))
-                    self._misses += 1
-                    return None
-            else:
-                metadata = None
-            self._hits += 1
-            return CacheEntry(metadata, stored_at)
+        else:
+            metadata = None
+        self._hits += 1
+        return CacheEntry(metadata, stored_at)
 
     def put(
         self,
@@ -201,11 +241,24 @@ class SqliteStore:
         if row is None:
             return None
         payload, stored_at, ttl = row
-        if not isinstance(payload, bytes) or type(stored_at) is not float:
-            return None
-        if not isinstance(ttl, float) or not -_CLOCK_SLACK_S < self._clock() - stored_at < ttl:
-            return None
-        return payload
+        return payload if _live_findings(payload, stored_at, ttl, self._clock()) else None
+
+    def get_findings_many(
+        self, registry: Registry, names: Sequence[NormalizedName], fingerprint: str
+    ) -> dict[NormalizedName, bytes]:
+        """`get_findings` for many names at once; the names without live findings left out."""
+        found: dict[NormalizedName, bytes] = {}
+        now = self._clock()
+        with self._lock:
+            for start in range(0, len(names), _BATCH):
+                batch = names[start : start + _BATCH]
+                marks = ", ".join("?" * len(batch))
+                sql = _SELECT_FINDINGS_MANY % marks
+                cursor = self._execute("read", sql, (registry, fingerprint, *batch))
+                for name, payload, stored_at, ttl in cursor.fetchall() if cursor else []:
+                    if _live_findings(payload, stored_at, ttl, now):
+                        found[name] = payload
+        return found
 
     def put_findings(
         self, registry: Registry, name: NormalizedName, fingerprint: str, payload: bytes
@@ -424,3 +477,10 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 def _sidecar(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
+
+
+def _live_findings(payload: Any, stored_at: Any, ttl: Any, now: float) -> bool:
+    """Whether a findings row holds bytes stored less than its time-to-live ago."""
+    if not isinstance(payload, bytes) or type(stored_at) is not float:
+        return False
+    return isinstance(ttl, float) and -_CLOCK_SLACK_S < now - stored_at < ttl

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.cache.memory import MemoryStore
@@ -49,6 +49,19 @@ class TieredStore:
             age = max(0.0, self._disk_clock() - entry.stored_at)
             self.memory.put(registry, name, entry.metadata, origin, age=age)
         return entry
+
+    def get_many(
+        self, registry: Registry, names: Sequence[NormalizedName], origin: str = ""
+    ) -> dict[NormalizedName, CacheEntry]:
+        """`get` for many names: memory first, the rest from disk at once (and promoted)."""
+        found = self.memory.get_many(registry, names, origin)
+        rest = [name for name in names if name not in found]
+        if rest:
+            for name, entry in self.disk.get_many(registry, rest, origin).items():
+                age = max(0.0, self._disk_clock() - entry.stored_at)
+                self.memory.put(registry, name, entry.metadata, origin, age=age)
+                found[name] = entry
+        return found
 
     def put(
         self,
