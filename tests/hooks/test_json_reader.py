@@ -4,44 +4,60 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from phantom_guard.hooks import json_reader
 
-# Text a host can send (UTF-8 has no lone surrogates); integers json.dumps can write (Python
-# limits int-to-text conversion).
-_TEXT = st.text(st.characters(exclude_categories=("Cs",)))
-_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**64), 2**64) | st.floats(allow_nan=False) | _TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
-    max_leaves=20,
-)
+# Generated from a seeded generator of our own rather than hypothesis: the hook tests before
+# these leave worker threads (checks given up on at their budget) whose retry jitter draws from
+# the global `random`, which hypothesis reports as a flaky strategy.
+_CHARACTERS = 'ab"\\/\b\f\n\r\t\x00\x1f\x7f \u00e9\u200b\u2028\ufeff\U0001f600'
 
 
-@settings(max_examples=300, database=None, deadline=None)
-@given(_VALUES, st.sampled_from(["", " ", "\n\t ", "\r\n"]))
-def test_the_same_values_as_json_loads(value: object, space: str) -> None:
-    text = space + json.dumps(value, ensure_ascii=False, indent=None) + space
-    assert json_reader.loads(text) == json.loads(text)
-    assert json_reader.loads(text.encode()) == json.loads(text.encode())
+def _value(rng: random.Random, depth: int = 0) -> object:
+    kind = rng.randrange(9 if depth < 4 else 6)
+    if kind == 0:
+        return None
+    if kind == 1:
+        return rng.random() < 0.5
+    if kind == 2:
+        return rng.randint(-(2**64), 2**64)
+    if kind == 3:
+        return rng.choice([0.0, -0.0, 1.5, -2.25e-7, 1e300, rng.uniform(-1e6, 1e6)])
+    if kind in (4, 5):
+        return "".join(rng.choice(_CHARACTERS) for _ in range(rng.randrange(8)))
+    if kind in (6, 7):
+        return [_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    return {str(_value(rng, 3)): _value(rng, depth + 1) for _ in range(rng.randrange(4))}
 
 
-@settings(max_examples=500, database=None, deadline=None)
-@given(st.text(max_size=30))
-def test_rejects_what_json_loads_rejects(text: str) -> None:
-    try:
-        expected = json.loads(text)
-    except ValueError:
-        with pytest.raises(ValueError):
-            json_reader.loads(text)
-    else:
-        got = json_reader.loads(text)
-        assert got == expected or (isinstance(got, float) and math.isnan(got))
+def test_the_same_values_as_json_loads() -> None:
+    rng = random.Random(20261129)
+    for _ in range(2000):
+        value = _value(rng)
+        space = rng.choice(["", " ", "\n\t ", "\r\n"])
+        for ascii_only in (True, False):
+            text = space + json.dumps(value, ensure_ascii=ascii_only) + space
+            assert json_reader.loads(text) == json.loads(text)
+            assert json_reader.loads(text.encode()) == json.loads(text.encode())
+
+
+def test_rejects_what_json_loads_rejects() -> None:
+    rng = random.Random(29112026)
+    pieces = ["{", "}", "[", "]", '"', ":", ",", "1", "-", "e", ".", "tru", "null", " ", "\\", "x"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(10)))
+        try:
+            expected = json.loads(text)
+        except ValueError:
+            with pytest.raises(ValueError):
+                json_reader.loads(text)
+        else:
+            assert json_reader.loads(text) == expected
 
 
 @pytest.mark.parametrize(
