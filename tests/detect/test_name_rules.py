@@ -122,9 +122,25 @@ def test_names_near_a_popular_word_do_not_fire(registry: Registry, name: str) ->
     assert squat(name, registry) is None
 
 
-# -- English words one edit from a popular name: discounted, never the slopsquat shape --------
-ENGLISH = [(NPM, "reach"), (NPM, "method"), (NPM, "recent"), (PYPI, "baker"), (PYPI, "wrap")]
-ENGLISH += [(PYPI, "response")]
+# -- English words one edit from a popular name ---------------------------------------------
+# Beyond the top 1,000: the word explains the name; discounted, never the slopsquat shape.
+ENGLISH = [
+    (NPM, "archive"),  # archiver
+    (NPM, "binding"),  # bindings
+    (NPM, "promises"),  # promise
+    (PYPI, "diagram"),  # diagrams
+    (PYPI, "culture"),  # vulture
+    (PYPI, "article"),  # particle
+]
+# A typing slip of a top-1,000 name that is also a word: the target's installs outweigh the word.
+ENGLISH_TOP = [
+    (NPM, "reach", "react"),
+    (NPM, "method", "methods"),
+    (NPM, "pirate", "pirates"),
+    (PYPI, "flak", "flask"),
+    (PYPI, "jumpy", "numpy"),
+    (PYPI, "hatching", "hatchling"),
+]
 NOT_ENGLISH = [
     (NPM, "reacct", "react"),
     (NPM, "methdos", "methods"),
@@ -135,12 +151,8 @@ NOT_ENGLISH = [
 ]
 
 
-@pytest.mark.parametrize(("registry", "name"), ENGLISH)
-def test_an_english_word_is_discounted(registry: Registry, name: str) -> None:
-    findings = analyze(name, registry)
-    assert findings.signals and not strong(findings)
-    assert "English word" in findings.signals[0].message
-    fresh = PackageMetadata(
+def _fresh(name: str, registry: Registry) -> PackageMetadata:
+    return PackageMetadata(
         name=name,
         registry=registry,
         created=NOW - timedelta(days=2),
@@ -148,7 +160,27 @@ def test_an_english_word_is_discounted(registry: Registry, name: str) -> None:
         maintainers=("someone",),
         summary="Helpers for reading and writing configuration files.",
     )
-    assert verdict(fresh, findings.signals, NOW)[0] is not Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), ENGLISH)
+def test_an_english_word_is_discounted(registry: Registry, name: str) -> None:
+    findings = analyze(name, registry)
+    assert findings.signals and not strong(findings)
+    assert "itself an English word" in findings.signals[0].message
+    assert findings.signals[0].evidence["target_rank"] > 1000  # type: ignore[operator]
+    assert verdict(_fresh(name, registry), findings.signals, NOW)[0] is not Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name", "target"), ENGLISH_TOP)
+def test_an_english_word_slip_of_a_top_name_counts(
+    registry: Registry, name: str, target: str
+) -> None:
+    findings = analyze(name, registry)
+    evidence = squat(name, registry)
+    assert evidence is not None and evidence["target"] == target
+    assert evidence["english_word"] is True and strong(findings)
+    assert "English word, but the target is a top package" in findings.signals[0].message
+    assert verdict(_fresh(name, registry), findings.signals, NOW)[0] is Recommendation.HIGH_RISK
 
 
 @pytest.mark.parametrize(("registry", "name", "target"), NOT_ENGLISH)
