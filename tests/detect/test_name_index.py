@@ -63,6 +63,23 @@ def test_sorted_text_without_header_and_final_newline() -> None:
     assert "appl" not in table and "bananas" not in table and "" not in table
 
 
+def test_sorted_text_agrees_with_a_dict_across_blocks_and_sub_blocks() -> None:
+    # Enough lines for many 4 KB blocks, each noted again every 256 bytes on first use; keys
+    # of several lengths so block and sub-block edges fall inside and between keys.
+    pairs = {f"k{i * 7919 % 100_003:06d}{'x' * (i % 5)}": f"v{i}" for i in range(6000)}
+    values = {f"b{i % 40:02d}": [str(j) for j in range(i, 6000, 40)] for i in range(40)}
+    lines = [f"{k}\t{v}" for k, v in pairs.items()]
+    lines += [f"{k}\t{v}" for k, vs in values.items() for v in vs]
+    lines.sort()
+    table = SortedText(("\n".join(lines) + "\n").encode())
+    for key, value in pairs.items():
+        assert table.get(key) == value
+        assert table.get(key + "y") is None and table.get(key[:-1]) is None
+    for key, expected in values.items():
+        assert table.values(key) == sorted(expected)
+    assert table.values("b99") == [] and table.get("a") is None and table.get("z") is None
+
+
 def test_the_word_list_is_shipped_with_its_licence() -> None:
     assert "alter" in english_words() and "later" in english_words()
     assert "reqeusts" not in english_words()

@@ -3,7 +3,10 @@
 A shipped table kept as the file's bytes costs one read; the same table as dicts costs a Python
 object per entry (over a second for the npm targets). At load, the first line of every
 ``_STRIDE`` bytes is noted (a few hundred lines); a lookup bisects those in C, then searches one
-block of the bytes. Tables are ASCII (package names are), so keys are encoded, never the table.
+block of the bytes. Searching 4 KB costs a few µs, so a block, the first time a lookup lands in
+it, is noted the same way every ``_SUB_STRIDE`` bytes: later lookups there search a few lines
+(the load stays one pass over a few hundred lines, memory grows only with the blocks used).
+Tables are ASCII (package names are), so keys are encoded, never the table.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 _STRIDE = 4096
+_SUB_STRIDE = 256
 
 
 class SortedText:
@@ -45,11 +49,33 @@ class SortedText:
         starts.append(len(data))
         self._starts = starts
         self._firsts = firsts
+        self._subs: dict[int, tuple[list[bytes], list[int]]] = {}
 
     def _block(self, key: bytes) -> tuple[int, int]:
         """The byte range whose lines, with the next block's first line, hold `key`'s place."""
         at = max(bisect_right(self._firsts, key) - 1, 0)
-        return self._starts[at], self._starts[at + 1]
+        sub = self._subs.get(at)
+        if sub is None:
+            sub = self._subs[at] = self._split(self._starts[at], self._starts[at + 1])
+        firsts, starts = sub
+        at = max(bisect_right(firsts, key) - 1, 0)
+        return starts[at], starts[at + 1]
+
+    def _split(self, start: int, end: int) -> tuple[list[bytes], list[int]]:
+        """The first line of every ``_SUB_STRIDE`` bytes of one block, and their offsets."""
+        data = self._data
+        starts = [start]
+        firsts = [data[start : data.find(b"\n", start)]]
+        at = start + _SUB_STRIDE
+        while at < end:
+            line = data.find(b"\n", at, end) + 1
+            if line == 0 or line >= end:
+                break
+            starts.append(line)
+            firsts.append(data[line : data.find(b"\n", line)])
+            at = line + _SUB_STRIDE
+        starts.append(end)
+        return firsts, starts
 
     def _lower_bound(self, key: bytes) -> int:
         """Offset of the first line that is >= `key`."""
