@@ -90,6 +90,7 @@ class NameAnalyzer:
     def __init__(self, extra_patterns: tuple[str, ...] = ()) -> None:
         self._extra_patterns = extra_patterns
         self._vocabulary: Vocabulary | None = None
+        self._indexes: dict[Registry, TyposquatIndex] = {}
 
     def fingerprint(self, registry: Registry) -> str:
         """Names the inputs of `analyze` for `registry`: the same fingerprint, the same findings.
@@ -162,7 +163,7 @@ class NameAnalyzer:
             return None
         if self._index(registry).target(comparable) is not None:
             return None  # well known here too
-        from phantom_guard.detect.words import english_words
+        from phantom_guard.detect.words import english_words  # its table only when needed
 
         if comparable in english_words():
             return None  # "commander", "chalk": words, published in both
@@ -174,10 +175,13 @@ class NameAnalyzer:
         )
 
     def _index(self, registry: Registry) -> TyposquatIndex:
-        # Imported here: a run whose names are all popular never needs rapidfuzz.
-        from phantom_guard.detect.typosquat import typosquat_index
+        if (index := self._indexes.get(registry)) is None:
+            # Imported here: a run whose names are all popular never needs rapidfuzz (and an
+            # import statement costs microseconds each time it runs, so once per registry).
+            from phantom_guard.detect.typosquat import typosquat_index
 
-        return typosquat_index(registry)
+            index = self._indexes[registry] = typosquat_index(registry)
+        return index
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:

@@ -185,9 +185,11 @@ def _glued_pair(tokens: list[str], popular: PopularList) -> list[str]:
 
 def _coined(token: str) -> bool:
     """A made-up word ("stardb", "wavesocket"): letters only, not English."""
-    from phantom_guard.detect.words import english_words
+    if not token.isalpha() or len(token) < _COINED_LENGTH:
+        return False
+    from phantom_guard.detect.words import english_words  # its table only when needed
 
-    return token.isalpha() and len(token) >= _COINED_LENGTH and token not in english_words()
+    return token not in english_words()
 
 
 def _popular_prefix(tokens: list[str], popular: PopularList, scope: str) -> tuple[str, int] | None:

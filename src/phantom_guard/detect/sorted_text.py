@@ -92,9 +92,18 @@ class SortedText:
         return lo
 
     def _find_line(self, prefix: bytes) -> int:
-        """Offset of a line starting with `prefix`, or -1 (one search inside one block)."""
-        lo, hi = self._block(prefix)
-        found = self._data.find(b"\n" + prefix, lo - 1, hi + len(prefix))
+        """Offset of a line starting with `prefix`, or -1 (one search inside one sub-block)."""
+        # `_block` written out: this runs a dozen times per name analysed, and the call was a
+        # fifth of its cost.
+        at = bisect_right(self._firsts, prefix) - 1
+        at = at if at > 0 else 0
+        sub = self._subs.get(at)
+        if sub is None:
+            sub = self._subs[at] = self._split(self._starts[at], self._starts[at + 1])
+        firsts, starts = sub
+        at = bisect_right(firsts, prefix) - 1
+        at = at if at > 0 else 0
+        found = self._data.find(b"\n" + prefix, starts[at] - 1, starts[at + 1] + len(prefix))
         return found + 1 if found >= 0 else -1
 
     def __contains__(self, line: object) -> bool:
@@ -110,7 +119,8 @@ class SortedText:
         at = self._find_line(probe)
         if at < 0:
             return None
-        return self._data[at + len(probe) : self._data.index(b"\n", at)].decode()
+        at += len(probe)
+        return self._data[at : self._data.index(b"\n", at)].decode()
 
     def values(self, key: str) -> list[str]:
         """The rest of every ``key<TAB>…`` line, in file order."""
