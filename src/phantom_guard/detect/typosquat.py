@@ -145,6 +145,7 @@ class TyposquatIndex:
         self.tier1 = int(table.headers.get("tier 1", "0"))
         self.score_meaning = table.headers.get("score", "")
         self._buckets: dict[tuple[int, str], tuple[str, ...]] = {}
+        self._sides: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
         # Records found, kept: near misses of one popular name recur across a batch. Only
         # targets (at most the table's own size), never the names asked about.
         self._records: dict[str, Target] = {}
@@ -228,20 +229,33 @@ class TyposquatIndex:
     def _candidates(self, name: str, spread: int) -> list[str]:
         """Targets of a neighbouring length sharing the first or last characters (a target may
         appear twice; the caller keeps the best hit)."""
-        found: list[str] = []
         size = len(name)
-        buckets = self._buckets
         bare = name.rpartition("/")[2] or name
-        short = ("<" + bare[:2], ">" + name[-2:])
-        long = ("<" + bare[:_LONG_ENDS], ">" + name[-_LONG_ENDS:])
-        for length in range(max(1, size - spread), size + spread + 1):
-            for end in long if length >= _LONG_TARGET else short:
-                bucket = buckets.get((length, end))
-                if bucket is None:
-                    values = self._table.values(f"{end[0]}{length:03d}{end[1:]}")
-                    bucket = buckets[length, end] = tuple(v.partition("\t")[0] for v in values)
-                found += bucket
-        return found
+        return [
+            *self._side("<", bare, size, spread),
+            *self._side(">", name, size, spread),
+        ]
+
+    def _side(self, side: str, name: str, size: int, spread: int) -> tuple[str, ...]:
+        """One end's buckets over the lengths ``size ± spread``, joined once and kept: names
+        of one length sharing their first characters ("react-…") share this."""
+        key = (side, name[:_LONG_ENDS] if side == "<" else name[-_LONG_ENDS:], size, spread)
+        joined = self._sides.get(key)
+        if joined is None:
+            found: list[str] = []
+            for length in range(max(1, size - spread), size + spread + 1):
+                ends = _LONG_ENDS if length >= _LONG_TARGET else 2
+                end = name[:ends] if side == "<" else name[-ends:]
+                found += self._bucket(side, length, end)
+            joined = self._sides[key] = tuple(found)
+        return joined
+
+    def _bucket(self, side: str, length: int, end: str) -> tuple[str, ...]:
+        bucket = self._buckets.get((length, side + end))
+        if bucket is None:
+            values = self._table.values(f"{side}{length:03d}{end}")
+            bucket = self._buckets[length, side + end] = tuple(v.partition("\t")[0] for v in values)
+        return bucket
 
     def _near_miss(self, name: str) -> TyposquatMatch | None:
         spread = 2 if len(name) >= TWO_EDIT_LENGTH else 1
