@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -90,3 +91,40 @@ def test_the_word_list_is_shipped_with_its_licence() -> None:
 def test_the_second_tier_list_records_its_source() -> None:
     head = (DATA / "popular" / "npm-tier2.txt").read_text(encoding="utf-8")[:600]
     assert "build_popular_lists.py" in head and "npm.tsv" in head
+
+
+def test_no_rule_names_a_corpus_entry() -> None:
+    """The rules' data (conventions, brand lines, libraries) and the detection code's string
+    literals name no non-popular name of the accuracy corpus in the same registry: a rule that
+    did would measure the corpus, not the rule."""
+    import ast
+    import csv
+
+    corpus = ROOT / "benchmarks" / "corpus" / "corpus.tsv"
+    with corpus.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    data = json.loads((DATA / "conventions.json").read_text(encoding="utf-8"))
+    for registry in ("npm", "pypi"):
+        names = {r["name"].lower() for r in rows if r["registry"] == registry}
+        names -= {r["name"].lower() for r in rows if r["category"] == "popular"}
+        listed = set(data[registry])
+        listed |= set(data["brand_families"][registry]) | set(data["unextended"][registry])
+        assert not names & listed, registry
+    every = {r["name"].lower() for r in rows if r["category"] != "popular"}
+    for module in sorted((ROOT / "src" / "phantom_guard" / "detect").glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        literals = {
+            node.value.lower()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        }
+        assert not literals & every, module.name

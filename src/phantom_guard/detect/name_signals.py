@@ -16,8 +16,10 @@ from phantom_guard.detect.datafiles import DATA, PACKAGE
 from phantom_guard.detect.patterns import (
     PatternMatch,
     Vocabulary,
+    brand_families,
     conventions,
     match_patterns,
+    unextended,
     vocabulary,
 )
 from phantom_guard.detect.popular import popular_list
@@ -139,8 +141,18 @@ class NameAnalyzer:
         if squat is not None:
             signals.append(_typosquat_signal(squat, comparable, registry))
             suggestion = squat.target
-        convention = conventions(registry.value)
-        found = match_patterns(comparable, popular, self._words(), convention)
+        kind = registry.value
+        found = match_patterns(
+            comparable,
+            popular,
+            self._words(),
+            conventions(kind),
+            brand_lines=brand_families(kind),
+            libraries=unextended(kind),
+        )
+        if any(p.rule == "top library + one word" for p in found) and index.target(comparable):
+            # Downloaded widely enough to be on the second tier: an established add-on.
+            found = [p for p in found if p.rule != "top library + one word"]
         if not signals and not found and (other := self._other_ecosystem(comparable, registry)):
             found.append(other)
         for pattern in found:
@@ -288,6 +300,6 @@ def _pattern_signal(pattern: PatternMatch, strength: float) -> Signal:
     kind = SignalKind.HALLUCINATION_PATTERN
     if pattern.rule == "brand namespace":
         kind = SignalKind.BRAND_NAMESPACE
-    if pattern.rule == "compound of stock words":
-        strength *= 0.7  # the weakest shape: real projects name themselves like this too
+    if pattern.rule in ("compound of stock words", "top library + one word"):
+        strength *= 0.7  # the weakest shapes: real projects name themselves like this too
     return signal(kind, pattern.detail, strength=strength, rule=pattern.rule, base=pattern.base)

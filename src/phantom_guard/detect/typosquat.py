@@ -184,6 +184,8 @@ class TyposquatIndex:
         record = self.target(name)
         if record is not None and record.tier == 1:
             return None
+        if (mirrored := _typed_package(name)) and self.target(mirrored) is not None:
+            return None  # "@types/args": the typings of the package "args", not of "yargs"
         tier = 1 if record is not None else 2
         variant = self._variant(name, squashed)
         if variant is not None:
@@ -489,6 +491,16 @@ def describe_edit(name: str, target: str) -> str:
                 return "dropped digit"
             return "dropped double letter" if doubled else "dropped letter"
     return "one edit"
+
+
+def _typed_package(name: str) -> str | None:
+    """The package an ``@types/…`` name types (DefinitelyTyped writes ``@scope/x`` as
+    ``scope__x``), or None for any other name."""
+    if not name.startswith("@types/"):
+        return None
+    bare = name[len("@types/") :]
+    scope, sep, rest = bare.partition("__")
+    return f"@{scope}/{rest}" if sep and scope and rest else bare
 
 
 def _squash(name: str) -> str:
