@@ -390,3 +390,35 @@ def test_a_brand_product_line_is_not_brand_namespace(registry: Registry, name: s
 @pytest.mark.parametrize(("registry", "name"), BRAND_ELSEWHERE)
 def test_a_brand_word_outside_its_lines_still_is(registry: Registry, name: str) -> None:
     assert K.BRAND_NAMESPACE in {s.kind for s in analyze(name, registry).signals}
+
+
+# -- inside a naming family, another package's name is an add-on -------------------------------
+# Real add-ons: a family ("async-", "aiohttp-") naming another package, at most one word more.
+FAMILY_ADD_ONS = [
+    (NPM, "apollo-storybook-react"),
+    (NPM, "astro-react-i18next"),
+    (NPM, "async-child-process"),
+    (PYPI, "aiohttp-apispec"),
+    (PYPI, "aiohttp-datadog"),
+    (PYPI, "aiohttp-devtools"),
+]
+# Still glued: a top library few names extend (nobody builds on it), or a stack of words more.
+FAMILY_GLUED = [
+    (NPM, "vite-picocolors"),
+    (NPM, "jest-picomatch"),
+    (NPM, "react-wrap-ansi"),
+    (PYPI, "flask-idna"),
+    (PYPI, "django-certifi"),
+    (PYPI, "fastapi-aioredis-cache-stack"),
+]
+GLUED = "popular packages glued together"
+
+
+@pytest.mark.parametrize(("registry", "name"), FAMILY_ADD_ONS)
+def test_a_family_add_on_for_another_package_is_not_glued(registry: Registry, name: str) -> None:
+    assert GLUED not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), FAMILY_GLUED)
+def test_a_family_with_a_library_or_a_stack_is_glued(registry: Registry, name: str) -> None:
+    assert GLUED in {s.evidence.get("rule") for s in analyze(name, registry).signals}

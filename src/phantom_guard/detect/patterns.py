@@ -173,7 +173,16 @@ def match_patterns(
     glued = [t for t in dict.fromkeys(tokens) if _glue_candidate(t, popular)]
     if len(glued) < 2 and not scope:
         glued = _glued_pair(tokens, popular) or glued
-    if len(glued) >= 2:
+    # Inside a naming family, naming another package and at most one word more is how
+    # add-ons are named ("esbuild-plugin-pino", "mongoose-patch-history"), unless what it
+    # names is a top library few names extend ("express-safe-buffer": nobody builds on it).
+    named = sum(len(g.split("-")) for g in glued[1:])
+    add_on = (
+        in_convention
+        and len(tokens) - _family_words(tokens, scope, convention) - named <= 1
+        and not any(g in libraries for g in glued[1:])
+    )
+    if len(glued) >= 2 and not add_on:
         found.append(
             PatternMatch(
                 "popular packages glued together",
