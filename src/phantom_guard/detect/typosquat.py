@@ -350,8 +350,8 @@ class TyposquatIndex:
             return None
         words = _TOKENS.findall(name)
         first = words[0] if len(words) >= 2 else ""
-        if len(first) < _FIRST_WORD_LENGTH:
-            return None
+        if len(first) < _FIRST_WORD_LENGTH or self.target(first) is not None:
+            return None  # short, or a target itself ("react-…"): one look-up, no scan
         near = process.extract(
             first, self._candidates(first, 1), scorer=OSA.distance, score_cutoff=1, limit=None
         )
