@@ -125,7 +125,8 @@ def match_patterns(
     tokens = [t for t in _WORDS.split(name) if t]
     if len(tokens) < 2:
         return []
-    in_convention = bool(_family_words(tokens, scope, convention))
+    family_size = _family_words(tokens, scope, convention)
+    in_convention = bool(family_size)
     prone = [t for t in tokens if t in words.prone]
     found: list[PatternMatch] = []
     if tokens[0] in words.brands and "-".join(tokens[:2]) not in brand_lines:
@@ -142,7 +143,7 @@ def match_patterns(
         generic = [t for t in tokens[used:] if t in words.generic_words]
         # A family ("flask-*", "eslint-config-*", "@sentry/*") is extended by honest packages
         # all the time: there, what follows the family's own words must be a stack of words.
-        family = _family_words(tokens, scope, convention)
+        family = family_size
         if base_name in convention:
             family = max(family, used)
         rest = len(tokens) - max(used, family)
@@ -179,7 +180,7 @@ def match_patterns(
     named = sum(len(g.split("-")) for g in glued[1:])
     add_on = (
         in_convention
-        and len(tokens) - _family_words(tokens, scope, convention) - named <= 1
+        and len(tokens) - family_size - named <= 1
         and not any(g in libraries for g in glued[1:])
     )
     if len(glued) >= 2 and not add_on:
