@@ -18,11 +18,14 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from typing import Any
 
 from phantom_guard.detect.datafiles import DATA
 from phantom_guard.detect.popular import PopularList
 from phantom_guard.records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 _WORDS = re.compile(r"[-_.@/]+")
 # Glued names only count popular packages ranked this high with names this long: short or
