@@ -10,6 +10,15 @@ package on the shipped lists (``detect/data/popular/``), or the family ten times
 (``odoo14-addon``), and not one of the generic or hallucination-prone words of
 ``detect/data/patterns.json`` unless a top-1,000 package (``data-*``, ``ai-*`` are
 descriptions; ``react-*`` is a family). Standard library only.
+
+Two more lists per registry, from the same snapshots and the shipped lists:
+
+* ``brand_families``: a brand word of ``detect/data/patterns.json`` and the next word
+  (``azure-mgmt``, ``google-cloud``, ``aws-cdk``) when at least ``BRAND_FAMILY`` names on the
+  shipped lists share them: the brand's own product line, which its new packages join.
+* ``unextended``: the ``UNEXTENDED_TOP`` best-ranked listed names that at most ``UNEXTENDED``
+  published names extend (``semver-…``, ``chalk-…``; ``mongoose-…`` has hundreds): a popular
+  library, not a plugin host, so a new ``<it>-<word>`` is rarely someone's honest add-on.
 """
 
 from __future__ import annotations
@@ -32,6 +41,9 @@ _SEPARATORS = re.compile(r"[-_.]+")
 # this many times the minimum is one whatever its name ("odoo14-addon").
 TOP = 1000
 HUGE = 10
+BRAND_FAMILY = 3
+UNEXTENDED_TOP = 500
+UNEXTENDED = 20
 
 
 def names(path: Path) -> list[str]:
@@ -88,6 +100,30 @@ def families(
     return kept
 
 
+def brand_families(packages: list[str], brands: set[str]) -> list[str]:
+    """Brand word + next word shared by at least BRAND_FAMILY listed (unscoped) names."""
+    counts: Counter[str] = Counter()
+    for name in packages:
+        words = [w for w in _SEPARATORS.split(name) if w]
+        if not name.startswith("@") and len(words) >= 3 and words[0] in brands:
+            counts["-".join(words[:2])] += 1
+    return sorted(pair for pair, n in counts.items() if n >= BRAND_FAMILY)
+
+
+def unextended(found: list[str], packages: list[str]) -> list[str]:
+    """The best-ranked listed names that at most UNEXTENDED published names start with."""
+    top = [p for p in packages[:UNEXTENDED_TOP] if not p.startswith("@")]
+    wanted = {"-".join(w for w in _SEPARATORS.split(p) if w) for p in top}
+    counts: Counter[str] = Counter()
+    for name in found:
+        words = [w for w in _SEPARATORS.split(name) if w]
+        for size in range(1, min(len(words), 4)):
+            head = "-".join(words[:size])
+            if head in wanted:
+                counts[head] += 1
+    return sorted(p for p in wanted if counts[p] <= UNEXTENDED)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write conventions.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -102,20 +138,31 @@ def main(argv: list[str] | None = None) -> int:
     date = args.date or dt.datetime.now(dt.UTC).date().isoformat()
     vocabulary = json.loads((DATA / "patterns.json").read_text(encoding="utf-8"))
     words = set(vocabulary["generic_words"]) | set(vocabulary.get("hallucination_prone", ()))
+    brands = set(vocabulary["brands"])
+    snapshot = {"pypi": names(PYPI_TSV), "npm": names(NPM_TSV)}
     data = {
         "_about": (
             "Naming conventions: first words and npm scopes shared by many published names. "
             f"Derived from the env package snapshots {PYPI_TSV.name} (>= {args.min_pypi} names) "
             f"and {NPM_TSV.name} (>= {args.min_npm} names) on {date} (UTC) by "
-            "scripts/build_name_conventions.py. Do not edit by hand."
+            "scripts/build_name_conventions.py. Do not edit by hand. "
+            f"brand_families: a brand and the next word shared by >= {BRAND_FAMILY} listed "
+            f"names; unextended: of the top {UNEXTENDED_TOP} listed names, those at most "
+            f"{UNEXTENDED} published names extend."
         ),
         "pypi": families(
-            prefixes(names(PYPI_TSV), args.min_pypi), listed("pypi"), words, args.min_pypi
+            prefixes(snapshot["pypi"], args.min_pypi), listed("pypi"), words, args.min_pypi
         ),
-        "npm": families(prefixes(names(NPM_TSV), args.min_npm), listed("npm"), words, args.min_npm),
+        "npm": families(
+            prefixes(snapshot["npm"], args.min_npm), listed("npm"), words, args.min_npm
+        ),
+        "brand_families": {r: brand_families(listed(r), brands) for r in ("pypi", "npm")},
+        "unextended": {r: unextended(snapshot[r], listed(r)) for r in ("pypi", "npm")},
     }
     OUT.write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
     print(f"conventions: pypi {len(data['pypi'])}, npm {len(data['npm'])} -> {OUT}")
+    for key in ("brand_families", "unextended"):
+        print(f"{key}: " + ", ".join(f"{r} {len(v)}" for r, v in data[key].items()))
     return 0
 
 

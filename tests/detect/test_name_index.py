@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -94,6 +95,23 @@ def test_an_odd_file_is_read_like_its_bytes(tmp_path: Path, content: bytes) -> N
     assert "cherry" not in table
 
 
+def test_sorted_text_agrees_with_a_dict_across_blocks_and_sub_blocks() -> None:
+    # Enough lines for many 4 KB blocks, each noted again every 256 bytes on first use; keys
+    # of several lengths so block and sub-block edges fall inside and between keys.
+    pairs = {f"k{i * 7919 % 100_003:06d}{'x' * (i % 5)}": f"v{i}" for i in range(6000)}
+    values = {f"b{i % 40:02d}": [str(j) for j in range(i, 6000, 40)] for i in range(40)}
+    lines = [f"{k}\t{v}" for k, v in pairs.items()]
+    lines += [f"{k}\t{v}" for k, vs in values.items() for v in vs]
+    lines.sort()
+    table = SortedText(("\n".join(lines) + "\n").encode())
+    for key, value in pairs.items():
+        assert table.get(key) == value
+        assert table.get(key + "y") is None and table.get(key[:-1]) is None
+    for key, expected in values.items():
+        assert table.values(key) == sorted(expected)
+    assert table.values("b99") == [] and table.get("a") is None and table.get("z") is None
+
+
 def test_the_word_list_is_shipped_with_its_licence() -> None:
     assert "alter" in english_words() and "later" in english_words()
     assert "reqeusts" not in english_words()
@@ -104,3 +122,40 @@ def test_the_word_list_is_shipped_with_its_licence() -> None:
 def test_the_second_tier_list_records_its_source() -> None:
     head = (DATA / "popular" / "npm-tier2.txt").read_text(encoding="utf-8")[:600]
     assert "build_popular_lists.py" in head and "npm.tsv" in head
+
+
+def test_no_rule_names_a_corpus_entry() -> None:
+    """The rules' data (conventions, brand lines, libraries) and the detection code's string
+    literals name no non-popular name of the accuracy corpus in the same registry: a rule that
+    did would measure the corpus, not the rule."""
+    import ast
+    import csv
+
+    corpus = ROOT / "benchmarks" / "corpus" / "corpus.tsv"
+    with corpus.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    data = json.loads((DATA / "conventions.json").read_text(encoding="utf-8"))
+    for registry in ("npm", "pypi"):
+        names = {r["name"].lower() for r in rows if r["registry"] == registry}
+        names -= {r["name"].lower() for r in rows if r["category"] == "popular"}
+        listed = set(data[registry])
+        listed |= set(data["brand_families"][registry]) | set(data["unextended"][registry])
+        assert not names & listed, registry
+    every = {r["name"].lower() for r in rows if r["category"] != "popular"}
+    for module in sorted((ROOT / "src" / "phantom_guard" / "detect").glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        literals = {
+            node.value.lower()
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        }
+        assert not literals & every, module.name

@@ -122,9 +122,25 @@ def test_names_near_a_popular_word_do_not_fire(registry: Registry, name: str) ->
     assert squat(name, registry) is None
 
 
-# -- English words one edit from a popular name: discounted, never the slopsquat shape --------
-ENGLISH = [(NPM, "reach"), (NPM, "method"), (NPM, "recent"), (PYPI, "baker"), (PYPI, "wrap")]
-ENGLISH += [(PYPI, "response")]
+# -- English words one edit from a popular name ---------------------------------------------
+# Beyond the top 1,000: the word explains the name; discounted, never the slopsquat shape.
+ENGLISH = [
+    (NPM, "archive"),  # archiver
+    (NPM, "binding"),  # bindings
+    (NPM, "promises"),  # promise
+    (PYPI, "diagram"),  # diagrams
+    (PYPI, "culture"),  # vulture
+    (PYPI, "article"),  # particle
+]
+# A typing slip of a top-1,000 name that is also a word: the target's installs outweigh the word.
+ENGLISH_TOP = [
+    (NPM, "reach", "react"),
+    (NPM, "method", "methods"),
+    (NPM, "pirate", "pirates"),
+    (PYPI, "flak", "flask"),
+    (PYPI, "jumpy", "numpy"),
+    (PYPI, "hatching", "hatchling"),
+]
 NOT_ENGLISH = [
     (NPM, "reacct", "react"),
     (NPM, "methdos", "methods"),
@@ -135,12 +151,8 @@ NOT_ENGLISH = [
 ]
 
 
-@pytest.mark.parametrize(("registry", "name"), ENGLISH)
-def test_an_english_word_is_discounted(registry: Registry, name: str) -> None:
-    findings = analyze(name, registry)
-    assert findings.signals and not strong(findings)
-    assert "English word" in findings.signals[0].message
-    fresh = PackageMetadata(
+def _fresh(name: str, registry: Registry) -> PackageMetadata:
+    return PackageMetadata(
         name=name,
         registry=registry,
         created=NOW - timedelta(days=2),
@@ -148,7 +160,27 @@ def test_an_english_word_is_discounted(registry: Registry, name: str) -> None:
         maintainers=("someone",),
         summary="Helpers for reading and writing configuration files.",
     )
-    assert verdict(fresh, findings.signals, NOW)[0] is not Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), ENGLISH)
+def test_an_english_word_is_discounted(registry: Registry, name: str) -> None:
+    findings = analyze(name, registry)
+    assert findings.signals and not strong(findings)
+    assert "itself an English word" in findings.signals[0].message
+    assert findings.signals[0].evidence["target_rank"] > 1000  # type: ignore[operator]
+    assert verdict(_fresh(name, registry), findings.signals, NOW)[0] is not Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name", "target"), ENGLISH_TOP)
+def test_an_english_word_slip_of_a_top_name_counts(
+    registry: Registry, name: str, target: str
+) -> None:
+    findings = analyze(name, registry)
+    evidence = squat(name, registry)
+    assert evidence is not None and evidence["target"] == target
+    assert evidence["english_word"] is True and strong(findings)
+    assert "English word, but the target is a top package" in findings.signals[0].message
+    assert verdict(_fresh(name, registry), findings.signals, NOW)[0] is Recommendation.HIGH_RISK
 
 
 @pytest.mark.parametrize(("registry", "name", "target"), NOT_ENGLISH)
@@ -256,3 +288,137 @@ def test_second_tier_targets_weigh_less() -> None:
     second = next(s for s in analyze("gulp-babbel", NPM).signals if s.kind is K.TYPOSQUAT)
     assert second.evidence["tier"] == 2 and second.evidence["target"] == "gulp-babel"
     assert second.weight < top.weight
+
+
+# -- @types: the typings of a known package are not a typo of another's ------------------------
+# Real DefinitelyTyped packages one edit from a top @types name, each typing a listed package.
+TYPES_LEGIT = [
+    "@types/args",  # args, not yargs
+    "@types/accept",  # accept, not accepts
+    "@types/astring",  # astring, not string
+    "@types/echarts",  # echarts, not recharts
+    "@types/colors",  # colors, not color
+    "@types/callsites",  # callsites, not callsite
+]
+TYPES_SQUATS = [
+    ("@types/reacct", "@types/react"),
+    ("@types/lodahs", "@types/lodash"),
+    ("@types/yargz", "@types/yargs"),
+    ("@types/expresss", "@types/express"),
+    ("@types/babel__cor", "@types/babel__core"),
+    ("@types/nodee", "@types/node"),
+]
+
+
+@pytest.mark.parametrize("name", TYPES_LEGIT)
+def test_types_of_a_known_package_do_not_fire(name: str) -> None:
+    assert squat(name, NPM) is None
+
+
+@pytest.mark.parametrize(("name", "target"), TYPES_SQUATS)
+def test_types_of_no_known_package_are_compared(name: str, target: str) -> None:
+    evidence = squat(name, NPM)
+    assert evidence is not None and evidence["target"] == target
+
+
+# -- a top library few names extend, plus one word ---------------------------------------------
+# Unpublished: the libraries (chalk, globals, ws, six, certifi) have few add-ons on the registry.
+LIBRARY_WORD = [
+    (NPM, "chalk-extra", "chalk"),
+    (NPM, "globals-list", "globals"),
+    (NPM, "ws-pool", "ws"),
+    (NPM, "clone-function", "clone"),
+    (PYPI, "six-compat", "six"),
+    (PYPI, "certifi-bundle", "certifi"),
+]
+# Published add-ons: established ones (the npm second tier) and plugin hosts' (hundreds of
+# "chai-…", "koa-…" names). A cost measured, not hidden: the shape fires on about 0.1% of the
+# long tail below the tiers (e.g. the real "chalk-scripts").
+LIBRARY_WORD_LEGIT = [
+    (NPM, "chalk-animation"),
+    (NPM, "chalk-string"),
+    (NPM, "chai-shape"),
+    (NPM, "koa-cluster"),
+    (NPM, "esbuild-config"),
+    (PYPI, "django-activeurl"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "base"), LIBRARY_WORD)
+def test_a_top_library_plus_one_word(registry: Registry, name: str, base: str) -> None:
+    found = [s for s in analyze(name, registry).signals if s.evidence.get("rule") == LIB_RULE]
+    assert found and found[0].evidence["base"] == base
+    assert found[0].weight >= 0.1  # counts: HIGH_RISK on a fresh package
+    assert verdict(_fresh(name, registry), (found[0],), NOW)[0] is Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), LIBRARY_WORD_LEGIT)
+def test_add_ons_of_hosts_and_established_add_ons_do_not_fire(
+    registry: Registry, name: str
+) -> None:
+    assert LIB_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+LIB_RULE = "top library + one word"
+
+
+# -- a brand's own product lines are not its namespace misused ---------------------------------
+# Real packages under a brand word + a word several listed packages share (azure-mgmt-…).
+BRAND_LINES = [
+    (NPM, "aws-lambda-router"),
+    (NPM, "aws-cdk-migration"),
+    (NPM, "amazon-cognito-passwordless-auth"),
+    (PYPI, "amazon-braket-ocean-plugin"),
+    (PYPI, "amazon-textract-helper"),
+    (PYPI, "azure-mgmt-confluent"),
+]
+BRAND_ELSEWHERE = [
+    (NPM, "aws-mailer-helper"),
+    (NPM, "azure-quickstart-tool"),
+    (NPM, "github-stats-tool"),
+    (PYPI, "azure-quickstart-tool"),
+    (PYPI, "aws-mailer-helper"),
+    (PYPI, "github-stats-tool"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), BRAND_LINES)
+def test_a_brand_product_line_is_not_brand_namespace(registry: Registry, name: str) -> None:
+    assert K.BRAND_NAMESPACE not in {s.kind for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), BRAND_ELSEWHERE)
+def test_a_brand_word_outside_its_lines_still_is(registry: Registry, name: str) -> None:
+    assert K.BRAND_NAMESPACE in {s.kind for s in analyze(name, registry).signals}
+
+
+# -- inside a naming family, another package's name is an add-on -------------------------------
+# Real add-ons: a family ("async-", "aiohttp-") naming another package, at most one word more.
+FAMILY_ADD_ONS = [
+    (NPM, "apollo-storybook-react"),
+    (NPM, "astro-react-i18next"),
+    (NPM, "async-child-process"),
+    (PYPI, "aiohttp-apispec"),
+    (PYPI, "aiohttp-datadog"),
+    (PYPI, "aiohttp-devtools"),
+]
+# Still glued: a top library few names extend (nobody builds on it), or a stack of words more.
+FAMILY_GLUED = [
+    (NPM, "vite-picocolors"),
+    (NPM, "jest-picomatch"),
+    (NPM, "react-wrap-ansi"),
+    (PYPI, "flask-idna"),
+    (PYPI, "django-certifi"),
+    (PYPI, "fastapi-aioredis-cache-stack"),
+]
+GLUED = "popular packages glued together"
+
+
+@pytest.mark.parametrize(("registry", "name"), FAMILY_ADD_ONS)
+def test_a_family_add_on_for_another_package_is_not_glued(registry: Registry, name: str) -> None:
+    assert GLUED not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), FAMILY_GLUED)
+def test_a_family_with_a_library_or_a_stack_is_glued(registry: Registry, name: str) -> None:
+    assert GLUED in {s.evidence.get("rule") for s in analyze(name, registry).signals}

@@ -16,8 +16,10 @@ from phantom_guard.detect.datafiles import DATA, PACKAGE
 from phantom_guard.detect.patterns import (
     PatternMatch,
     Vocabulary,
+    brand_families,
     conventions,
     match_patterns,
+    unextended,
     vocabulary,
 )
 from phantom_guard.detect.popular import popular_list
@@ -38,7 +40,12 @@ _SHORT_NAME = 5
 # The second tier (npm names ranked after the popular list) is aimed at, but less often.
 _TIER2_STRENGTH = 0.5
 # Brings a one-edit match of an English word below what a fresh package's metadata needs to
-# become HIGH_RISK: the word explains the name at least as well as a typo does.
+# become HIGH_RISK: the word explains the name at least as well as a typo does, unless the
+# target is a top package. Measured on the npm and PyPI package lists: below the tier-2
+# threshold, 28 of 138,904 npm names and 135 of 871,338 PyPI names are an English word one
+# typing slip from a top-1,000 name ("reach"/"react", "flak"/"flask"), while the corpus's
+# registered typosquats of top names are mostly such words; a top target's installs make the
+# slip likelier than the word.
 _ENGLISH_WORD_STRENGTH = 0.1
 # A top package of the other registry; only long, unambiguous names, only the top of its list.
 _OTHER_ECOSYSTEM = {Registry.PYPI: Registry.NPM, Registry.NPM: Registry.PYPI}
@@ -85,6 +92,7 @@ class NameAnalyzer:
     def __init__(self, extra_patterns: tuple[str, ...] = ()) -> None:
         self._extra_patterns = extra_patterns
         self._vocabulary: Vocabulary | None = None
+        self._indexes: dict[Registry, TyposquatIndex] = {}
 
     def fingerprint(self, registry: Registry) -> str:
         """Names the inputs of `analyze` for `registry`: the same fingerprint, the same findings.
@@ -133,8 +141,18 @@ class NameAnalyzer:
         if squat is not None:
             signals.append(_typosquat_signal(squat, comparable, registry))
             suggestion = squat.target
-        convention = conventions(registry.value)
-        found = match_patterns(comparable, popular, self._words(), convention)
+        kind = registry.value
+        found = match_patterns(
+            comparable,
+            popular,
+            self._words(),
+            conventions(kind),
+            brand_lines=brand_families(kind),
+            libraries=unextended(kind),
+        )
+        if any(p.rule == "top library + one word" for p in found) and index.target(comparable):
+            # Downloaded widely enough to be on the second tier: an established add-on.
+            found = [p for p in found if p.rule != "top library + one word"]
         if not signals and not found and (other := self._other_ecosystem(comparable, registry)):
             found.append(other)
         for pattern in found:
@@ -157,7 +175,7 @@ class NameAnalyzer:
             return None
         if self._index(registry).target(comparable) is not None:
             return None  # well known here too
-        from phantom_guard.detect.words import english_words
+        from phantom_guard.detect.words import english_words  # its table only when needed
 
         if comparable in english_words():
             return None  # "commander", "chalk": words, published in both
@@ -169,10 +187,13 @@ class NameAnalyzer:
         )
 
     def _index(self, registry: Registry) -> TyposquatIndex:
-        # Imported here: a run whose names are all popular never needs rapidfuzz.
-        from phantom_guard.detect.typosquat import typosquat_index
+        if (index := self._indexes.get(registry)) is None:
+            # Imported here: a run whose names are all popular never needs rapidfuzz (and an
+            # import statement costs microseconds each time it runs, so once per registry).
+            from phantom_guard.detect.typosquat import typosquat_index
 
-        return typosquat_index(registry)
+            index = self._indexes[registry] = typosquat_index(registry)
+        return index
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:
@@ -247,10 +268,12 @@ def _typosquat_signal(squat: TyposquatMatch, name: str, registry: Registry) -> S
     if squat.distance == 2:
         strength *= 0.8  # two edits: likelier a different name than one edit is
     note = ""
-    if squat.english_word:
+    if squat.english_word and (squat.tier == 2 or squat.target_rank > _TOP_RANK):
         # "alter" is one edit from "later": an ordinary word, not a typo.
         strength *= _ENGLISH_WORD_STRENGTH
         note = "; but the name is itself an English word"
+    elif squat.english_word:
+        note = "; the name is also an English word, but the target is a top package"
     popularity = (
         f"{squat.target_score:,} downloads a month"
         if registry is Registry.NPM and squat.target_score
@@ -277,6 +300,6 @@ def _pattern_signal(pattern: PatternMatch, strength: float) -> Signal:
     kind = SignalKind.HALLUCINATION_PATTERN
     if pattern.rule == "brand namespace":
         kind = SignalKind.BRAND_NAMESPACE
-    if pattern.rule == "compound of stock words":
-        strength *= 0.7  # the weakest shape: real projects name themselves like this too
+    if pattern.rule in ("compound of stock words", "top library + one word"):
+        strength *= 0.7  # the weakest shapes: real projects name themselves like this too
     return signal(kind, pattern.detail, strength=strength, rule=pattern.rule, base=pattern.base)

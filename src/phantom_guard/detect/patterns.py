@@ -8,7 +8,9 @@ Four shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``
 * a long compound of known words (``x-telemetry-mcp``): three or more words, at least two of
   them generic or popular package names, none of which makes a popular package;
 * a brand's namespace (``openai-…``, ``aws-…``) on a package that is not among the popular ones
-  (brands' own packages are).
+  (brands' own packages are), outside the brand's own product lines (``azure-mgmt-…``);
+* a top package that few published names extend, with one word added (``semver-…``: a
+  library, not a plugin host like ``mongoose-…``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from functools import cache
 from phantom_guard.detect.datafiles import DATA
 from phantom_guard.detect.popular import PopularList
 from phantom_guard.records import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from typing import Any
 
 _WORDS = re.compile(r"[-_.@/]+")
 # Glued names only count popular packages ranked this high with names this long: short or
@@ -66,10 +72,27 @@ def shipped_vocabulary() -> Vocabulary:
 
 
 @cache
+def _conventions_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / "conventions.json").read_text("utf-8"))
+    return data
+
+
+@cache
 def conventions(registry: str) -> frozenset[str]:
     """First words and npm scopes of `registry`'s naming conventions (``data/conventions.json``)."""
-    data = json.loads((DATA / "conventions.json").read_text("utf-8"))
-    return frozenset(data.get(registry, ()))
+    return frozenset(_conventions_data().get(registry, ()))
+
+
+@cache
+def brand_families(registry: str) -> frozenset[str]:
+    """A brand word and the next one that several listed packages share (``azure-mgmt``)."""
+    return frozenset(_conventions_data().get("brand_families", {}).get(registry, ()))
+
+
+@cache
+def unextended(registry: str) -> frozenset[str]:
+    """Top packages of `registry` that few published names extend (``semver``, ``chalk``)."""
+    return frozenset(_conventions_data().get("unextended", {}).get(registry, ()))
 
 
 def vocabulary(extra_words: tuple[str, ...] = ()) -> Vocabulary:
@@ -86,11 +109,16 @@ def match_patterns(
     popular: PopularList,
     words: Vocabulary,
     convention: frozenset[str] = frozenset(),
+    *,
+    brand_lines: frozenset[str] = frozenset(),
+    libraries: frozenset[str] = frozenset(),
 ) -> list[PatternMatch]:
     """Every hallucination shape of `name` (comparable form, not itself on the popular list).
 
     `convention`: the registry's naming-convention first words and scopes; inside one, a
     compound of known words is how people name things, so it takes a hallucination-prone word.
+    `brand_lines`: brand product lines (`brand_families`); `libraries`: top packages few
+    names extend (`unextended`).
     """
     scope = ""
     if name.startswith("@") and "/" in name:
@@ -100,10 +128,11 @@ def match_patterns(
     tokens = [t for t in _WORDS.split(name) if t]
     if len(tokens) < 2:
         return []
-    in_convention = bool(_family_words(tokens, scope, convention))
+    family_size = _family_words(tokens, scope, convention)
+    in_convention = bool(family_size)
     prone = [t for t in tokens if t in words.prone]
     found: list[PatternMatch] = []
-    if tokens[0] in words.brands:
+    if tokens[0] in words.brands and "-".join(tokens[:2]) not in brand_lines:
         found.append(
             PatternMatch(
                 "brand namespace",
@@ -117,7 +146,7 @@ def match_patterns(
         generic = [t for t in tokens[used:] if t in words.generic_words]
         # A family ("flask-*", "eslint-config-*", "@sentry/*") is extended by honest packages
         # all the time: there, what follows the family's own words must be a stack of words.
-        family = _family_words(tokens, scope, convention)
+        family = family_size
         if base_name in convention:
             family = max(family, used)
         rest = len(tokens) - max(used, family)
@@ -134,10 +163,30 @@ def match_patterns(
                     f"'{base_name}' joined with generic words: {', '.join(generic)}",
                 )
             )
+        elif base_name in libraries and len(tokens) == used + 1 and not scope:
+            # Measured on the package snapshots: about 0.1% of the npm and PyPI names below
+            # the listed tiers have this shape (scripts/build_name_conventions.py).
+            found.append(
+                PatternMatch(
+                    "top library + one word",
+                    base_name,
+                    f"'{base_name}', a top package few published names extend, with one word "
+                    f"added: '{tokens[-1]}'",
+                )
+            )
     glued = [t for t in dict.fromkeys(tokens) if _glue_candidate(t, popular)]
     if len(glued) < 2 and not scope:
         glued = _glued_pair(tokens, popular) or glued
-    if len(glued) >= 2:
+    # Inside a naming family, naming another package and at most one word more is how
+    # add-ons are named ("esbuild-plugin-pino", "mongoose-patch-history"), unless what it
+    # names is a top library few names extend ("express-safe-buffer": nobody builds on it).
+    named = sum(len(g.split("-")) for g in glued[1:])
+    add_on = (
+        in_convention
+        and len(tokens) - family_size - named <= 1
+        and not any(g in libraries for g in glued[1:])
+    )
+    if len(glued) >= 2 and not add_on:
         found.append(
             PatternMatch(
                 "popular packages glued together",
@@ -185,9 +234,11 @@ def _glued_pair(tokens: list[str], popular: PopularList) -> list[str]:
 
 def _coined(token: str) -> bool:
     """A made-up word ("stardb", "wavesocket"): letters only, not English."""
-    from phantom_guard.detect.words import english_words
+    if not token.isalpha() or len(token) < _COINED_LENGTH:
+        return False
+    from phantom_guard.detect.words import english_words  # its table only when needed
 
-    return token.isalpha() and len(token) >= _COINED_LENGTH and token not in english_words()
+    return token not in english_words()
 
 
 def _popular_prefix(tokens: list[str], popular: PopularList, scope: str) -> tuple[str, int] | None:

@@ -80,9 +80,9 @@ ATTACK_WORDS = frozenset(
         "release",
     }
 )
-_GLUED_ATTACK_WORD = re.compile(
-    "(?<=[a-z0-9])(?:" + "|".join(sorted(ATTACK_WORDS, key=len, reverse=True)) + r")\Z"
-)
+# Longest first: "installer" before "install" (a name ends in one of them at most once).
+_GLUED_ATTACK_WORDS = tuple(sorted(ATTACK_WORDS, key=len, reverse=True))
+_GLUED_AFTER = re.compile(r"[a-z0-9]")
 _VERSION_SUFFIX = re.compile(r"[-_]v?\d+(?:\.\d+)*\Z")
 # Below this many letters almost every name is one edit from some popular name.
 _MIN_LENGTH = 4
@@ -144,17 +144,30 @@ class TyposquatIndex:
         self._table = table
         self.tier1 = int(table.headers.get("tier 1", "0"))
         self.score_meaning = table.headers.get("score", "")
-        self._buckets: dict[tuple[int, str, str], tuple[str, ...]] = {}
+        self._buckets: dict[tuple[int, str], tuple[str, ...]] = {}
+        self._sides: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
+        # Records found, kept: near misses of one popular name recur across a batch. Only
+        # targets (at most the table's own size), never the names asked about.
+        self._records: dict[str, Target] = {}
 
     def target(self, name: str) -> Target | None:
         """The target record of `name` (comparable form), if it is one."""
-        if len(name) < 2:
+        if (known := self._records.get(name)) is not None:
+            return known
+        size = len(name)
+        if size < 2:
             return None
-        value = self._table.get(f"<{_bucket(name, first=True)}\t{name}")
+        # _bucket_key written out (a call per look-up): the bare name's first characters.
+        bare = name.rpartition("/")[2] or name
+        value = self._table.get(
+            f"<{size:03d}{bare[: _LONG_ENDS if size >= _LONG_TARGET else 2]}\t{name}"
+        )
         if value is None:
             return None
         rank, score = value.split("\t")
-        return Target(name, int(rank), int(score), 1 if int(rank) <= self.tier1 else 2)
+        record = Target(name, int(rank), int(score), 1 if int(rank) <= self.tier1 else 2)
+        self._records[name] = record
+        return record
 
     def exact_or_squashed(self, name: str) -> Target | None:
         """The target spelled `name` up to separators (another registry's spelling)."""
@@ -163,18 +176,23 @@ class TyposquatIndex:
 
     def match(self, name: str) -> TyposquatMatch | None:
         """The best-ranked target `name` imitates, or None. `name` is in comparable form."""
-        if len(_squash(name)) < _MIN_LENGTH:
+        squashed = _squash(name)
+        if len(squashed) < _MIN_LENGTH:
             return None
         # A second-tier name is only compared with the first tier: among the second tier,
         # near neighbours are mostly honest siblings.
         record = self.target(name)
         if record is not None and record.tier == 1:
             return None
+        if (mirrored := _typed_package(name)) and self.target(mirrored) is not None:
+            return None  # "@types/args": the typings of the package "args", not of "yargs"
         tier = 1 if record is not None else 2
+        variant = self._variant(name, squashed)
+        if variant is not None:
+            return variant  # the same letters (distance 0): no near miss ranks before it
         found = [
             m
             for m in (
-                self._variant(name),
                 self._near_miss(name),
                 self._affix(name),
                 self._attack_word(name),
@@ -193,12 +211,11 @@ class TyposquatIndex:
     def _keyed(self, kind: str, key: str) -> str | None:
         return self._table.get(kind + key)
 
-    def _variant(self, name: str) -> TyposquatMatch | None:
-        squashed = _squash(name)
+    def _variant(self, name: str, squashed: str) -> TyposquatMatch | None:
         keys = [("s", squashed, "separator")]
         if squashed != name:  # one word has no other order
             keys.append(("w", _sorted_words(name), "word order"))
-        if (skeleton := _skeleton(name)) != squashed:
+        if (skeleton := _skeleton_of_squashed(squashed)) != squashed:
             keys.append(("k", skeleton, "confusable characters"))
         for kind, key, technique in keys:
             target = self._keyed(kind, key)
@@ -214,47 +231,70 @@ class TyposquatIndex:
     def _candidates(self, name: str, spread: int) -> list[str]:
         """Targets of a neighbouring length sharing the first or last characters (a target may
         appear twice; the caller keeps the best hit)."""
-        found: list[str] = []
         size = len(name)
-        buckets = self._buckets
         bare = name.rpartition("/")[2] or name
-        for length in range(max(1, size - spread), size + spread + 1):
-            ends = _LONG_ENDS if length >= _LONG_TARGET else 2
-            for key in ((length, "<", bare[:ends]), (length, ">", name[-ends:])):
-                bucket = buckets.get(key)
-                if bucket is None:
-                    values = self._table.values(f"{key[1]}{length:03d}{key[2]}")
-                    bucket = tuple(v.partition("\t")[0] for v in values)
-                    buckets[key] = bucket
-                found += bucket
-        return found
+        return [
+            *self._side("<", bare, size, spread),
+            *self._side(">", name, size, spread),
+        ]
+
+    def _side(self, side: str, name: str, size: int, spread: int) -> tuple[str, ...]:
+        """One end's buckets over the lengths ``size ± spread``, joined once and kept: names
+        of one length sharing their first characters ("react-…") share this."""
+        key = (side, name[:_LONG_ENDS] if side == "<" else name[-_LONG_ENDS:], size, spread)
+        joined = self._sides.get(key)
+        if joined is None:
+            found: list[str] = []
+            for length in range(max(1, size - spread), size + spread + 1):
+                ends = _LONG_ENDS if length >= _LONG_TARGET else 2
+                end = name[:ends] if side == "<" else name[-ends:]
+                found += self._bucket(side, length, end)
+            joined = self._sides[key] = tuple(found)
+        return joined
+
+    def _bucket(self, side: str, length: int, end: str) -> tuple[str, ...]:
+        bucket = self._buckets.get((length, side + end))
+        if bucket is None:
+            values = self._table.values(f"{side}{length:03d}{end}")
+            bucket = self._buckets[length, side + end] = tuple(v.partition("\t")[0] for v in values)
+        return bucket
 
     def _near_miss(self, name: str) -> TyposquatMatch | None:
         spread = 2 if len(name) >= TWO_EDIT_LENGTH else 1
-        best: TyposquatMatch | None = None
-        choices = self._candidates(name, spread)
-        for target, distance, _ in process.extract(
-            name, choices, scorer=OSA.distance, score_cutoff=spread, limit=None
-        ):
-            if target == name:
-                continue
-            hit = self._edit_hit(name, target, int(distance))
-            if hit is not None and (
-                best is None or (hit.distance, hit.target_rank) < (best.distance, best.target_rank)
-            ):
-                best = hit
-        return best
-
-    def _edit_hit(self, name: str, target: str, distance: int) -> TyposquatMatch | None:
-        """A near miss that looks like typing: the shorter the edited word and the less
-        popular the target, the likelier a different name is a coincidence."""
-        record = self.target(target)
-        if record is None:
+        near = process.extract(
+            name,
+            self._candidates(name, spread),
+            scorer=OSA.distance,
+            score_cutoff=spread,
+            limit=None,
+        )
+        if not near:
             return None
-        word, aimed = _edited_words(name, target)
+        # The best is the fewest edits, then the best rank: judge the near misses in that
+        # order and stop at the first that looks like typing.
+        ranked = sorted(
+            (
+                (int(distance), record)
+                for target, distance, _ in near
+                if target != name and (record := self.target(target)) is not None
+            ),
+            key=lambda pair: (pair[0], pair[1].rank),
+        )
         # Only a one-word name is explained by being a word: in "react-doom" the other word
         # makes the typo likelier, not less.
         english = not _SEPARATORS.search(name) and name in english_words()
+        for distance, record in ranked:
+            if (hit := self._edit_hit(name, record, distance, english)) is not None:
+                return hit
+        return None
+
+    def _edit_hit(
+        self, name: str, record: Target, distance: int, english: bool
+    ) -> TyposquatMatch | None:
+        """A near miss that looks like typing: the shorter the edited word and the less
+        popular the target, the likelier a different name is a coincidence."""
+        target = record.name
+        word, aimed = _edited_words(name, target)
         if distance == 2:
             # "Two edits" only for long words, typing-like (few letters change), top tier.
             if (
@@ -310,8 +350,8 @@ class TyposquatIndex:
             return None
         words = _TOKENS.findall(name)
         first = words[0] if len(words) >= 2 else ""
-        if len(first) < _FIRST_WORD_LENGTH:
-            return None
+        if len(first) < _FIRST_WORD_LENGTH or self.target(first) is not None:
+            return None  # short, or a target itself ("react-…"): one look-up, no scan
         near = process.extract(
             first, self._candidates(first, 1), scorer=OSA.distance, score_cutoff=1, limit=None
         )
@@ -410,8 +450,12 @@ def _split_attack_word(name: str) -> Iterator[tuple[str, str]]:
             yield name[: name.rindex(last)].rstrip("-_.@/"), last
         if first in ATTACK_WORDS and not name.startswith("@"):
             yield name[len(first) :].lstrip("-_."), first
-    if (glued := _GLUED_ATTACK_WORD.search(name)) and glued.start() > 0:
-        yield name[: glued.start()], glued.group()
+    if name.endswith(_GLUED_ATTACK_WORDS):  # one C call; a regex search tried every offset
+        for word in _GLUED_ATTACK_WORDS:
+            start = len(name) - len(word)
+            if start > 0 and name.endswith(word) and _GLUED_AFTER.match(name, start - 1):
+                yield name[:start], word
+                break
 
 
 def describe_edit(name: str, target: str) -> str:
@@ -448,6 +492,16 @@ def describe_edit(name: str, target: str) -> str:
     return "one edit"
 
 
+def _typed_package(name: str) -> str | None:
+    """The package an ``@types/…`` name types (DefinitelyTyped writes ``@scope/x`` as
+    ``scope__x``), or None for any other name."""
+    if not name.startswith("@types/"):
+        return None
+    bare = name[len("@types/") :]
+    scope, sep, rest = bare.partition("__")
+    return f"@{scope}/{rest}" if sep and scope and rest else bare
+
+
 def _squash(name: str) -> str:
     return _SEPARATORS.sub("", name)
 
@@ -458,7 +512,10 @@ def _sorted_words(name: str) -> str:
 
 
 def _skeleton(name: str) -> str:
-    text = _squash(name)
+    return _skeleton_of_squashed(_squash(name))
+
+
+def _skeleton_of_squashed(text: str) -> str:
     for pair, single in _MULTI_CONFUSABLES:
         text = text.replace(pair, single)
     return text.translate(_CONFUSABLES)
@@ -466,12 +523,14 @@ def _skeleton(name: str) -> str:
 
 def _strip_affixes(name: str) -> list[str]:
     cores = []
-    for prefix in _PREFIXES:
-        if name.startswith(prefix):
-            cores.append(name[len(prefix) :].lstrip("-_."))
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix):
-            cores.append(name[: -len(suffix)].rstrip("-_."))
+    if name.startswith(_PREFIXES):  # one C call first: most names have no affix
+        for prefix in _PREFIXES:
+            if name.startswith(prefix):
+                cores.append(name[len(prefix) :].lstrip("-_."))
+    if name.endswith(_SUFFIXES):
+        for suffix in _SUFFIXES:
+            if name.endswith(suffix):
+                cores.append(name[: -len(suffix)].rstrip("-_."))
     return cores
 
 
