@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks._entry import installed_command, run_timed  # noqa: E402
 from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
 from phantom_guard.detect.popular import popular_list  # noqa: E402
@@ -107,7 +108,7 @@ def main() -> int:
             env.pop("NO_COLOR", None)
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
-            check = [python, "-m", "phantom_guard", "check"]
+            check = [*installed_command(python), "check"]
             warmups = [run([*check, str(f)], env, folder) for f in (lock, uv)]
             warm_requests = registry.request_count()
             registry.reset_log()
@@ -120,12 +121,13 @@ def main() -> int:
                 ("check uv.lock -o json", [*check, str(uv), "-o", "json"]),
             ]
             walls: dict[str, list[float]] = {label: [] for label, _ in cases}
+            cpus: dict[str, list[float]] = {label: [] for label, _ in cases}
             codes: dict[str, int] = {}
             for _ in range(REPEATS):
                 for label, command in cases:
-                    start = time.perf_counter()
-                    done = run(command, env, folder)
-                    walls[label].append(time.perf_counter() - start)
+                    wall, cpu, done = run_timed(command, env, folder)
+                    walls[label].append(wall)
+                    cpus[label].append(cpu)
                     codes[label] = done.returncode
             timed_requests = registry.request_count()
             breakdown = in_process(lock, uv, env)
@@ -133,7 +135,8 @@ def main() -> int:
         registry.stop()
 
     print(
-        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; {REPEATS} fresh processes a row"
+        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; {REPEATS} fresh processes a row; "
+        f"load average {os.getloadavg()[0]:.1f}; command {' '.join(check)}"
     )
     print(
         f"package-lock.json: {NPM_ENTRIES} entries, {lock_size(npm_names)} bytes; uv.lock: "
@@ -141,13 +144,16 @@ def main() -> int:
         f"(exits {[w.returncode for w in warmups]}, {warm_requests} requests); "
         f"requests during the timed runs: {timed_requests}"
     )
-    print(f"  {'command':<42}{'median ms':>10}{'× ref':>8}{'exit':>6}")
-    reference = 0.0
+    print(f"  {'command':<42}{'wall ms':>9}{'× ref':>7}{'CPU ms':>9}{'× ref':>7}{'exit':>6}")
+    reference = cpu_reference = 0.0
     for label, _ in cases:
-        median = statistics.median(walls[label])
+        median, cpu = statistics.median(walls[label]), statistics.median(cpus[label])
         if label.startswith("REFERENCE"):
-            reference = median
-        print(f"  {label:<42}{median * 1000:>10.1f}{median / reference:>8.2f}{codes[label]:>6}")
+            reference, cpu_reference = median, cpu
+        print(
+            f"  {label:<42}{median * 1000:>9.1f}{median / reference:>7.2f}"
+            f"{cpu * 1000:>9.1f}{cpu / cpu_reference:>7.2f}{codes[label]:>6}"
+        )
     print()
     print("in-process, one warm run each (ms):")
     for line in breakdown:
