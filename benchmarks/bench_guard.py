@@ -57,9 +57,9 @@ def main() -> int:
                 "phantom-guard: pip install requests": [*installed_command(python), *pip],
                 "phantom-guard: npm test": [*installed_command(python), *npm],
             }
-            profile = _import_profile([python, "-X", "importtime", "-c", FAST_ENTRY, *pip], env)
             for command in rows.values():  # warm-up: bytecode written, caches filled
                 subprocess.run(command, env=env, capture_output=True, check=False)
+            profile = _import_profile([python, "-X", "importtime", "-c", FAST_ENTRY, *pip], env)
             walls: dict[str, list[float]] = {label: [] for label in rows}
             cpus: dict[str, list[float]] = {label: [] for label in rows}
             for _ in range(repeats):
