@@ -144,8 +144,26 @@ def _long(
     unknown: list[str],
 ) -> int:
     """Read one long-option token (``--index-url URL``, ``--index-url=URL``); the next index."""
-    spelling, equals, attached = token.partition("=")
-    known = options.lookup(spelling)
+    parts = token.partition("=")
+    known = options.lookup(parts[0])
+    return _record(parts, known, args, index, found=found, unknown=unknown)
+
+
+def _record(
+    token: tuple[str, str, str],
+    known: tuple[str, bool] | None,
+    args: Sequence[str],
+    index: int,
+    *,
+    found: list[tuple[str, str | None]],
+    unknown: list[str],
+) -> int:
+    """Note one whole option token (`known`: its name and whether it takes a value, from the
+    table; None: an unknown option, kept as a flag); take its value from the next argument
+    when it is not attached. `token` is (spelling, "=" or "", attached value). The index after
+    what was read.
+    """
+    spelling, equals, attached = token
     if known is None:
         unknown.append(spelling)
         found.append((spelling.lstrip("-"), attached if equals else None))
@@ -170,21 +188,10 @@ def _short(
     unknown: list[str],
 ) -> int:
     """Read one short-option token (``-r``, ``-rFILE``, ``-qU``, ``-qr FILE``); the next index."""
-    spelling, equals, attached = token.partition("=")
-    whole = options.lookup(spelling)
+    parts = token.partition("=")
+    whole = options.lookup(parts[0])
     if whole is not None or not options.clusters:
-        if whole is None:
-            unknown.append(spelling)
-            found.append((spelling.lstrip("-"), attached if equals else None))
-            return index
-        name, takes_value = whole
-        if takes_value and not equals:
-            if index >= len(args):
-                raise CommandError(f"option {spelling} needs a value")
-            attached = args[index]
-            index += 1
-        found.append((name, attached if takes_value or equals else None))
-        return index
+        return _record(parts, whole, args, index, found=found, unknown=unknown)
     letters = token[1:]
     for position, letter in enumerate(letters):
         known = options.lookup("-" + letter)
