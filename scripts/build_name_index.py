@@ -4,7 +4,8 @@ For each registry the targets are the popular list (``detect/data/popular/<regis
 followed for npm by the second tier (``npm-tier2.txt``), in that order, so a target's line
 number across both is its rank. The table is written by the same code that searches it
 (`phantom_guard.detect.typosquat.index_lines`); tests/detect/test_name_index.py checks that the
-shipped files equal a fresh build. Run it after build_popular_lists.py.
+shipped files equal a fresh build. Beside each table it writes ``<registry>.keys``, the
+bit filter of the keys a look-up can find (`key_filter`). Run it after build_popular_lists.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from pathlib import Path
 
 from phantom_guard.detect.popular import PopularList
-from phantom_guard.detect.typosquat import index_lines
+from phantom_guard.detect.typosquat import index_lines, key_filter, lookup_keys
 from phantom_guard.model import Registry
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,11 @@ def render(registry: Registry, data: Path = DATA) -> str:
     return "".join(f"# {h}\n" for h in header) + "".join(f"{line}\n" for line in lines)
 
 
+def render_filter(text: str) -> bytes:
+    """The key filter of an index file's text."""
+    return key_filter(lookup_keys(text.splitlines()))
+
+
 def main() -> int:
     """Write every registry's index."""
     out = DATA / "index"
@@ -66,6 +72,7 @@ def main() -> int:
     for registry in Registry:
         text = render(registry)
         (out / f"{registry.value}.txt").write_text(text, encoding="utf-8", newline="\n")
+        (out / f"{registry.value}.keys").write_bytes(render_filter(text))
         print(f"{registry.value}: {text.count(chr(10)):,} lines, {len(text):,} bytes")
     return 0
 

@@ -11,7 +11,13 @@ import pytest
 
 from phantom_guard.detect import sorted_text
 from phantom_guard.detect.sorted_text import SortedText
-from phantom_guard.detect.typosquat import index_lines, typosquat_index
+from phantom_guard.detect.typosquat import (
+    TyposquatIndex,
+    index_lines,
+    key_filter,
+    lookup_keys,
+    typosquat_index,
+)
 from phantom_guard.detect.words import english_words
 from phantom_guard.model import Registry
 
@@ -35,6 +41,51 @@ def test_the_shipped_index_is_a_fresh_build_of_the_shipped_lists(registry: Regis
     builder = _builder()
     shipped = (DATA / "index" / f"{registry.value}.txt").read_text(encoding="utf-8")
     assert shipped == builder.render(registry)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("registry", list(Registry))
+def test_the_shipped_key_filter_is_a_fresh_build_of_the_shipped_index(registry: Registry) -> None:
+    """Built from the shipped table, so it has a bit for every key a look-up can find (a
+    stale filter would hide targets)."""
+    builder = _builder()
+    shipped = (DATA / "index" / f"{registry.value}.txt").read_text(encoding="utf-8")
+    keys = (DATA / "index" / f"{registry.value}.keys").read_bytes()
+    assert keys == builder.render_filter(shipped)  # type: ignore[attr-defined]
+
+
+def test_lookup_keys_are_record_names_and_spelling_keys() -> None:
+    lines = ["# tier 1: 2", "<005cl\tclick\t2\t9", ">005ck\tclick", "sclick\tclick"]
+    assert list(lookup_keys(lines)) == ["<005cl\tclick", "sclick"]
+
+
+def test_the_key_filter_answers_every_key_and_spares_most_others() -> None:
+    names = [f"name-{i:05d}" for i in range(3000)]
+    lines = index_lines([(name, 3000 - i) for i, name in enumerate(names)])
+    table = SortedText(("# tier 1: 3000\n" + "\n".join(lines) + "\n").encode())
+    keys = key_filter(lookup_keys(lines))
+    filtered, plain = TyposquatIndex(table, keys), TyposquatIndex(table)
+    for name in names:
+        assert filtered.target(name) == plain.target(name) is not None
+        assert filtered.exact_or_squashed(name.replace("-", "")) == plain.target(name)
+    absent = [f"other-{i:05d}" for i in range(3000)]
+    assert all(filtered.target(name) is None for name in absent)
+    passed = sum(_bit(keys, "s" + n.replace("-", "")) for n in absent)
+    assert passed < len(absent) // 8  # about one in 16 to 32 with 16 bits per key
+
+
+def _bit(keys: bytes, key: str) -> bool:
+    import zlib
+
+    at = zlib.crc32(key.encode()) & (len(keys) * 8 - 1)
+    return bool(keys[at >> 3] >> (at & 7) & 1)
+
+
+@pytest.mark.parametrize("registry", list(Registry))
+def test_an_index_without_its_filter_finds_the_same(registry: Registry) -> None:
+    shipped = typosquat_index(registry)
+    plain = TyposquatIndex(SortedText.open(DATA / "index" / f"{registry.value}.txt"))
+    for name in ("reqeusts", "lodahs", "serde-jsno", "react-domm", "colors-js", "zz-none"):
+        assert shipped.match(name) == plain.match(name)
 
 
 def test_tiers_and_records() -> None:

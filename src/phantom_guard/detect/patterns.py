@@ -251,5 +251,8 @@ def _popular_prefix(tokens: list[str], popular: PopularList, scope: str) -> tupl
 
 
 def _glue_candidate(token: str, popular: PopularList) -> bool:
+    # The length first: it rules out most words ("js", "api") without a look-up.
+    if len(token) < _GLUE_MIN_LENGTH:
+        return False
     rank = popular.rank(token)
-    return rank is not None and rank <= _GLUE_RANK and len(token) >= _GLUE_MIN_LENGTH
+    return rank is not None and rank <= _GLUE_RANK

@@ -55,6 +55,8 @@ class PopularList:
         return self.ranks.get(comparable)
 
     def __contains__(self, comparable: object) -> bool:
+        if self._scans_left <= 0 and (ranks := self.__dict__.get("ranks")) is not None:
+            return isinstance(comparable, str) and comparable in ranks  # `rank` written out
         return isinstance(comparable, str) and self.rank(comparable) is not None
 
     def _scan(self, name: str) -> int | None:

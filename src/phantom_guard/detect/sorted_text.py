@@ -142,12 +142,23 @@ class SortedText:
         """The rest of the first ``key<TAB>…`` line, or None."""
         if not key.isascii():
             return None
-        probe = key.encode() + b"\t"
-        at = self._find_line(probe)
+        probe = b"\n" + key.encode() + b"\t"
+        # `_find_line` written out: several look-ups per name analysed, and the call and the
+        # prefix's second concatenation were a sixth of each.
+        at = bisect_right(self._firsts, probe[1:]) - 1
+        at = at if at > 0 else 0
+        sub = self._subs.get(at)
+        if sub is None:
+            sub = self._subs[at] = self._split(self._starts[at], self._starts[at + 1])
+        firsts, starts = sub
+        at = bisect_right(firsts, probe[1:]) - 1
+        at = at if at > 0 else 0
+        data = self._data
+        at = data.find(probe, starts[at] - 1, starts[at + 1] + len(probe) - 1)
         if at < 0:
             return None
         at += len(probe)
-        return self._data[at : self._data.find(b"\n", at)].decode()  # a mapping has no index()
+        return data[at : data.find(b"\n", at)].decode()  # a mapping has no index()
 
     def values(self, key: str) -> list[str]:
         """The rest of every ``key<TAB>…`` line, in file order."""

@@ -4,7 +4,9 @@ The targets are two tiers per registry: the popular list, and for npm the next m
 names (squatters aim below the very top, where fewer people look). Both live in one prebuilt,
 sorted table per registry (``data/index/<registry>.txt``, written by
 ``scripts/build_name_index.py`` from the lists), searched in place by `SortedText`, so the
-first name of a process pays for one file read, not for building Python dicts.
+first name of a process pays for one file read, not for building Python dicts. Most look-ups
+find nothing; a bit table of the keys a look-up can find (``data/index/<registry>.keys``, one
+hash per key, as a Bloom filter) answers those without searching the table.
 
 Candidates come from buckets, not a scan of the lists: one edit changes the length by at most
 one and keeps the first two or the last two characters (an edit near the front keeps the end),
@@ -16,7 +18,9 @@ through canonical keys.
 
 from __future__ import annotations
 
+import mmap
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -112,6 +116,9 @@ _SHORT_TARGET_RANK = 1000
 _LONG_TARGET = 7
 _LONG_ENDS = 3
 _QWERTY_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+# Bits of the key filter per key, rounded up to a power of two: with one hash, about one
+# look-up in 16 to 32 of a missing key still searches the table (and finds nothing).
+_FILTER_BITS_PER_KEY = 16
 
 
 @record
@@ -140,8 +147,11 @@ class TyposquatMatch:
 class TyposquatIndex:
     """Near-miss lookup against one registry's targets (loaded once, reused per name)."""
 
-    def __init__(self, table: SortedText) -> None:
+    def __init__(self, table: SortedText, keys: bytes | mmap.mmap | None = None) -> None:
         self._table = table
+        # `key_filter`'s bits; without them every look-up searches the table.
+        self._filter = keys or b"\xff"
+        self._mask = len(self._filter) * 8 - 1
         self.tier1 = int(table.headers.get("tier 1", "0"))
         self.score_meaning = table.headers.get("score", "")
         self._buckets: dict[tuple[int, str], tuple[str, ...]] = {}
@@ -159,10 +169,10 @@ class TyposquatIndex:
             return None
         # _bucket_key written out (a call per look-up): the bare name's first characters.
         bare = name.rpartition("/")[2] or name
-        value = self._table.get(
-            f"<{size:03d}{bare[: _LONG_ENDS if size >= _LONG_TARGET else 2]}\t{name}"
-        )
-        if value is None:
+        key = f"<{size:03d}{bare[: _LONG_ENDS if size >= _LONG_TARGET else 2]}\t{name}"
+        # `_keyed`'s filter written out: most names asked about are not targets.
+        at = zlib.crc32(key.encode()) & self._mask
+        if not self._filter[at >> 3] >> (at & 7) & 1 or (value := self._table.get(key)) is None:
             return None
         rank, score = value.split("\t")
         record = Target(name, int(rank), int(score), 1 if int(rank) <= self.tier1 else 2)
@@ -194,7 +204,7 @@ class TyposquatIndex:
             m
             for m in (
                 self._near_miss(name),
-                self._affix(name),
+                self._affix(name, squashed),
                 self._attack_word(name),
                 self._first_word(name),
             )
@@ -209,7 +219,12 @@ class TyposquatIndex:
         return TyposquatMatch(target, record.rank, technique, distance, record.score, record.tier)
 
     def _keyed(self, kind: str, key: str) -> str | None:
-        return self._table.get(kind + key)
+        """The target of spelling key `key`; a key the filter has no bit for is not searched."""
+        key = kind + key
+        at = zlib.crc32(key.encode()) & self._mask
+        if not self._filter[at >> 3] >> (at & 7) & 1:
+            return None
+        return self._table.get(key)
 
     def _variant(self, name: str, squashed: str) -> TyposquatMatch | None:
         keys = [("s", squashed, "separator")]
@@ -321,8 +336,7 @@ class TyposquatIndex:
             target, record.rank, technique, distance, record.score, record.tier, english
         )
 
-    def _affix(self, name: str) -> TyposquatMatch | None:
-        squashed = _squash(name)
+    def _affix(self, name: str, squashed: str) -> TyposquatMatch | None:
         for core in _strip_affixes(name):
             if core == name or len(core) < _MIN_LENGTH:
                 continue
@@ -373,7 +387,13 @@ class TyposquatIndex:
 @cache
 def typosquat_index(registry: Registry) -> TyposquatIndex:
     """The prebuilt index of `registry`, read once per process and shared."""
-    return TyposquatIndex(SortedText.open(DATA / "index" / f"{registry.value}.txt"))
+    table = SortedText.open(DATA / "index" / f"{registry.value}.txt")
+    try:
+        with (DATA / "index" / f"{registry.value}.keys").open("rb") as file:
+            keys = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # no filter (a partial install), or unmappable: search all
+        keys = None
+    return TyposquatIndex(table, keys)
 
 
 def index_lines(targets: Iterable[tuple[str, int]], keyed: int | None = None) -> list[str]:
@@ -397,6 +417,27 @@ def index_lines(targets: Iterable[tuple[str, int]], keyed: int | None = None) ->
     lines.extend(f"{key}\t{name}" for key, name in keys.items())
     lines.sort()
     return lines
+
+
+def lookup_keys(lines: Iterable[str]) -> Iterator[str]:
+    """The keys `TyposquatIndex` can find in a table of `lines`: a record's bucket and name
+    (``<007rea\treact-dom``), and a spelling key; ``>`` buckets are only listed, never keyed."""
+    for line in lines:
+        if line.startswith("<"):
+            yield line[: line.index("\t", line.index("\t") + 1)]
+        elif not line.startswith((">", "#")):
+            yield line.partition("\t")[0]
+
+
+def key_filter(keys: Iterable[str]) -> bytes:
+    """A bit per key at its CRC-32 modulo a power of two (a one-hash Bloom filter)."""
+    hashes = [zlib.crc32(key.encode()) for key in keys]
+    size = 1 << max(3, (len(hashes) * _FILTER_BITS_PER_KEY - 1).bit_length())
+    bits = bytearray(size // 8)
+    for value in hashes:
+        at = value & (size - 1)
+        bits[at >> 3] |= 1 << (at & 7)
+    return bytes(bits)
 
 
 def _keys(name: str) -> Iterator[tuple[str, str]]:
