@@ -145,3 +145,24 @@ def test_closer_to_a_top_package_is_stronger() -> None:
 )
 def test_describe_edit(name: str, target: str, technique: str) -> None:
     assert describe_edit(name, target) == technique
+
+
+def test_the_written_out_spelling_keys_equal_their_tables() -> None:
+    """`_squash` and `_skeleton_of_squashed` are chains of replacements for speed; they equal
+    the separator pattern and the confusables table applied as one translation."""
+    import random
+    import re
+
+    from phantom_guard.detect.typosquat import _CONFUSABLES, _skeleton_of_squashed, _squash
+
+    singles = str.maketrans({a: b for a, b in _CONFUSABLES if len(a) == 1})
+    pairs = [(a, b) for a, b in _CONFUSABLES if len(a) == 2]
+    rng = random.Random(18)
+    for _ in range(3000):
+        text = "".join(rng.choice("rnvwcldoil013547ts-_.@/ab") for _ in range(rng.randrange(12)))
+        assert _squash(text) == re.sub(r"[-_.@/]+", "", text)
+        squashed = _squash(text)
+        expected = squashed
+        for pair, single in pairs:
+            expected = expected.replace(pair, single)
+        assert _skeleton_of_squashed(squashed) == expected.translate(singles)

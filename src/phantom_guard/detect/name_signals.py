@@ -31,7 +31,11 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the s
 if TYPE_CHECKING:
     from typing import Any
 
+    from phantom_guard.detect.popular import PopularList
     from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch
+
+    # The popular list, the typosquat index, the naming conventions, brand lines, libraries.
+    _Rules = tuple[PopularList, TyposquatIndex, frozenset[str], frozenset[str], frozenset[str]]
 
 # A near-miss of a top package is a stronger signal than one of a package ranked 10,000th.
 _TOP_RANK = 1000
@@ -93,6 +97,7 @@ class NameAnalyzer:
         self._extra_patterns = extra_patterns
         self._vocabulary: Vocabulary | None = None
         self._indexes: dict[Registry, TyposquatIndex] = {}
+        self._rules: dict[Registry, _Rules] = {}
 
     def fingerprint(self, registry: Registry) -> str:
         """Names the inputs of `analyze` for `registry`: the same fingerprint, the same findings.
@@ -126,11 +131,12 @@ class NameAnalyzer:
         """Signals from the name of a package on `registry`."""
         if (findings := self.popular(name, registry)) is not None:
             return findings
-        popular = popular_list(registry)
+        if (rules := self._rules.get(registry)) is None:
+            rules = self._rules[registry] = self._load_rules(registry)
+        popular, index, convention, brand_lines, libraries = rules
         comparable = names.comparable(name)
         signals: list[Signal] = []
         suggestion: str | None = None
-        index = self._index(registry)
         if comparable != name and (rank := popular.rank(comparable)) is not None:
             # Only npm keeps letter case; its popular names are lowercase.
             squat: TyposquatMatch | None = _case_match(comparable, rank, index)
@@ -141,16 +147,19 @@ class NameAnalyzer:
         if squat is not None:
             signals.append(_typosquat_signal(squat, comparable, registry))
             suggestion = squat.target
-        kind = registry.value
         found = match_patterns(
             comparable,
             popular,
             self._words(),
-            conventions(kind),
-            brand_lines=brand_families(kind),
-            libraries=unextended(kind),
+            convention,
+            brand_lines=brand_lines,
+            libraries=libraries,
         )
-        if any(p.rule == "top library + one word" for p in found) and index.target(comparable):
+        if (
+            found
+            and any(p.rule == "top library + one word" for p in found)
+            and index.target(comparable)
+        ):
             # Downloaded widely enough to be on the second tier: an established add-on.
             found = [p for p in found if p.rule != "top library + one word"]
         if not signals and not found and (other := self._other_ecosystem(comparable, registry)):
@@ -184,6 +193,17 @@ class NameAnalyzer:
             None,
             f"the name of the {other.value} package '{theirs.name}' (rank {theirs.rank:,} "
             f"there), asked for on {registry.value}",
+        )
+
+    def _load_rules(self, registry: Registry) -> _Rules:
+        """What `analyze` consults for `registry`, looked up once rather than once a name."""
+        kind = registry.value
+        return (
+            popular_list(registry),
+            self._index(registry),
+            conventions(kind),
+            brand_families(kind),
+            unextended(kind),
         )
 
     def _index(self, registry: Registry) -> TyposquatIndex:

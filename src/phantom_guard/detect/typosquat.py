@@ -34,9 +34,12 @@ from phantom_guard.detect.words import english_words
 from phantom_guard.model import Registry
 from phantom_guard.records import record
 
-# Characters people and attackers swap for one another; each maps to one representative.
-_CONFUSABLES = str.maketrans({"0": "o", "1": "l", "i": "l", "3": "e", "5": "s", "4": "a", "7": "t"})
-_MULTI_CONFUSABLES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+# Characters people and attackers swap for one another, each to one representative (pairs of
+# letters first); `_skeleton_of_squashed` writes this table out.
+_CONFUSABLES = (
+    ("rn", "m"), ("vv", "w"), ("cl", "d"),
+    ("0", "o"), ("1", "l"), ("i", "l"), ("3", "e"), ("5", "s"), ("4", "a"), ("7", "t"),
+)  # fmt: skip
 _SEPARATORS = re.compile(r"[-_.@/]+")
 _TOKENS = re.compile(r"[^-_.@/]+")
 # Affixes that say "this is for language X" and are commonly added to or dropped from names.
@@ -544,7 +547,8 @@ def _typed_package(name: str) -> str | None:
 
 
 def _squash(name: str) -> str:
-    return _SEPARATORS.sub("", name)
+    # `_SEPARATORS.sub("", name)` as five C calls: a third of the regex's cost, thrice per name.
+    return name.replace("-", "").replace("_", "").replace(".", "").replace("@", "").replace("/", "")
 
 
 def _sorted_words(name: str) -> str:
@@ -557,9 +561,13 @@ def _skeleton(name: str) -> str:
 
 
 def _skeleton_of_squashed(text: str) -> str:
-    for pair, single in _MULTI_CONFUSABLES:
-        text = text.replace(pair, single)
-    return text.translate(_CONFUSABLES)
+    # `_CONFUSABLES` written out: a loop over it, or str.translate, costs two to three times
+    # more. In sequence, as one translation: no replacement writes a character a later one reads.
+    return (
+        text.replace("rn", "m").replace("vv", "w").replace("cl", "d")
+        .replace("0", "o").replace("1", "l").replace("i", "l").replace("3", "e")
+        .replace("5", "s").replace("4", "a").replace("7", "t")
+    )  # fmt: skip
 
 
 def _strip_affixes(name: str) -> list[str]:
