@@ -21,7 +21,6 @@ from __future__ import annotations
 import mmap
 import re
 import zlib
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -298,6 +297,8 @@ class TyposquatIndex:
             ),
             key=lambda pair: (pair[0], pair[1].rank),
         )
+        if not ranked:
+            return None  # only the name itself (a second-tier target): no word look-up
         # Only a one-word name is explained by being a word: in "react-doom" the other word
         # makes the typo likelier, not less.
         english = not _SEPARATORS.search(name) and name in english_words()
@@ -479,9 +480,8 @@ def _edited_words(name: str, target: str) -> tuple[str, str]:
 
 def _few_letters_changed(word: str, aimed: str) -> bool:
     """Two edits that move, double or add letters (few letters differ), not a new syllable."""
-    letters = Counter(word)
-    letters.subtract(aimed)
-    return sum(abs(n) for n in letters.values()) <= 2
+    # Per letter with str.count (in C) rather than a Counter: a few times cheaper on names.
+    return sum(abs(word.count(c) - aimed.count(c)) for c in set(word + aimed)) <= 2
 
 
 def _split_attack_word(name: str) -> Iterator[tuple[str, str]]:
