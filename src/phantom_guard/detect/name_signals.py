@@ -6,7 +6,6 @@ so a batch pays for them once and a run that needs no analysis never loads them.
 
 from __future__ import annotations
 
-import json
 import zlib
 from functools import cache
 
@@ -70,12 +69,16 @@ class NameFindings:
 
     def to_bytes(self) -> bytes:
         """A compact stored form (see `from_bytes`)."""
+        import json  # here: a popular name's answer never stores findings
+
         signals = [[s.kind.value, s.weight, s.message, dict(s.evidence)] for s in self.signals]
         return json.dumps([self.popular, signals, self.suggestion]).encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> NameFindings:
         """Read what `to_bytes` wrote; raises ValueError on anything else."""
+        import json
+
         try:
             popular, signals, suggestion = json.loads(data)
             return cls(

@@ -15,7 +15,6 @@ Four shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 
@@ -63,6 +62,8 @@ class Vocabulary:
 @cache
 def shipped_vocabulary() -> Vocabulary:
     """The word lists shipped in ``data/patterns.json``."""
+    import json  # here: the agent hook's answer on a popular name needs no JSON at all
+
     data = json.loads((DATA / "patterns.json").read_text("utf-8"))
     return Vocabulary(
         frozenset(data["generic_words"]),
@@ -73,6 +74,8 @@ def shipped_vocabulary() -> Vocabulary:
 
 @cache
 def _conventions_data() -> dict[str, Any]:
+    import json
+
     data: dict[str, Any] = json.loads((DATA / "conventions.json").read_text("utf-8"))
     return data
 
