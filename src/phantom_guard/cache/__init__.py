@@ -80,9 +80,10 @@ def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:
     """
     # Imported here, not at the top: the implementations import this module's records.
     from phantom_guard.cache.memory import MemoryStore
-    from phantom_guard.cache.null import NullStore
 
     if not enabled:
+        from phantom_guard.cache.null import NullStore
+
         return NullStore()
     if cache_dir is None:
         return MemoryStore()
