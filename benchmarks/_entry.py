@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -35,3 +36,30 @@ def run_timed(
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, done
+
+
+class Timings:
+    """One case's wall and CPU times (seconds) over the rounds, and its last process."""
+
+    def __init__(self) -> None:
+        self.walls: list[float] = []
+        self.cpus: list[float] = []
+        self.last: subprocess.CompletedProcess[bytes] | None = None
+
+
+def interleaved(
+    cases: Sequence[tuple[str, list[str], Path | None, bytes | None]],
+    env: dict[str, str],
+    repeats: int,
+) -> dict[str, Timings]:
+    """Each (label, command, cwd, stdin) run `repeats` times, round-robin, so load on a shared
+    machine falls on every case alike.
+    """
+    timings = {label: Timings() for label, _, _, _ in cases}
+    for _ in range(repeats):
+        for label, command, cwd, stdin in cases:
+            wall, cpu, done = run_timed(command, env, cwd, stdin)
+            timings[label].walls.append(wall)
+            timings[label].cpus.append(cpu)
+            timings[label].last = done
+    return timings

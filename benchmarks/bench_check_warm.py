@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks._entry import installed_command, run_timed  # noqa: E402
+from benchmarks._entry import installed_command, interleaved  # noqa: E402
 from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
 from phantom_guard.detect.popular import popular_list  # noqa: E402
@@ -120,15 +120,7 @@ def main() -> int:
                 ("check uv.lock", [*check, str(uv)]),
                 ("check uv.lock -o json", [*check, str(uv), "-o", "json"]),
             ]
-            walls: dict[str, list[float]] = {label: [] for label, _ in cases}
-            cpus: dict[str, list[float]] = {label: [] for label, _ in cases}
-            codes: dict[str, int] = {}
-            for _ in range(REPEATS):
-                for label, command in cases:
-                    wall, cpu, done = run_timed(command, env, folder)
-                    walls[label].append(wall)
-                    cpus[label].append(cpu)
-                    codes[label] = done.returncode
+            timings = interleaved([(*case, folder, None) for case in cases], env, REPEATS)
             timed_requests = registry.request_count()
             breakdown = in_process(lock, uv, env)
     finally:
@@ -147,12 +139,14 @@ def main() -> int:
     print(f"  {'command':<42}{'wall ms':>9}{'× ref':>7}{'CPU ms':>9}{'× ref':>7}{'exit':>6}")
     reference = cpu_reference = 0.0
     for label, _ in cases:
-        median, cpu = statistics.median(walls[label]), statistics.median(cpus[label])
+        timing = timings[label]
+        median, cpu = statistics.median(timing.walls), statistics.median(timing.cpus)
+        code = timing.last.returncode if timing.last else -1
         if label.startswith("REFERENCE"):
             reference, cpu_reference = median, cpu
         print(
             f"  {label:<42}{median * 1000:>9.1f}{median / reference:>7.2f}"
-            f"{cpu * 1000:>9.1f}{cpu / cpu_reference:>7.2f}{codes[label]:>6}"
+            f"{cpu * 1000:>9.1f}{cpu / cpu_reference:>7.2f}{code:>6}"
         )
     print()
     print("in-process, one warm run each (ms):")

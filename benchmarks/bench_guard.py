@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks._entry import installed_command, run_timed  # noqa: E402
+from benchmarks._entry import installed_command, interleaved  # noqa: E402
 from tests.fakeregistry import FakeRegistry  # noqa: E402
 
 BIN = REPO / "tests" / "bin"
@@ -60,21 +60,22 @@ def main() -> int:
             for command in rows.values():  # warm-up: bytecode written, caches filled
                 subprocess.run(command, env=env, capture_output=True, check=False)
             profile = _import_profile([python, "-X", "importtime", "-c", FAST_ENTRY, *pip], env)
-            walls: dict[str, list[float]] = {label: [] for label in rows}
-            cpus: dict[str, list[float]] = {label: [] for label in rows}
-            for _ in range(repeats):
-                for label, command in rows.items():
-                    wall, cpu, done = run_timed(command, env)
-                    walls[label].append(wall)
-                    cpus[label].append(cpu)
-                    if done.returncode != 0:
-                        print(f"{label}: exit {done.returncode}: {done.stderr.decode()[-300:]}")
-                        return 1
+            timings = interleaved(
+                [(label, command, None, None) for label, command in rows.items()], env, repeats
+            )
+            for label, timing in timings.items():
+                done = timing.last
+                if done is not None and done.returncode != 0:
+                    print(f"{label}: exit {done.returncode}: {done.stderr.decode()[-300:]}")
+                    return 1
     finally:
         registry.stop()
     load = os.getloadavg()[0]
-    for unit, times in (("wall", walls), ("CPU", cpus)):
-        median = {label: statistics.median(values) * 1000 for label, values in times.items()}
+    for unit in ("wall", "CPU"):
+        median = {
+            label: statistics.median(t.walls if unit == "wall" else t.cpus) * 1000
+            for label, t in timings.items()
+        }
         print(f"{unit} time of fresh processes, median of {repeats}, interleaved (ms)")
         for label, value in median.items():
             print(f"  {label:48} {value:7.1f}")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._entry import installed_command, run_timed
+from benchmarks._entry import installed_command, interleaved
 
 REPEATS = 21
 BUDGET_MS = 30.0
@@ -42,26 +42,6 @@ def event(command: str, cwd: Path) -> str:
             "tool_input": {"command": command},
         }
     )
-
-
-def interleaved(
-    cases: list[tuple[str, list[str], str]], env: dict[str, str], cwd: Path
-) -> list[tuple[str, list[float], list[float], str]]:
-    """Wall and CPU times of REPEATS fresh processes per case, round-robin, and each case's last
-    exit code and output sizes.
-    """
-    walls: dict[str, list[float]] = {label: [] for label, _, _ in cases}
-    cpus: dict[str, list[float]] = {label: [] for label, _, _ in cases}
-    last: dict[str, str] = {}
-    for _ in range(REPEATS):
-        for label, command, stdin in cases:
-            wall, cpu, done = run_timed(command, env, cwd, stdin.encode())
-            walls[label].append(wall)
-            cpus[label].append(cpu)
-            last[label] = (
-                f"exit {done.returncode}, stdout {len(done.stdout)} B, stderr {len(done.stderr)} B"
-            )
-    return [(label, walls[label], cpus[label], last[label]) for label, _, _ in cases]
 
 
 def main() -> int:
@@ -106,10 +86,15 @@ def main() -> int:
                 text=True,
                 check=False,
             )
-        rows = interleaved(cases, env, folder)
+        timings = interleaved(
+            [(label, command, folder, stdin.encode()) for label, command, stdin in cases],
+            env,
+            REPEATS,
+        )
+        rows = [(label, timings[label]) for label, _, _ in cases]
 
-    reference = statistics.median(rows[0][1])
-    cpu_reference = statistics.median(rows[0][2])
+    reference = statistics.median(rows[0][1].walls)
+    cpu_reference = statistics.median(rows[0][1].cpus)
     print(
         f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; median of {REPEATS} processes, "
         f"interleaved; load average {os.getloadavg()[0]:.1f}"
@@ -119,8 +104,14 @@ def main() -> int:
     print(
         f"  {'case':<44}{'wall ms':>9}{'− ref':>8}{'× ref':>7}{'CPU ms':>9}{'− ref':>8}  last run"
     )
-    for label, walls, cpus, last in rows:
-        median, cpu = statistics.median(walls), statistics.median(cpus)
+    for label, timing in rows:
+        median, cpu = statistics.median(timing.walls), statistics.median(timing.cpus)
+        done = timing.last
+        last = (
+            f"exit {done.returncode}, stdout {len(done.stdout)} B, stderr {len(done.stderr)} B"
+            if done
+            else ""
+        )
         print(
             f"  {label:<44}{median * 1000:>9.1f}{(median - reference) * 1000:>8.1f}"
             f"{median / reference:>7.2f}{cpu * 1000:>9.1f}{(cpu - cpu_reference) * 1000:>8.1f}"

@@ -28,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks._entry import installed_command, run_timed  # noqa: E402
+from benchmarks._entry import installed_command, interleaved  # noqa: E402
 from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
@@ -53,24 +53,8 @@ _IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s*\|\s*(\d+)\s*\|(\s*)(\S+)")
 _CLICK = "import sys; from phantom_guard.cli import main; main(sys.argv[1:])"
 
 
-def interleaved(
-    cases: list[tuple[str, list[str], Path]], env: dict[str, str]
-) -> dict[str, tuple[list[float], list[float], int]]:
-    """Wall and CPU times of REPEATS fresh processes per case, round-robin; each last exit code."""
-    walls: dict[str, list[float]] = {label: [] for label, _, _ in cases}
-    cpus: dict[str, list[float]] = {label: [] for label, _, _ in cases}
-    codes: dict[str, int] = {}
-    for _ in range(REPEATS):
-        for label, command, cwd in cases:
-            wall, cpu, done = run_timed(command, env, cwd)
-            codes[label] = done.returncode
-            walls[label].append(wall)
-            cpus[label].append(cpu)
-    return {label: (walls[label], cpus[label], codes[label]) for label, _, _ in cases}
-
-
-def import_profile(command: list[str], env: dict[str, str], cwd: Path) -> list[tuple[str, int]]:
-    """(module, cumulative µs) for the modules ``-X importtime`` reports at depth 0."""
+def _importtime(command: list[str], env: dict[str, str], cwd: Path) -> list[tuple[str, int, int]]:
+    """(module, cumulative µs, depth) for every import ``-X importtime`` reports."""
     done = subprocess.run(
         [command[0], "-X", "importtime", *command[1:]],
         env=env,
@@ -80,25 +64,20 @@ def import_profile(command: list[str], env: dict[str, str], cwd: Path) -> list[t
         check=False,
     )
     rows = []
-    for line in done.stderr.splitlines():
-        match = _IMPORT_LINE.match(line)
-        if match:
-            _own, total, indent, module = match.groups()
-            rows.append((module, int(total), (len(indent) - 1) // 2))
-    return [(module, total) for module, total, depth in rows if depth == 0]
+    for match in filter(None, map(_IMPORT_LINE.match, done.stderr.splitlines())):
+        _own, total, indent, module = match.groups()
+        rows.append((module, int(total), (len(indent) - 1) // 2))
+    return rows
+
+
+def import_profile(command: list[str], env: dict[str, str], cwd: Path) -> list[tuple[str, int]]:
+    """(module, cumulative µs) for the modules ``-X importtime`` reports at depth 0."""
+    return [(module, total) for module, total, depth in _importtime(command, env, cwd) if not depth]
 
 
 def imported(command: list[str], env: dict[str, str], cwd: Path) -> set[str]:
     """Which WATCHED packages the command imported."""
-    done = subprocess.run(
-        [command[0], "-X", "importtime", *command[1:]],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    names = {m.group(4) for m in map(_IMPORT_LINE.match, done.stderr.splitlines()) if m}
+    names = {module for module, _, _ in _importtime(command, env, cwd)}
     return {w for w in WATCHED if any(n == w or n.startswith(w + ".") for n in names)}
 
 
@@ -138,7 +117,7 @@ def main() -> int:
                 ("--version", [*entry, "--version"], bare),
                 ("validate flask -o json through click", [*clicked, "flask"], bare),
             ]
-            results = interleaved(cases, env)
+            results = interleaved([(*case, None) for case in cases], env, REPEATS)
             timed_requests = registry.request_count()
             popular_profile = import_profile(cases[2][1], env, bare)
             popular_imports = imported(cases[2][1], env, bare)
@@ -148,8 +127,8 @@ def main() -> int:
     finally:
         registry.stop()
 
-    reference = statistics.median(results[cases[0][0]][0])
-    cpu_reference = statistics.median(results[cases[0][0]][1])
+    reference = statistics.median(results[cases[0][0]].walls)
+    cpu_reference = statistics.median(results[cases[0][0]].cpus)
     print(
         f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; {REPEATS} fresh processes a row; "
         f"load average {os.getloadavg()[0]:.1f}"
@@ -163,8 +142,9 @@ def main() -> int:
         f"  {'command':<48}{'wall ms':>9}{'− ref':>8}{'× ref':>7}"
         f"{'CPU ms':>9}{'− ref':>8}{'exit':>6}"
     )
-    for label, (walls, cpus, code) in results.items():
-        median, cpu = statistics.median(walls), statistics.median(cpus)
+    for label, timing in results.items():
+        median, cpu = statistics.median(timing.walls), statistics.median(timing.cpus)
+        code = timing.last.returncode if timing.last else -1
         print(
             f"  {label:<48}{median * 1000:>9.1f}{(median - reference) * 1000:>8.1f}"
             f"{median / reference:>7.2f}{cpu * 1000:>9.1f}{(cpu - cpu_reference) * 1000:>8.1f}"
