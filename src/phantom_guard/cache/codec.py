@@ -7,9 +7,9 @@ other shape raises `PayloadError`, which the store treats as a miss.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
+from phantom_guard import jsontext
 from phantom_guard.model import PackageMetadata, Registry
 from phantom_guard.records import fields
 
@@ -77,8 +77,8 @@ def decode(data: bytes) -> PackageMetadata | None:
             raise PayloadError(f"not JSON: {exc}") from None
     else:
         try:
-            document = json.loads(data)
-        except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
+            document = jsontext.loads(data)  # json.loads's reading, without importing json
+        except ValueError as exc:  # not JSON, or bytes that are not UTF-8
             raise PayloadError(f"not JSON: {exc}") from None
     if document is None:
         return None

@@ -7,7 +7,6 @@ an edit names a package. One module per host reads its events and writes its ans
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
@@ -28,7 +27,9 @@ def agent_module(agent: str) -> Host:
     """The module that speaks `agent`'s hook format."""
     if agent not in AGENTS:
         raise ValueError(f"unknown agent {agent!r} (expected one of: {', '.join(AGENTS)})")
-    module: Host = importlib.import_module(f"phantom_guard.hooks.{agent}")
+    name = f"phantom_guard.hooks.{agent}"
+    __import__(name)  # not importlib.import_module: importing importlib costs a millisecond
+    module: Host = sys.modules[name]
     return module
 
 
@@ -111,13 +112,14 @@ def run(
     agent: str, raw: bytes | str, *, on_error: OnError | None = None, budget: float | None = None
 ) -> Outcome:
     """The answer to one event: read it, judge the call it describes, render the judgement."""
-    from phantom_guard.hooks import engine, json_reader
+    from phantom_guard import jsontext
+    from phantom_guard.hooks import engine
     from phantom_guard.hooks.host import SILENT, ShellCall, answer
 
     speaker = agent_module(agent)
     budget = engine.DEFAULT_BUDGET if budget is None else budget
     try:
-        event = json_reader.loads(raw)
+        event = jsontext.loads(raw)
     except ValueError as exc:
         problem = f"phantom-guard could not read the hook event: {exc}"
         return answer(speaker, engine.Judgement(engine.ERROR, (problem,)), on_error)

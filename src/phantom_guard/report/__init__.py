@@ -6,12 +6,11 @@ through `clean` before it reaches a terminal, a SARIF log or a Markdown comment.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
-from functools import cache
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Iterable, Iterator, Sequence
     from typing import Any, TypeVar
 
@@ -88,8 +87,9 @@ def render(
             assert_never(fmt)
 
 
-# Above this many results a report is encoded by orjson; below, by the standard library, whose
-# encoder costs nothing to import while orjson's import outweighs a small document's encoding.
+# Above this many results a report is encoded by orjson; below, by `jsontext` (json.dumps's text
+# from json's C string encoder), which costs nothing to import while orjson's import, or json's
+# (with `re`), outweighs a small document's encoding.
 _STDLIB_UP_TO = 64
 
 
@@ -100,9 +100,9 @@ def dumps(document: dict[str, Any], results: int) -> str:
     document holding such a float goes to orjson whatever its size.
     """
     if results <= _STDLIB_UP_TO and _plain_floats(document):
-        import json
+        from phantom_guard.jsontext import dumps_indented
 
-        return json.dumps(document, indent=2, ensure_ascii=False)
+        return dumps_indented(document)
     import orjson
 
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
@@ -162,17 +162,28 @@ _HIDDEN = (
 )
 
 
-# Compiled on first use: the classes are long, and most runs print only ASCII.
-@cache
+# Compiled on first use: the classes are long, and most runs print only ASCII (and `re` is
+# imported only then: it is most of a warm answer's import time).
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(characters: str) -> re.Pattern[str]:
+    found = _PATTERNS.get(characters)
+    if found is None:
+        import re
+
+        found = _PATTERNS[characters] = re.compile(f"[{characters}]")
+    return found
+
+
 def _unsafe() -> re.Pattern[str]:
     """What `clean` escapes: the hidden characters and C0 controls."""
-    return re.compile(f"[\x00-\x1f{_HIDDEN}]")
+    return _compiled(f"\x00-\x1f{_HIDDEN}")
 
 
-@cache
 def _unsafe_in_json() -> re.Pattern[str]:
     """What a JSON encoder leaves raw (it escapes C0) but a reader acts on (only in strings)."""
-    return re.compile(f"[{_HIDDEN}]")
+    return _compiled(_HIDDEN)
 
 
 def _escaped(match: re.Match[str]) -> str:

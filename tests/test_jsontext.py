@@ -1,4 +1,4 @@
-"""The hook's JSON reader gives json.loads's values and rejects what it rejects."""
+"""jsontext reads what json.loads reads, rejects what it rejects, and writes json.dumps's text."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from phantom_guard.hooks import json_reader
+from phantom_guard import jsontext
 
 # Generated from a seeded generator of our own rather than hypothesis: the hook tests before
 # these leave worker threads (checks given up on at their budget) whose retry jitter draws from
@@ -42,8 +42,8 @@ def test_the_same_values_as_json_loads() -> None:
         space = rng.choice(["", " ", "\n\t ", "\r\n"])
         for ascii_only in (True, False):
             text = space + json.dumps(value, ensure_ascii=ascii_only) + space
-            assert json_reader.loads(text) == json.loads(text)
-            assert json_reader.loads(text.encode()) == json.loads(text.encode())
+            assert jsontext.loads(text) == json.loads(text)
+            assert jsontext.loads(text.encode()) == json.loads(text.encode())
 
 
 def test_rejects_what_json_loads_rejects() -> None:
@@ -55,9 +55,9 @@ def test_rejects_what_json_loads_rejects() -> None:
             expected = json.loads(text)
         except ValueError:
             with pytest.raises(ValueError):
-                json_reader.loads(text)
+                jsontext.loads(text)
         else:
-            assert json_reader.loads(text) == expected
+            assert jsontext.loads(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -66,20 +66,68 @@ def test_rejects_what_json_loads_rejects() -> None:
 )
 def test_malformed_documents_are_value_errors(text: str) -> None:
     with pytest.raises(ValueError):
-        json_reader.loads(text)
+        jsontext.loads(text)
 
 
 def test_a_bom_and_constants_are_read_as_json_loads_reads_them() -> None:
-    assert json_reader.loads('\ufeff{"a": 1}'.encode()) == {"a": 1}
-    assert json_reader.loads("[Infinity, -Infinity]") == [math.inf, -math.inf]
+    assert jsontext.loads('\ufeff{"a": 1}'.encode()) == {"a": 1}
+    assert jsontext.loads("[Infinity, -Infinity]") == [math.inf, -math.inf]
     with pytest.raises(ValueError):
-        json_reader.loads(b"\xff\xfe")
+        jsontext.loads(b"\xff\xfe")
 
 
 def test_reading_an_event_imports_neither_json_nor_re() -> None:
     probe = (
-        "import sys; from phantom_guard.hooks import json_reader; "
-        'json_reader.loads(b\'{"tool_input": {"command": "git status"}}\'); '
+        "import sys; from phantom_guard import jsontext; "
+        'jsontext.loads(b\'{"tool_input": {"command": "git status"}}\'); '
+        "print(sorted({'json', 're'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_dumps_indented_writes_what_json_dumps_writes() -> None:
+    rng = random.Random(1129)
+    for _ in range(3000):
+        value = _value(rng)
+        assert jsontext.dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        {"a": []},
+        {"a": {}},
+        ("t", 1),
+        [math.nan, math.inf, -math.inf, -0.0, 1e-05, 1e16, True, False, None],
+        {"evidence": {"rank": 3, "edit": "a->b"}, "é\u2028": "\x00\U0001f600"},
+        {1: "an int key"},  # json.dumps converts it: left to json
+        {"when": object.__new__(object)},  # json.dumps raises: left to json
+    ],
+)
+def test_dumps_indented_agrees_on_edge_values(value: object) -> None:
+    try:
+        expected = json.dumps(value, indent=2, ensure_ascii=False)
+    except TypeError:
+        with pytest.raises(TypeError):
+            jsontext.dumps_indented(value)
+        return
+    assert jsontext.dumps_indented(value) == expected
+
+
+def test_dumps_indented_writes_str_enums_as_their_value() -> None:
+    from phantom_guard.model import Recommendation
+
+    value = {"recommendation": Recommendation.SAFE, "list": [Recommendation.NOT_FOUND]}
+    assert jsontext.dumps_indented(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_writing_a_document_imports_neither_json_nor_re() -> None:
+    probe = (
+        "import sys; from phantom_guard import jsontext; "
+        "jsontext.dumps_indented({'a': [1, 2.5, None, 'x']}); "
         "print(sorted({'json', 're'} & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
