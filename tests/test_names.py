@@ -390,7 +390,7 @@ _PEP508_TEXT = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,30}[A-Za-z0-9])?",
 
 @given(_PEP508_TEXT)
 def test_pypi_normalize_agrees_with_packaging_canonicalize_name(name: str) -> None:
-    # PEP 503 is one re.sub in names.py; packaging's canonicalize_name is the reference.
+    # PEP 503 is one re.sub; names.py writes it with str methods; packaging's is the reference.
     from packaging.utils import canonicalize_name
 
     assert normalize(name, Registry.PYPI) == canonicalize_name(name)
@@ -403,3 +403,47 @@ def test_purl_quoting_agrees_with_urllib(part: str) -> None:
     from phantom_guard.names import _quote
 
     assert _quote(part) == quote(part, safe="")
+
+
+# The registries' rules as regular expressions: the reference the str-method checks in names.py
+# (written without `re`, which a warm answer must not import) must agree with.
+_RULES = {
+    Registry.PYPI: r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?",
+    Registry.CRATES: r"[A-Za-z][A-Za-z0-9_-]{0,63}",
+}
+_NPM_PART = r"[A-Za-z0-9-._~!*'()]+"
+_RULE_TEXT = st.text(alphabet="aZ09-_.~!*'()@/ \té", max_size=70)
+
+
+def _valid(name: str, registry: Registry) -> bool:
+    try:
+        validate(name, registry)
+    except InvalidPackageName:
+        return False
+    return True
+
+
+@settings(max_examples=1500, database=None, deadline=None)
+@given(text=st.one_of(_RULE_TEXT, _NAMEISH), registry=st.sampled_from([PYPI, CRATES]))
+def test_name_rules_agree_with_their_regular_expressions(text: str, registry: Registry) -> None:
+    import re
+
+    expected = bool(text) and text.isascii() and re.fullmatch(_RULES[registry], text) is not None
+    assert _valid(text, registry) is expected
+
+
+@settings(max_examples=1500, database=None, deadline=None)
+@given(text=st.one_of(_RULE_TEXT, _NAMEISH))
+def test_npm_parts_agree_with_their_regular_expression(text: str) -> None:
+    import re
+
+    parts = text[1:].split("/", 1) if text.startswith("@") else [text]
+    expected = (
+        bool(text)
+        and text.isascii()
+        and len(text) <= 214
+        and (not text.startswith("@") or (len(parts) == 2 and all(parts)))
+        and all(re.fullmatch(_NPM_PART, p) and not p.startswith((".", "_")) for p in parts)
+        and text.lower() not in ("node_modules", "favicon.ico")
+    )
+    assert _valid(text, NPM) is bool(expected)

@@ -7,29 +7,34 @@ normalized here and by the right registry's rule.
 
 from __future__ import annotations
 
-import re
-
 from phantom_guard.errors import InvalidPackageName, UnknownRegistry
 from phantom_guard.model import NormalizedName, Registry
 from phantom_guard.registry.facts import FACTS
 
-# PEP 503: "the name should be lowercased with all runs of the characters ., -, or _ replaced
-# with a single - character" -- the same re.sub packaging's canonicalize_name does, without
-# importing packaging (and its platform probing) on the start-up path.
-_PEP503_RUN = re.compile(r"[-_.]+")
-# Characters a Package URL keeps as they are (what urllib.parse.quote(safe="") leaves).
-_PURL_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z")
+# Character classes as `str.translate` tables that delete the allowed characters: a name is made
+# of them when nothing is left. (No `re` here: it is most of a warm answer's import time.)
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _deleting(allowed: str) -> dict[int, None]:
+    return dict.fromkeys(map(ord, allowed))
+
 
 # PEP 508: "A name ... MUST start and end with a letter or digit ... and may contain
 # letters, digits, '-', '_' and '.'" (checked case-insensitively).
-_PEP508_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
+_PEP508_CHARS = _deleting(_ALNUM + "._-")
 # npm's rules (validate-npm-package-name): at most 214 characters, URL-safe, no leading '.' or
 # '_', no spaces; new packages are lowercase, but old mixed-case ones (JSONStream) still install.
-_NPM_PART = re.compile(r"[A-Za-z0-9-._~!*'()]+\Z")
+_NPM_CHARS = _deleting(_ALNUM + "-._~!*'()")
 _NPM_MAX = 214
 _NPM_FORBIDDEN = frozenset({"node_modules", "favicon.ico"})
 # crates.io: "only ASCII alphanumeric characters, `-` and `_`", starting with a letter, at most 64.
-_CRATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
+_CRATE_CHARS = _deleting(_ALNUM + "_-")
+_CRATE_MAX = 64
+# Characters a Package URL keeps as they are (what urllib.parse.quote(safe="") leaves).
+_PURL_PLAIN = _deleting(_ALNUM + "_.~-")
+# PEP 503's separators, each written as "-" before runs of "-" are collapsed.
+_PEP503_SEPARATORS = str.maketrans("_.", "--")
 
 _PURL_TYPES = {facts.purl_type: registry for registry, facts in FACTS.items()}
 
@@ -52,6 +57,17 @@ def parse_registry(value: str) -> Registry:
         raise UnknownRegistry(value) from None
 
 
+def is_pep508_name(text: str) -> bool:
+    """Whether `text` is a valid PEP 508 name as it stands (no version, extras or spaces)."""
+    return (
+        bool(text)
+        and text.isascii()
+        and not text.translate(_PEP508_CHARS)
+        and text[0].isalnum()
+        and text[-1].isalnum()
+    )
+
+
 def validate(name: str, registry: Registry) -> None:
     """Raise `InvalidPackageName` if `registry` would never accept `name`."""
     if not name:
@@ -60,7 +76,7 @@ def validate(name: str, registry: Registry) -> None:
         raise InvalidPackageName(_safe(name), registry, "contains non-ASCII or control characters")
     match registry:
         case Registry.PYPI:
-            if not _PEP508_NAME.match(name):
+            if not is_pep508_name(name):
                 raise InvalidPackageName(
                     name,
                     registry,
@@ -70,7 +86,7 @@ def validate(name: str, registry: Registry) -> None:
         case Registry.NPM:
             _validate_npm(name)
         case Registry.CRATES:
-            if not _CRATE_NAME.match(name):
+            if len(name) > _CRATE_MAX or name.translate(_CRATE_CHARS) or not name[0].isalpha():
                 raise InvalidPackageName(
                     name,
                     registry,
@@ -89,7 +105,7 @@ def _validate_npm(name: str) -> None:
     else:
         parts = [name]
     for part in parts:
-        if not _NPM_PART.match(part):
+        if not part or part.translate(_NPM_CHARS):
             raise InvalidPackageName(name, Registry.NPM, "npm names must be URL-safe")
         if part.startswith((".", "_")):
             raise InvalidPackageName(name, Registry.NPM, "npm names cannot start with '.' or '_'")
@@ -111,7 +127,7 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
     validate(name, registry)
     match registry:
         case Registry.PYPI:
-            found = NormalizedName(_PEP503_RUN.sub("-", name).lower())
+            found = NormalizedName(_pep503(name))
         case Registry.NPM:
             found = NormalizedName(name)
         case Registry.CRATES:
@@ -119,6 +135,14 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
     if len(_NORMALIZED) < _NORMALIZED_MAX:
         _NORMALIZED[key] = found
     return found
+
+
+def _pep503(name: str) -> str:
+    """``re.sub(r"[-_.]+", "-", name).lower()``, written with `str` methods."""
+    text = name.translate(_PEP503_SEPARATORS).lower()
+    while "--" in text:
+        text = text.replace("--", "-")
+    return text
 
 
 def comparable(name: NormalizedName) -> str:
@@ -135,7 +159,7 @@ def to_purl(registry: Registry, name: NormalizedName) -> str:
 
 
 def _quote(part: str) -> str:
-    if _PURL_PLAIN.match(part):
+    if not part.translate(_PURL_PLAIN):
         return part  # the common case, without importing urllib.parse
     from urllib.parse import quote
 
@@ -161,9 +185,7 @@ def parse_purl(text: str) -> tuple[Registry, str]:
     if "@" in last:
         last = last.rsplit("@", 1)[0]
     segments[-1] = last
-    from urllib.parse import unquote
-
-    decoded = [unquote(s) for s in segments if s]
+    decoded = [_unquote(s) for s in segments if s]
     if registry is Registry.NPM and len(decoded) == 2:
         scope = decoded[0] if decoded[0].startswith("@") else f"@{decoded[0]}"
         name = f"{scope}/{decoded[1]}"
@@ -181,9 +203,16 @@ def purl_version(text: str) -> str | None:
     last = body.rsplit("/", 1)[-1]
     if "@" not in last:
         return None
+    return _unquote(last.rsplit("@", 1)[1]) or None
+
+
+def _unquote(part: str) -> str:
+    """Percent-decoded `part`; urllib.parse (and its `re`) only when there is a "%" to decode."""
+    if "%" not in part:
+        return part
     from urllib.parse import unquote
 
-    return unquote(last.rsplit("@", 1)[1]) or None
+    return unquote(part)
 
 
 def _safe(text: str) -> str:

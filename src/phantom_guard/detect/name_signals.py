@@ -11,16 +11,6 @@ from functools import cache
 
 from phantom_guard import names
 from phantom_guard._version import __version__
-from phantom_guard.detect.datafiles import DATA, PACKAGE
-from phantom_guard.detect.patterns import (
-    PatternMatch,
-    Vocabulary,
-    brand_families,
-    conventions,
-    match_patterns,
-    unextended,
-    vocabulary,
-)
 from phantom_guard.detect.popular import popular_list
 from phantom_guard.detect.score import signal
 from phantom_guard.model import EvidenceValue, NormalizedName, Registry, Signal, SignalKind
@@ -30,6 +20,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the s
 if TYPE_CHECKING:
     from typing import Any
 
+    from phantom_guard.detect.patterns import PatternMatch, Vocabulary
     from phantom_guard.detect.popular import PopularList
     from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch
 
@@ -77,10 +68,11 @@ class NameFindings:
     @classmethod
     def from_bytes(cls, data: bytes) -> NameFindings:
         """Read what `to_bytes` wrote; raises ValueError on anything else."""
-        import json
+        from phantom_guard import jsontext  # json.loads's reading, without importing json
 
         try:
-            popular, signals, suggestion = json.loads(data)
+            document: Any = jsontext.loads(data)
+            popular, signals, suggestion = document
             return cls(
                 popular=_typed(popular, bool),
                 signals=tuple(
@@ -137,6 +129,9 @@ class NameAnalyzer:
         if (rules := self._rules.get(registry)) is None:
             rules = self._rules[registry] = self._load_rules(registry)
         popular, index, convention, brand_lines, libraries = rules
+        # Here, not at the top: the pattern rules (and `re`) are for names off the popular list.
+        from phantom_guard.detect.patterns import match_patterns
+
         comparable = names.comparable(name)
         signals: list[Signal] = []
         suggestion: str | None = None
@@ -187,6 +182,7 @@ class NameAnalyzer:
             return None
         if self._index(registry).target(comparable) is not None:
             return None  # well known here too
+        from phantom_guard.detect.patterns import PatternMatch
         from phantom_guard.detect.words import english_words  # its table only when needed
 
         if comparable in english_words():
@@ -200,6 +196,8 @@ class NameAnalyzer:
 
     def _load_rules(self, registry: Registry) -> _Rules:
         """What `analyze` consults for `registry`, looked up once rather than once a name."""
+        from phantom_guard.detect.patterns import brand_families, conventions, unextended
+
         kind = registry.value
         return (
             popular_list(registry),
@@ -220,6 +218,8 @@ class NameAnalyzer:
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:
+            from phantom_guard.detect.patterns import vocabulary
+
             self._vocabulary = vocabulary(self._extra_patterns)
         return self._vocabulary
 
@@ -228,26 +228,33 @@ class NameAnalyzer:
 def _shipped_digest(registry: Registry) -> str:
     # A checksum, not a cryptographic hash: it tells our own data versions apart, and
     # importing hashlib would cost more than the whole warm run it serves.
+    import os
+
+    from phantom_guard.detect.datafiles import data_path, package_path
+
     parts = [
-        DATA / "popular" / f"{registry.value}.txt",
-        DATA / "patterns.json",
-        DATA / "conventions.json",
+        data_path("popular", f"{registry.value}.txt"),
+        data_path("patterns.json"),
+        data_path("conventions.json"),
     ]
-    parts += sorted((m for m in PACKAGE.iterdir() if m.name.endswith(".py")), key=lambda m: m.name)
+    parts += [package_path(m) for m in sorted(os.listdir(package_path())) if m.endswith(".py")]
     # Generated lists of a megabyte or more: their header (source, date, count) and size.
-    headed = [DATA / "words.txt"]
+    headed = [data_path("words.txt")]
     if registry is Registry.NPM:
-        headed.append(DATA / "popular" / "npm-tier2.txt")
+        headed.append(data_path("popular", "npm-tier2.txt"))
     checksum, size = 0, 0
     for part in parts:
-        content = part.read_bytes()
-        checksum = zlib.crc32(content, zlib.crc32(part.name.encode(), checksum))
+        with open(part, "rb") as handle:
+            content = handle.read()
+        name = os.path.basename(part).encode()
+        checksum = zlib.crc32(content, zlib.crc32(name, checksum))
         size += len(content)
     for part in headed:
-        with part.open("rb") as handle:
+        with open(part, "rb") as handle:
             content = handle.read(_HEADER_BYTES)
             size += handle.seek(0, 2)
-        checksum = zlib.crc32(content, zlib.crc32(part.name.encode(), checksum))
+        name = os.path.basename(part).encode()
+        checksum = zlib.crc32(content, zlib.crc32(name, checksum))
     return f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}"
 
 

@@ -6,17 +6,15 @@ its source and date (see scripts/build_popular_lists.py). Line order is the rank
 
 from __future__ import annotations
 
-import re
-from functools import cache, cached_property
+from functools import cached_property
 
-from phantom_guard.detect.datafiles import DATA
+from phantom_guard.detect.datafiles import data_path
 from phantom_guard.model import Registry
 from phantom_guard.names import comparable, normalize
 
 # A handful of names (one `validate`) are looked up by a search of the text, which costs
 # microseconds; more than this and the whole list is indexed once (a few milliseconds).
 _SCANS_BEFORE_INDEX = 8
-_NAME_LINE = re.compile(r"^([^#\t\n][^\t\n]*)", re.MULTILINE)
 
 
 class PopularList:
@@ -35,7 +33,12 @@ class PopularList:
     @cached_property
     def names(self) -> tuple[str, ...]:
         """Every name, most popular first."""
-        found = _NAME_LINE.findall(self._text)
+        # Every line but a "#" header or an empty one, up to its first tab.
+        found = [
+            line.partition("\t")[0]
+            for line in self._text.split("\n")
+            if line and not line.startswith(("#", "\t"))
+        ]
         if self.registry is Registry.CRATES:
             # Crates are listed as published ("serde_json"); the PyPI and npm lists are
             # written normalized by the build script, so 30,000 lines skip this.
@@ -71,8 +74,13 @@ class PopularList:
         return text.count("\n", self._body, at) + 2
 
 
-@cache
+_LISTS: dict[Registry, PopularList] = {}
+
+
 def popular_list(registry: Registry) -> PopularList:
     """The popular list of `registry`, read once per process."""
-    text = (DATA / "popular" / f"{registry.value}.txt").read_text(encoding="utf-8")
-    return PopularList(registry, text)
+    found = _LISTS.get(registry)
+    if found is None:
+        with open(data_path("popular", f"{registry.value}.txt"), encoding="utf-8") as file:
+            found = _LISTS[registry] = PopularList(registry, file.read())
+    return found
