@@ -35,12 +35,21 @@ _WATCH = (
     "rapidfuzz",
     # Standard-library modules that cost start-up: records stand in for dataclasses, the
     # logger is made on the first record, user dirs are worked out by hand, and the config
-    # table comes from the memo the warm-up run wrote.
+    # table comes from the memo the warm-up run wrote. Paths are strings and JSON is read and
+    # written by json's C halves (`jsontext`), so neither pathlib nor json, nor the `re` both
+    # import (with urllib, fnmatch), is loaded; signal handlers are set through `_signal`.
     "dataclasses",
     "logging",
     "platformdirs",
     "tomllib",
     "typing",
+    "pathlib",
+    "json",
+    "re",
+    "urllib",
+    "fnmatch",
+    "signal",
+    "contextlib",
 )
 # Run the entry point, then name which of the watched packages were imported.
 _ENTRY_REPORTING_IMPORTS = f"""

@@ -61,7 +61,7 @@ def test_dates_are_not_remembered(project: Path) -> None:
 
 
 def test_a_damaged_memo_is_ignored_and_replaced(project: Path) -> None:
-    memo = config_memo.memo_path()
+    memo = Path(config_memo.memo_path())
     memo.parent.mkdir(parents=True, exist_ok=True)
     memo.write_text("{not json")
     (project / ".phantom-guard.toml").write_text('allow = ["x"]\n')

@@ -60,8 +60,8 @@ patterns = ["zebra"]
     assert settings.fail_on is FailOn.SUSPICIOUS
     assert settings.concurrency == 8
     assert settings.patterns == ("zebra",)
-    assert settings.config_file == config
-    assert settings.config_files == (config,)
+    assert settings.config_file == str(config)
+    assert settings.config_files == (str(config),)
 
 
 def test_user_config_may_set_every_key(project: Path, user_config: Path) -> None:
@@ -85,9 +85,9 @@ allow = ["internal-lib"]
     assert settings.npm_url == "https://npm.mirror.example"
     assert settings.npm_downloads_url == "https://downloads.mirror.example"
     assert settings.crates_url == "https://crates.mirror.example/api/v1"
-    assert settings.cache_dir == Path("~/pg-cache").expanduser()
+    assert settings.cache_dir == str(Path("~/pg-cache").expanduser())
     assert settings.allow == ("pkg:pypi/internal-lib",)
-    assert settings.config_files == (user_config,)
+    assert settings.config_files == (str(user_config),)
 
 
 def test_repository_config_applies_after_the_users(project: Path, user_config: Path) -> None:
@@ -96,7 +96,7 @@ def test_repository_config_applies_after_the_users(project: Path, user_config: P
     settings = Settings.load(cwd=project, env={})
     assert settings.concurrency == 7
     assert settings.fail_on is FailOn.SUSPICIOUS
-    assert settings.config_files == (user_config, repo)
+    assert settings.config_files == (str(user_config), str(repo))
 
 
 def test_config_option_replaces_the_repository_search(project: Path, tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_config_option_replaces_the_repository_search(project: Path, tmp_path: P
     settings = Settings.load(cwd=project, env={}, config=named)
     assert settings.pypi_url == "https://pypi.example.test"
     assert settings.concurrency == DEFAULT_CONCURRENCY
-    assert settings.config_files == (named,)
+    assert settings.config_files == (str(named),)
 
 
 def test_isolated_reads_no_config(project: Path, user_config: Path) -> None:
@@ -132,7 +132,7 @@ fail_on = "suspicious"
     deep = project / "src" / "demo" / "sub"
     deep.mkdir(parents=True)
     settings = Settings.load(cwd=deep, env={})
-    assert settings.config_file == pyproject
+    assert settings.config_file == str(pyproject)
     assert settings.allow == ("pkg:pypi/internal-lib",)
     assert settings.fail_on is FailOn.SUSPICIOUS
 
@@ -141,7 +141,7 @@ def test_dotfile_found_from_a_subdirectory(project: Path) -> None:
     config = write(project / ".phantom-guard.toml", "concurrency = 3\n")
     deep = project / "a" / "b"
     deep.mkdir(parents=True)
-    assert find_config_file(deep) == config
+    assert find_config_file(deep) == str(config)
     assert Settings.load(cwd=deep, env={}).concurrency == 3
 
 
@@ -156,14 +156,14 @@ def test_pyproject_without_our_table_is_skipped(project: Path) -> None:
 def test_nearest_config_wins(project: Path) -> None:
     write(project / ".phantom-guard.toml", "concurrency = 3\n")
     inner = write(project / "pkg" / "pyproject.toml", "[tool.phantom-guard]\nconcurrency = 9\n")
-    assert find_config_file(project / "pkg") == inner
+    assert find_config_file(project / "pkg") == str(inner)
     assert Settings.load(cwd=project / "pkg", env={}).concurrency == 9
 
 
 def test_dotfile_wins_over_pyproject_in_the_same_folder(project: Path) -> None:
     dotfile = write(project / ".phantom-guard.toml", "concurrency = 3\n")
     write(project / "pyproject.toml", "[tool.phantom-guard]\nconcurrency = 9\n")
-    assert find_config_file(project) == dotfile
+    assert find_config_file(project) == str(dotfile)
 
 
 def test_search_stops_at_the_repository_root(project: Path) -> None:
@@ -192,8 +192,8 @@ def test_environment_overrides_config(project: Path, user_config: Path) -> None:
     assert settings.npm_downloads_url == "http://127.0.0.1:8000/dl"
     assert settings.crates_url == "https://config.example/crates"  # not overridden
     assert settings.timeout == 2.5
-    assert settings.cache_dir == project / "cache"
-    assert settings.resolved_cache_dir == project / "cache"
+    assert settings.cache_dir == str(project / "cache")
+    assert settings.resolved_cache_dir == str(project / "cache")
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ def test_the_same_directory_as_platformdirs(
         monkeypatch.delenv(variable, raising=False)
     for variable, value in env.items():
         monkeypatch.setenv(variable, value)
-    expected = Path(getattr(platformdirs, theirs)("phantom-guard", appauthor=False))
+    expected = getattr(platformdirs, theirs)("phantom-guard", appauthor=False)
     assert ours() == expected  # type: ignore[operator]
 
 
@@ -42,4 +42,4 @@ def test_linux_needs_no_platformdirs(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     monkeypatch.setitem(sys.modules, "platformdirs", None)  # importing it would now fail
-    assert userdirs.user_config_dir() == tmp_path / ".config" / "phantom-guard"
+    assert userdirs.user_config_dir() == str(tmp_path / ".config" / "phantom-guard")

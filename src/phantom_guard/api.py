@@ -7,8 +7,6 @@ report = asyncio.run(check_paths(["requirements.txt"]))
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from phantom_guard.detector import Detector
 from phantom_guard.errors import InputError, SourceError
@@ -19,6 +17,9 @@ from phantom_guard.settings import Settings, Weakening
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+
     from phantom_guard.commands import CommandPlan
     from phantom_guard.runner import ProgressCallback
     from phantom_guard.sources import IndexOption
@@ -184,6 +185,8 @@ def _collect(
     follow_outside: bool,
     exclude: Sequence[str],
 ) -> _Collected:
+    from pathlib import Path
+
     from phantom_guard.files import scan_root, shown
     from phantom_guard.sources import (
         DiskReader,
@@ -456,6 +459,8 @@ def command_refs(
         return list(plan.refs), list(plan.skipped), []
     # pip reads no project file for its index (pip.conf and PIP_* apply to every folder).
     manifest = None if plan.manager in ("pip", "python") else _MANIFEST[plan.registry]
+    from pathlib import Path
+
     files = [Path(plan.project_dir, manifest)] if manifest else []
     public, skipped, notices = private_triage(unknown, files, settings, plan.index_options)
     kept = {*local, *public}
@@ -577,7 +582,7 @@ def _with_weakened(
             normalized = normalize(name, registry)
         except InputError:
             normalized = NormalizedName(name)  # a glob (private) or a name no registry allows
-        file = os.path.relpath(weakening.file) if weakening.file.is_absolute() else weakening.file
+        file = os.path.relpath(weakening.file) if os.path.isabs(weakening.file) else weakening.file
         where = f"{shown(file)}:{weakening.line}" if weakening.line else shown(file)
         found = signal(
             SignalKind.CONFIG_WEAKENED,
@@ -630,6 +635,8 @@ def _rerouted(
         at_since = TextsAt(since)
     except SourceError:
         return [], {}
+    from pathlib import Path
+
     nowhere = indexes.Environment({}, Path(os.devnull), etc=Path(os.devnull))
     now = indexes.load(found.files, nowhere, public=policy.public)
     before = indexes.load(found.files, nowhere, public=policy.public, reader=at_since)

@@ -11,13 +11,13 @@ Reading or writing the memo never fails a run: any problem means "parse it".
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
+
+from phantom_guard import jsontext
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from pathlib import Path
+    from phantom_guard.settings import StrPath
 
 MEMO_FILE = "config-tables.json"
 #: Files remembered; the oldest is forgotten first.
@@ -25,28 +25,28 @@ LIMIT = 64
 _FORMAT = 1
 
 
-def memo_path() -> Path:
+def memo_path() -> str:
     """Where the memo is kept."""
-    from pathlib import Path
-
     from phantom_guard.userdirs import user_cache_dir
 
-    configured = os.environ.get("PHANTOM_GUARD_CACHE_DIR")
-    return (Path(configured) if configured else user_cache_dir()) / MEMO_FILE
+    return os.path.join(os.environ.get("PHANTOM_GUARD_CACHE_DIR") or user_cache_dir(), MEMO_FILE)
 
 
-def recall(path: Path, text: str) -> tuple[bool, object]:
+def recall(path: StrPath, text: str) -> tuple[bool, object]:
     """(True, the table parsed from exactly this `text` at `path`) if remembered, else
     (False, None). The table is None for a ``pyproject.toml`` without a table of ours.
     """
-    entry = _read().get(str(path))
+    entry = _read().get(os.fspath(path))
     if isinstance(entry, dict) and entry.get("text") == text and "table" in entry:
         return True, entry["table"]
     return False, None
 
 
-def remember(path: Path, text: str, table: object) -> None:
+def remember(path: StrPath, text: str, table: object) -> None:
     """Keep the `table` parsed from `text` (skipped when it has no exact JSON form)."""
+    import json  # a miss: tomllib has just parsed the file, this costs little more
+    from contextlib import suppress
+
     try:
         encoded = json.dumps(table)
     except (TypeError, ValueError):  # TOML dates and times
@@ -54,24 +54,27 @@ def remember(path: Path, text: str, table: object) -> None:
     if json.loads(encoded) != table:
         return
     memo = _read()
-    memo.pop(str(path), None)
-    memo[str(path)] = {"text": text, "table": table}
+    key = os.fspath(path)
+    memo.pop(key, None)
+    memo[key] = {"text": text, "table": table}
     while len(memo) > LIMIT:
         memo.pop(next(iter(memo)))
     target = memo_path()
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    temporary = f"{target}.{os.getpid()}.tmp"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({"format": _FORMAT, "files": memo}), encoding="utf-8")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(json.dumps({"format": _FORMAT, "files": memo}))
         os.replace(temporary, target)  # atomic: a reader sees the old memo or the new one
     except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+        with suppress(OSError):
+            os.unlink(temporary)
 
 
 def _read() -> dict[str, object]:
     try:
-        document = json.loads(memo_path().read_text(encoding="utf-8"))
+        with open(memo_path(), "rb") as file:
+            document = jsontext.loads(file.read())  # json.loads's reading, without `re`
     except (OSError, ValueError):
         return {}
     if not isinstance(document, dict) or document.get("format") != _FORMAT:

@@ -90,7 +90,7 @@ def _version_managers(path: list[str]) -> list[tuple[str, int, str]]:
     return found
 
 
-def _feed(cache_dir: Path | None) -> Check:
+def _feed(cache_dir: str | None) -> Check:
     """The known-malicious feed's age, when this version has a feed (``phantom_guard.feed``)."""
     import importlib
 
@@ -120,7 +120,7 @@ def _feed(cache_dir: Path | None) -> Check:
     )
 
 
-def _cache() -> tuple[Check, Path | None]:
+def _cache() -> tuple[Check, str | None]:
     from phantom_guard.errors import ConfigError
     from phantom_guard.settings import Settings
 

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 from phantom_guard.errors import SourceError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from phantom_guard.settings import StrPath
 
 
 def shown(path: str | os.PathLike[str]) -> str:
@@ -23,7 +28,7 @@ def shown(path: str | os.PathLike[str]) -> str:
 
 
 def read_confined(
-    path: Path, *, root: Path | None, limit: int, follow_outside: bool = False
+    path: StrPath, *, root: StrPath | None, limit: int, follow_outside: bool = False
 ) -> bytes:
     """The bytes of `path`, which must be a regular file whose real location is under `root`.
 
@@ -34,15 +39,13 @@ def read_confined(
     """
     name = shown(path)
     try:
-        real = Path(os.path.realpath(path))
-        if root is not None and not follow_outside:
-            real_root = Path(os.path.realpath(root))
-            if real != real_root and real_root not in real.parents:
-                raise SourceError(
-                    name,
-                    "refused: it resolves outside the scanned tree "
-                    f"(to {shown(real)}); --follow-outside reads it anyway",
-                )
+        real = os.path.realpath(path)
+        if root is not None and not follow_outside and not _within(real, os.path.realpath(root)):
+            raise SourceError(
+                name,
+                "refused: it resolves outside the scanned tree "
+                f"(to {shown(real)}); --follow-outside reads it anyway",
+            )
         info = os.stat(real)
         if not stat.S_ISREG(info.st_mode):
             raise SourceError(name, f"refused: not a regular file ({_kind(info.st_mode)})")
@@ -63,6 +66,11 @@ def read_confined(
     return data
 
 
+def _within(path: str, folder: str) -> bool:
+    """Whether the real path `path` is `folder` or lies under it."""
+    return path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
@@ -75,17 +83,22 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def repository_root(start: Path) -> Path | None:
+def repository_root(start: StrPath) -> str | None:
     """The nearest folder at or above `start` holding ``.git`` (a directory or a file), or None."""
-    start = Path(os.path.abspath(start))
-    for folder in (start, *start.parents):
-        if os.path.lexists(folder / ".git"):
+    folder = os.path.abspath(start)
+    while True:
+        if os.path.lexists(os.path.join(folder, ".git")):
             return folder
-    return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def scan_root(path: Path) -> Path:
+def scan_root(path: StrPath) -> Path:
     """The tree a scan of `path` may read in: its repository, else the folder it names or is in."""
-    absolute = Path(os.path.abspath(path))
-    folder = absolute if absolute.is_dir() else absolute.parent
-    return repository_root(folder) or folder
+    from pathlib import Path
+
+    absolute = os.path.abspath(path)
+    folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+    return Path(repository_root(folder) or folder)

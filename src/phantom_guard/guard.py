@@ -328,13 +328,13 @@ def _names_to_check(
     serves), and for a project install the reports on its manifests and locks. Returns (refs,
     skipped, notes for stderr, project reports).
     """
-    from pathlib import Path
-
     from phantom_guard.api import command_refs
 
     refs, skipped, notes = command_refs(plan, settings)
     if not plan.project_install:
         return refs, skipped, notes, []
+    from pathlib import Path
+
     folder = Path(plan.project_dir)
     files = [folder / name for name in plan.project_files if (folder / name).is_file()]
     if not files:
@@ -378,7 +378,7 @@ def _feed_over(files: list[Path], settings: Settings) -> tuple[Report, list[str]
 
     if settings.feed is FeedMode.OFF:
         return Report(()), []
-    if not feed_path(settings.resolved_cache_dir).exists():
+    if not os.path.exists(feed_path(settings.resolved_cache_dir)):
         note = (
             "no known-malicious feed: the entries of the manifests and locks were not checked "
             "against one (run 'phantom-guard feed update')"

@@ -6,13 +6,15 @@ from the working directory up to the repository root and no further) may only na
 checked and how strictly. Where answers come from and whether failures pass (`TRUSTED_ONLY`)
 is set by the user: the command line, the environment, ``phantom-guard/config.toml`` in the
 platform's user config dir, or a file named with ``--config``.
+
+Paths are `str` here (a `Path` given by a library caller is accepted and stored as its
+``os.fspath``): finding no config file, the common case, must not import pathlib, which with
+`re` is most of the start-up time of a warm answer.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from phantom_guard.errors import ConfigError
 from phantom_guard.model import FailOn, FeedMode, Registry
@@ -22,7 +24,11 @@ from phantom_guard.registry.facts import FACTS, URL_SETTINGS, UrlSetting
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Callable, Mapping
+    from typing import Any, TypeAlias
+
+    #: A path as callers give it: `str` or a `Path`.
+    StrPath: TypeAlias = str | os.PathLike[str]
 
 #: The registries' URL settings and the known-malicious feed's (OSV archives' base).
 _URLS: tuple[UrlSetting, ...] = (
@@ -72,7 +78,7 @@ class Settings:
     npm_downloads_url: str = endpoints.NPM_DOWNLOADS_URL
     crates_url: str = endpoints.CRATES_URL
     feed_url: str = endpoints.FEED_URL
-    cache_dir: Path | None = None
+    cache_dir: str | None = None
     use_cache: bool = True
     timeout: float = 10.0
     offline: bool = False
@@ -96,11 +102,13 @@ class Settings:
     no_color: bool = False
     follow_outside: bool = False
     #: The config files read, in the order applied (reports name them).
-    config_files: tuple[Path, ...] = field(default=(), compare=False)
+    config_files: tuple[str, ...] = field(default=(), compare=False)
     #: With ``--since``: entries the change adds to allow, ignore or private (not applied).
     config_weakened: tuple[Weakening, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
+        if self.cache_dir is not None and not isinstance(self.cache_dir, str):
+            object.__setattr__(self, "cache_dir", os.fspath(self.cache_dir))  # a Path given
         if not 1 <= self.concurrency <= MAX_CONCURRENCY:
             raise ConfigError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
         if not self.timeout > 0:
@@ -132,12 +140,12 @@ class Settings:
         return {host: rate} if rate > 0 else {}
 
     @property
-    def config_file(self) -> Path | None:
+    def config_file(self) -> str | None:
         """The last config file applied (the repository's, when there is one), or None."""
         return self.config_files[-1] if self.config_files else None
 
     @property
-    def resolved_cache_dir(self) -> Path:
+    def resolved_cache_dir(self) -> str:
         """The cache directory: the configured one, else the platform's user cache dir."""
         if self.cache_dir is not None:
             return self.cache_dir
@@ -159,13 +167,13 @@ class Settings:
     @classmethod
     def load(
         cls,
-        cwd: Path | None = None,
+        cwd: StrPath | None = None,
         env: Mapping[str, str] | None = None,
         *,
-        config: Path | None = None,
+        config: StrPath | None = None,
         isolated: bool = False,
-        user_config_dir: Path | None = None,
-        repository_text: Callable[[Path], bytes | None] | None = None,
+        user_config_dir: StrPath | None = None,
+        repository_text: Callable[[str], bytes | None] | None = None,
     ) -> Settings:
         """Read the user's config, then the repository's (or `config`), then the environment.
 
@@ -174,17 +182,17 @@ class Settings:
         """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
-        files: list[Path] = []
+        files: list[str] = []
         if not isolated:
-            user_file = (user_config_dir or default_user_config_dir()) / USER_CONFIG_NAME
-            if user_file.is_file():
+            user_file = os.path.join(user_config_dir or default_user_config_dir(), USER_CONFIG_NAME)
+            if os.path.isfile(user_file):
                 values.update(read_config(user_file, trusted=True).values)
                 files.append(user_file)
             if config is not None:
                 values.update(read_config(config, trusted=True).values)
-                files.append(config)
+                files.append(os.fspath(config))
             else:
-                found = find_repository_config(cwd or Path.cwd(), read=repository_text)
+                found = find_repository_config(cwd or os.getcwd(), read=repository_text)
                 if found is not None:
                     values.update(found.values)
                     files.append(found.path)
@@ -196,7 +204,11 @@ class Settings:
             raise ConfigError(f"invalid configuration: {exc}") from None
 
 
-def default_user_config_dir() -> Path:
+def _user_config_file() -> str:
+    return os.path.join(default_user_config_dir(), USER_CONFIG_NAME)
+
+
+def default_user_config_dir() -> str:
     """``phantom-guard`` in the platform's user config dir (``$XDG_CONFIG_HOME`` on Linux)."""
     from phantom_guard.userdirs import user_config_dir
 
@@ -207,21 +219,21 @@ def default_user_config_dir() -> Path:
 class ConfigFile:
     """One config file read: its settings and the raw text (for line numbers)."""
 
-    path: Path
+    path: str
     values: dict[str, Any]
     text: str
 
 
-def find_config_file(start: Path) -> Path | None:
+def find_config_file(start: StrPath) -> str | None:
     """The nearest repository config from `start` up to the repository root, or None."""
     found = find_repository_config(start, parse=False)
     return found.path if found is not None else None
 
 
 def find_repository_config(
-    start: Path,
+    start: StrPath,
     *,
-    read: Callable[[Path], bytes | None] | None = None,
+    read: Callable[[str], bytes | None] | None = None,
     parse: bool = True,
 ) -> ConfigFile | None:
     """The nearest ``.phantom-guard.toml`` or ``pyproject.toml`` with our table.
@@ -231,27 +243,31 @@ def find_repository_config(
     """
     from phantom_guard.files import repository_root
 
-    start = Path(os.path.abspath(start))
-    root = repository_root(start)
-    folders = [start]
-    if root is not None:
-        folders += [p for p in start.parents if p == root or root in p.parents]
-    reader = read or (lambda candidate: _read_disk_candidate(candidate, root or start))
-    for folder in folders:
-        for candidate in (folder / _DOTFILE, folder / "pyproject.toml"):
+    folder = os.path.abspath(start)
+    root = repository_root(folder)
+    reader = read or (lambda candidate: _read_disk_candidate(candidate, root or folder))
+    while True:
+        for candidate in (os.path.join(folder, _DOTFILE), os.path.join(folder, "pyproject.toml")):
             data = reader(candidate)
             if data is None:
                 continue
             # Most pyproject.toml files have no table of ours: skip them without parsing.
-            if candidate.name == "pyproject.toml" and b"phantom-guard" not in data:
+            if _is_pyproject(candidate) and b"phantom-guard" not in data:
                 continue
             found = parse_config(candidate, data, trusted=False)
             if found is not None:
                 return found if parse else ConfigFile(candidate, {}, "")
-    return None
+        parent = os.path.dirname(folder)
+        if root is None or folder in (root, parent):
+            return None
+        folder = parent
 
 
-def _read_disk_candidate(path: Path, root: Path) -> bytes | None:
+def _is_pyproject(path: str) -> bool:
+    return os.path.basename(path) == "pyproject.toml"
+
+
+def _read_disk_candidate(path: str, root: str) -> bytes | None:
     if not os.path.lexists(path):
         return None
     from phantom_guard.errors import SourceError
@@ -263,7 +279,7 @@ def _read_disk_candidate(path: Path, root: Path) -> bytes | None:
         raise ConfigError(f"cannot read config: {exc}") from None
 
 
-def read_config(path: Path, *, trusted: bool) -> ConfigFile:
+def read_config(path: StrPath, *, trusted: bool) -> ConfigFile:
     """Read and check one config file (`trusted`: the user's own, may set every key)."""
     from phantom_guard.errors import SourceError
     from phantom_guard.files import read_confined
@@ -273,10 +289,10 @@ def read_config(path: Path, *, trusted: bool) -> ConfigFile:
     except SourceError as exc:
         raise ConfigError(f"cannot read config: {exc}") from None
     found = parse_config(path, data, trusted=trusted)
-    return found if found is not None else ConfigFile(path, {}, "")
+    return found if found is not None else ConfigFile(os.fspath(path), {}, "")
 
 
-def parse_config(path: Path, data: bytes, *, trusted: bool) -> ConfigFile | None:
+def parse_config(path: StrPath, data: bytes, *, trusted: bool) -> ConfigFile | None:
     """The settings a config file's bytes hold; a repository's may not set `TRUSTED_ONLY` keys.
 
     None: a ``pyproject.toml`` without a ``[tool.phantom-guard]`` table.
@@ -284,6 +300,7 @@ def parse_config(path: Path, data: bytes, *, trusted: bool) -> ConfigFile | None
     from phantom_guard import config_memo
     from phantom_guard.files import shown
 
+    path = os.fspath(path)
     where = shown(path)
     try:
         text = data.decode("utf-8-sig")
@@ -303,7 +320,7 @@ def parse_config(path: Path, data: bytes, *, trusted: bool) -> ConfigFile | None
                 raise ConfigError(
                     f"{where}: {shown(key)} cannot be set in a repository's config (a scanned "
                     f"repository is untrusted input); set it with {TRUSTED_ONLY[key]} or in "
-                    f"your own config file {shown(default_user_config_dir() / USER_CONFIG_NAME)}"
+                    f"your own config file {shown(_user_config_file())}"
                 )
     unknown = set(table) - set(_PARSERS)
     if unknown:
@@ -318,7 +335,7 @@ def parse_config(path: Path, data: bytes, *, trusted: bool) -> ConfigFile | None
     return ConfigFile(path, values, text)
 
 
-def _parse_table(path: Path, text: str, where: str) -> object:
+def _parse_table(path: str, text: str, where: str) -> object:
     """The config table in `text`: the whole document, or a ``pyproject.toml``'s
     ``[tool.phantom-guard]`` (None when it has none).
     """
@@ -330,7 +347,7 @@ def _parse_table(path: Path, text: str, where: str) -> object:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: cannot read config: {shown(str(exc))}") from None
-    if path.name != "pyproject.toml":
+    if not _is_pyproject(path):
         return document
     tool = document.get("tool", {})
     if not isinstance(tool, dict) or "phantom-guard" not in tool:
@@ -361,7 +378,7 @@ class Weakening:
 
     key: str
     entry: str
-    file: Path
+    file: str
     line: int | None
 
 
@@ -406,10 +423,10 @@ def _url_value(where: str, key: str, value: object) -> str:
     return _url(value)
 
 
-def _path(where: str, key: str, value: object) -> Path:
+def _path(where: str, key: str, value: object) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where}: {key} must be a path")
-    return Path(value).expanduser()
+    return os.path.expanduser(value)
 
 
 #: Every key a config file may hold, and how its value is read.
@@ -442,7 +459,7 @@ def _read_env(env: Mapping[str, str]) -> dict[str, Any]:
         if env.get(setting.env):
             values[setting.key] = _url(env[setting.env])
     if env.get("PHANTOM_GUARD_CACHE_DIR"):
-        values["cache_dir"] = Path(env["PHANTOM_GUARD_CACHE_DIR"])
+        values["cache_dir"] = env["PHANTOM_GUARD_CACHE_DIR"]
     if env.get("PHANTOM_GUARD_TIMEOUT"):
         try:
             values["timeout"] = float(env["PHANTOM_GUARD_TIMEOUT"])

@@ -43,7 +43,7 @@ def default_dir() -> Path:
     """Where shims go unless ``--dir`` says otherwise: the user's data dir."""
     from phantom_guard.userdirs import user_data_dir
 
-    return user_data_dir() / "shims"
+    return Path(user_data_dir(), "shims")
 
 
 def first_on_path(program: str, env: Mapping[str, str] | None = None) -> str | None:

@@ -118,8 +118,8 @@ def test_time_budget_ends_in_error(project_env: FakeRegistry) -> None:
     outcome = hooks.run("codex", json.dumps(event), budget=0.3)
     assert outcome.exit_code == 2
     assert "did not finish within 0.3 s" in outcome.stderr
-    assert hooks.engine.abandoned is not None
-    hooks.engine.abandoned.clear()
+    assert hooks.engine.gave_up()
+    hooks.engine.abandoned = False
 
 
 def test_unreachable_registry_is_an_error_never_silence(

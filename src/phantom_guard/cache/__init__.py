@@ -8,8 +8,6 @@ degrades to memory only, with one warning. Only answers are stored, never failur
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phantom_guard import log
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.records import record
@@ -19,6 +17,7 @@ if TYPE_CHECKING:
     from typing import TypeAlias
 
     from phantom_guard.cache.protocols import FindingsStore, Store
+    from phantom_guard.settings import StrPath
 
 __all__ = [
     "CACHE_FILE",
@@ -72,7 +71,7 @@ def findings_store(store: Store) -> FindingsStore | None:
     return store if isinstance(store, SqliteStore) else None
 
 
-def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:
+def open_store(cache_dir: StrPath | None, *, enabled: bool = True) -> Store:
     """The store a run should use; never raises.
 
     ``enabled=False`` (``--no-cache``) gives a `NullStore`, so every name goes to the network.
@@ -88,14 +87,16 @@ def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:
     if cache_dir is None:
         return MemoryStore()
 
+    import os
     import sqlite3
 
     from phantom_guard.cache.sqlite import SqliteStore
     from phantom_guard.cache.tiered import TieredStore
 
+    path = os.path.join(cache_dir, CACHE_FILE)
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        disk = SqliteStore(cache_dir / CACHE_FILE)
+        os.makedirs(cache_dir, exist_ok=True)
+        disk = SqliteStore(path)
     except OSError as exc:
         log.warning(
             "cache disabled: cannot write %s: %s; using memory only",
@@ -104,9 +105,7 @@ def open_store(cache_dir: Path | None, *, enabled: bool = True) -> Store:
         )
         return MemoryStore()
     except sqlite3.Error as exc:
-        log.warning(
-            "cache disabled: cannot write %s: %s; using memory only", cache_dir / CACHE_FILE, exc
-        )
+        log.warning("cache disabled: cannot write %s: %s; using memory only", path, exc)
         return MemoryStore()
     return TieredStore(MemoryStore(), disk)
 

@@ -7,12 +7,10 @@ time (disk full, a lock held past the timeout) costs a miss or a skipped write, 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from _thread import allocate_lock  # the lock threading makes, without its ~1.5 ms import
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
-from pathlib import Path
 
 from phantom_guard import log
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
@@ -21,7 +19,10 @@ from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
     from typing import Any
+
+    from phantom_guard.settings import StrPath
 
 # Bump when the table or the payload format changes: a file with another version is rebuilt.
 # 3: answers are keyed by their origin (the base URL they came from); findings rows carry
@@ -110,12 +111,12 @@ class SqliteStore:
 
     def __init__(
         self,
-        path: Path | str,
+        path: StrPath,
         ttl_found: float = 6 * 3600,
         ttl_not_found: float = 3600,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.path = Path(path)
+        self.path = os.fspath(path)
         self.ttl_found = ttl_found
         self.ttl_not_found = ttl_not_found
         self._clock = clock
@@ -286,6 +287,8 @@ class SqliteStore:
                 self._trouble("clear", exc)
                 return 0
             if registry is None:
+                from contextlib import suppress  # here: a cached answer does not need it
+
                 # Give the space back. Another process reading right now makes this fail; the
                 # free pages are then simply reused by later writes.
                 with suppress(sqlite3.OperationalError):
@@ -313,16 +316,18 @@ class SqliteStore:
             else:
                 not_found += count
             by_registry[registry] = by_registry.get(registry, 0) + count
+        from contextlib import suppress
+
         size = 0
-        for file in (self.path, _sidecar(self.path, "-wal")):
+        for file in (self.path, self.path + "-wal"):
             with suppress(OSError):
-                size += file.stat().st_size
+                size += os.stat(file).st_size
         return CacheStats(
             entries=found + not_found,
             found=found,
             not_found=not_found,
             by_registry=by_registry,
-            path=str(self.path),
+            path=self.path,
             size_bytes=size,
             hits=hits,
             misses=misses,
@@ -379,20 +384,22 @@ class SqliteStore:
                 raise
 
     def _set_aside(self, reason: sqlite3.DatabaseError) -> None:
-        target = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        from contextlib import suppress
+
+        target = f"{self.path}.corrupt-{int(time.time())}"
         try:
-            self.path.rename(target)
+            os.rename(self.path, target)
         except FileNotFoundError:
             return  # someone else moved it already
         # The write-ahead log belongs to the old file; replayed into a new one it would corrupt it.
         for suffix in ("-wal", "-shm"):
             with suppress(FileNotFoundError):
-                _sidecar(self.path, suffix).rename(_sidecar(target, suffix))
+                os.rename(self.path + suffix, target + suffix)
         log.warning(
             "cache file %s is not a usable cache (%s); moved it to %s and started a new one",
             self.path,
             reason,
-            target.name,
+            os.path.basename(target),
         )
 
     def _execute(
@@ -467,16 +474,12 @@ def _is_current(conn: sqlite3.Connection) -> bool:
     return True
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def _identity(path: str) -> tuple[int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return st.st_dev, st.st_ino
-
-
-def _sidecar(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
 
 
 def _live_findings(payload: Any, stored_at: Any, ttl: Any, now: float) -> bool:

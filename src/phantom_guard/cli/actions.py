@@ -8,8 +8,6 @@ only differ in how argv is read, never in what is printed.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
 from phantom_guard.cli.process import interruptible, write_stdout
 from phantom_guard.errors import InputError, PhantomGuardError
@@ -21,7 +19,11 @@ from phantom_guard.settings import Settings
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
     import logging
+    from collections.abc import Sequence
+    from pathlib import Path
     from typing import TextIO
+
+    from phantom_guard.settings import StrPath
 
 
 @record
@@ -40,7 +42,7 @@ class ScanOptions:
     feed: FeedMode | None = None  # --feed auto|off|require
     feed_max_age: float | None = None  # --feed-max-age DAYS
     verbose: bool = False
-    config: Path | None = None  # --config: a file trusted like the user's own
+    config: StrPath | None = None  # --config: a file trusted like the user's own
     isolated: bool = False  # --isolated: no config file at all
 
     def settings(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -59,7 +58,7 @@ def cache_clear(registry: str | None) -> None:
     click.echo(f"removed {removed} cached entries")
 
 
-def _cache_dir() -> Path:
+def _cache_dir() -> str:
     try:
         return Settings.load().resolved_cache_dir
     except PhantomGuardError as exc:

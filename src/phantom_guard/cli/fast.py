@@ -83,7 +83,6 @@ def _parse(args: Sequence[str], values: dict[str, str], flags: dict[str, str]) -
 def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
     """The options and ``-r`` registry of a parsed line; None if click would reject a value."""
     import os
-    from pathlib import Path
 
     from phantom_guard.cli.actions import ScanOptions
     from phantom_guard.model import FailOn, Registry
@@ -125,7 +124,7 @@ def _scan(parsed: _Parsed) -> tuple[ScanOptions, Registry | None] | None:
         allow_unverified="allow_unverified" in parsed.flags,
         verify_popular="verify_popular" in parsed.flags,
         verbose="verbose" in parsed.flags,
-        config=Path(config) if config is not None else None,
+        config=config,
         isolated="isolated" in parsed.flags,
     )
     return options, Registry(registry) if registry is not None else None

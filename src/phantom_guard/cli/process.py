@@ -9,14 +9,18 @@ stderr and exit 2, never a traceback and never a silent 0.
 from __future__ import annotations
 
 import os
-import signal
 import sys
-from contextlib import contextmanager
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
-    from types import FrameType
+    import signal as _signal
+else:
+    # The C half of `signal` (the same functions, which typeshed does not describe): setting
+    # one handler needs nothing more, and signal.py builds three enums when imported.
+    import _signal
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from types import FrameType, TracebackType
     from typing import NoReturn
 
 EXIT_INTERRUPTED = 130
@@ -28,26 +32,35 @@ class Terminated(BaseException):
     """SIGTERM arrived; raised in the main thread so asyncio cancels and cleans up."""
 
 
-@contextmanager
-def interruptible() -> Iterator[None]:
+def _on_term(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+class interruptible:
     """Run the body so Ctrl-C exits 130 and SIGTERM 143, after the event loop has cleaned up."""
 
-    def on_term(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
+    def __init__(self) -> None:
+        self._previous: Callable[[int, FrameType | None], object] | int | None = None
 
-    try:
-        previous = signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread (an embedding application): leave signals alone
-        previous = None
-    try:
-        yield
-    except KeyboardInterrupt:
-        _stop("interrupted", EXIT_INTERRUPTED)
-    except Terminated:
-        _stop("terminated", EXIT_TERMINATED)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    def __enter__(self) -> None:
+        try:
+            self._previous = _signal.signal(_signal.SIGTERM, _on_term)
+        except ValueError:  # not the main thread (an embedding application): leave signals alone
+            self._previous = None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._previous is not None:
+            _signal.signal(_signal.SIGTERM, self._previous)
+            self._previous = None
+        if isinstance(exc, KeyboardInterrupt):
+            _stop("interrupted", EXIT_INTERRUPTED)
+        if isinstance(exc, Terminated):
+            _stop("terminated", EXIT_TERMINATED)
 
 
 def _stop(what: str, code: int) -> NoReturn:

@@ -126,8 +126,10 @@ _PARSERS = {
 
 
 def _parser(manager: str) -> _Parser:
-    import importlib
+    import sys
 
     module, function = _PARSERS[manager]
-    parser: _Parser = getattr(importlib.import_module(f"phantom_guard.commands.{module}"), function)
+    name = f"phantom_guard.commands.{module}"
+    __import__(name)  # not importlib.import_module: importing importlib costs a millisecond
+    parser: _Parser = getattr(sys.modules[name], function)
     return parser

@@ -9,15 +9,18 @@ long options may be abbreviated to a unique prefix and short flags written toget
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Sequence
-from pathlib import Path
 
 from phantom_guard.commands._options import Scan, scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
 from phantom_guard.commands._words import PIP_INSTALLING
 from phantom_guard.errors import CommandError, SourceError
 from phantom_guard.model import Registry
+from phantom_guard.names import is_pep508_name
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    import re
+    from collections.abc import Sequence
 
 #: pip's general options (``pip --help``), valid before and after the subcommand.
 GENERAL = table(
@@ -122,14 +125,28 @@ INSTALLING = PIP_INSTALLING
 INDEX_OPTIONS = frozenset({"index-url", "extra-index-url", "find-links", "no-index"})
 
 # ``name==1.2`` (or ``===``), without wildcard: the one exact version a specifier asks for.
-_EXACT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s,;*]+)\s*$")
+_EXACT = r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s,;*]+)\s*$"
 # The common case, read without the PEP 508 parser (and its import): ``name``, ``name[extra]``,
 # ``name==1.2``, ``name>=1,<2``. Anything else (markers, URLs, paths) goes to the full parser.
+# A bare name, the commonest of all, is told by `is_pep508_name` without `re`.
 _CLAUSE = r"\s*(===?|~=|!=|<=|>=|<|>)\s*([A-Za-z0-9.*+!_-]+)"
-_SIMPLE = re.compile(
+_SIMPLE = (
     r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[A-Za-z0-9._,\s-]*\])?"
     rf"(?:{_CLAUSE}(?:\s*,{_CLAUSE})*)?\s*\Z"
 )
+_COMPILED: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(source: str) -> re.Pattern[str]:
+    """`source` compiled on first use: ``pip install NAME`` never imports `re`."""
+    found = _COMPILED.get(source)
+    if found is None:
+        import re
+
+        found = _COMPILED[source] = re.compile(source)
+    return found
+
+
 # pip reads a name ending like an archive as a file name (pip's ARCHIVE_EXTENSIONS).
 _ARCHIVE_ENDINGS = (
     ".whl",
@@ -214,7 +231,11 @@ def add_install(
 
 def add_spec(builder: PlanBuilder, spec: str) -> None:
     """One pip requirement on the command line: a name to check, or a skipped path/URL."""
-    simple = _SIMPLE.match(spec.strip())
+    bare = spec.strip()
+    if is_pep508_name(bare) and not bare.lower().endswith(_ARCHIVE_ENDINGS):
+        builder.name(spec, bare, None)
+        return
+    simple = _pattern(_SIMPLE).match(bare)
     if simple is not None and not simple.group(1).lower().endswith(_ARCHIVE_ENDINGS):
         operator, version = simple.group(2), simple.group(3)
         one_clause = simple.group(4) is None
@@ -230,7 +251,7 @@ def add_spec(builder: PlanBuilder, spec: str) -> None:
     if isinstance(named, Skip):
         builder.skip(spec, named.reason)
         return
-    pinned = _EXACT.match(spec)
+    pinned = _pattern(_EXACT).match(spec)
     builder.name(spec, named, pinned.group(2) if pinned else None)
 
 
@@ -246,9 +267,11 @@ def read_requirements(
     if file == "-" or "://" in file:
         builder.skip(file, f"requirements not read from a file: {file}")
         return
-    path = Path(file) if cwd is None or os.path.isabs(file) else Path(cwd, file)
+    from pathlib import Path
+
     from phantom_guard.sources import read_text
 
+    path = Path(file) if cwd is None or os.path.isabs(file) else Path(cwd, file)
     try:
         parsed = requirements.parse(path, read_text(path))
     except SourceError as exc:

@@ -10,7 +10,6 @@ until a name is looked up, and without a file nothing (not even sqlite3) is impo
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from phantom_guard.model import FeedInfo, Registry
 from phantom_guard.records import record
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from phantom_guard.feed.store import FeedStore
+    from phantom_guard.settings import StrPath
 
 #: The feed's name in reports (JSON ``feeds[].name``).
 FEED_NAME = "osv-malicious"
@@ -36,7 +36,7 @@ class FeedStatus:
     `data_as_of` is the newest ``modified`` among the imported records (RFC 3339, UTC).
     """
 
-    path: Path
+    path: str
     data_as_of: str | None
     fetched_at: str | None
     records: int
@@ -59,12 +59,12 @@ class FeedStatus:
         return FeedInfo(FEED_NAME, self.data_as_of, self.records, self.stale(now, max_age_days))
 
 
-def feed_path(cache_dir: Path) -> Path:
+def feed_path(cache_dir: StrPath) -> str:
     """Where the feed file lives in `cache_dir`."""
-    return cache_dir / FEED_FILE
+    return os.path.join(cache_dir, FEED_FILE)
 
 
-def open_feed(cache_dir: Path) -> FeedStore | None:
+def open_feed(cache_dir: StrPath) -> FeedStore | None:
     """The feed in `cache_dir` opened read-only, or None when there is no feed file.
 
     Raises `FeedError` when the file exists but is not a readable feed.

@@ -14,7 +14,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the s
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from datetime import datetime
-    from pathlib import Path
 
     from phantom_guard.feed.match import Assessment, Listing
     from phantom_guard.feed.store import FeedStore
@@ -30,7 +29,7 @@ class RunFeed:
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime]) -> None:
         self._store: FeedStore | None = None
-        self._path: Path | None = None
+        self._path: str | None = None
         self._info: FeedInfo | None = None
         self._problem: str | None = None
         self._known: dict[tuple[Registry, NormalizedName], tuple[Listing, ...]] = {}

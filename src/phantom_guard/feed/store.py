@@ -7,20 +7,22 @@ read-only and see one complete feed for as long as they hold it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from phantom_guard.errors import FeedError
 from phantom_guard.feed import ECOSYSTEMS, FeedStatus
 from phantom_guard.model import NormalizedName, Registry
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+
     # Imported where used: the warm path opens the feed for names that are almost never listed.
     from phantom_guard.feed.match import Listing, Range
     from phantom_guard.feed.osv import Record
+    from phantom_guard.settings import StrPath
 
 # Bump when the tables change: a feed with another version is refused ("run feed update").
 SCHEMA_VERSION = 1
@@ -49,14 +51,21 @@ _LOOKUP = (
 _NAMES_PER_QUERY = 500  # well below SQLite's limit on bound parameters
 
 
+def _uri_path(path: str) -> str:
+    """`path` as the path of an SQLite ``file:`` URI: ``%`` escapes are decoded there, and
+    ``?`` and ``#`` would end the path (what urllib.parse.quote would do, without `re`).
+    """
+    return path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+
+
 class FeedStore:
     """A feed file opened read-only for lookups."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: StrPath) -> None:
+        self.path = path = os.fspath(path)
         try:
             self._conn = sqlite3.connect(
-                f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False
+                f"file:{_uri_path(path)}?mode=ro", uri=True, check_same_thread=False
             )
             # Mapped, not read: a lookup touches a few pages of a file of tens of megabytes.
             self._conn.execute("PRAGMA mmap_size = 268435456")
@@ -185,7 +194,7 @@ class FeedWriter:
         self._flush()
         marks = ",".join("?" * len(values))
         try:
-            self._conn.execute("ATTACH DATABASE ? AS old", (f"file:{quote(str(old))}?mode=ro",))
+            self._conn.execute("ATTACH DATABASE ? AS old", (f"file:{_uri_path(str(old))}?mode=ro",))
         except sqlite3.Error:
             return
         try:

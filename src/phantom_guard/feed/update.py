@@ -50,7 +50,7 @@ class _Download:
 
 
 def update(
-    cache_dir: Path,
+    cache_dir: str | os.PathLike[str],
     *,
     base_url: str,
     source: str | None = None,
@@ -63,8 +63,9 @@ def update(
     keep their rows. Raises `FeedError` (download or archive trouble) or `InputError` (no such
     path); the old feed is untouched then.
     """
+    cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    target = feed_path(cache_dir)
+    target = Path(feed_path(cache_dir))
     selected = frozenset(registries)
     temp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     downloads: list[_Download] = []
@@ -142,7 +143,9 @@ def _build(  # noqa: PLR0917 - one call site, every argument distinct
         raise
     os.replace(temp, target)
     return UpdateResult(
-        FeedStatus(target, status.data_as_of, status.fetched_at, status.records, status.ecosystems),
+        FeedStatus(
+            str(target), status.data_as_of, status.fetched_at, status.records, status.ecosystems
+        ),
         imported=imported,
         unchanged=unchanged,
         unreadable=unreadable,

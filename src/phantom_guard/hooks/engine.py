@@ -10,7 +10,6 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import threading
     from collections.abc import Sequence
     from pathlib import Path
 
@@ -62,12 +61,12 @@ QUIET = Judgement(NOTHING)
 
 #: Set when a check outlived its budget and still runs in a worker thread; the process that
 #: printed the answer must then leave without waiting for it.
-abandoned: threading.Event | None = None
+abandoned = False
 
 
 def gave_up() -> bool:
     """Whether a check was given up on (its worker thread may still be running)."""
-    return abandoned is not None and abandoned.is_set()
+    return abandoned
 
 
 def judge_command(
@@ -86,12 +85,10 @@ def judge_command(
     problems = list(script.unverifiable)
     refs: list[PackageRef] = []
     if any(plan.refs for plan in script.plans):
-        from pathlib import Path
-
         from phantom_guard.api import command_refs
 
         if settings is None:
-            settings = _settings(Path(cwd), problems)  # broken config: a problem, so ERROR
+            settings = _settings(cwd, problems)  # broken config: a problem, so ERROR
         if settings is not None:
             # As the install guard: a name a configured private index serves is not looked up.
             for plan in script.plans:
@@ -117,20 +114,20 @@ def judge_refs(
     report = None
     if refs:
         if settings is None:
-            from pathlib import Path
-
-            settings = _settings(Path(cwd), problems)
+            settings = _settings(cwd, problems)
         if settings is not None:
             report = _check(refs, settings, budget, problems)
     return judge_report(report, problems, what=what, settings=settings)
 
 
-def _settings(cwd: Path, problems: list[str]) -> Settings | None:
+def _settings(cwd: str | Path, problems: list[str]) -> Settings | None:
+    import os
+
     from phantom_guard.errors import ConfigError
     from phantom_guard.settings import Settings
 
     try:
-        return Settings.load(cwd if cwd.is_dir() else None)
+        return Settings.load(cwd if os.path.isdir(cwd) else None)
     except ConfigError as exc:
         problems.append(str(exc))
         return None
@@ -140,28 +137,33 @@ def _check(
     refs: Sequence[PackageRef], settings: Settings, budget: float, problems: list[str]
 ) -> Report | None:
     """`check_refs` in a worker thread, given up on after `budget` seconds."""
-    import threading
+    # The C half of threading (the thread it starts is a daemon, the lock is threading's
+    # own): importing threading costs ~2 ms, and a popular name's check takes less.
+    import _thread
 
     from phantom_guard.api import check_refs
     from phantom_guard.errors import PhantomGuardError
 
     global abandoned  # noqa: PLW0603 - one per process, read by the code that exits
-    if abandoned is None:
-        abandoned = threading.Event()
     outcome: list[Report | PhantomGuardError] = []
+    finished = _thread.allocate_lock()
+    finished.acquire()
 
     def work() -> None:
         try:
             outcome.append(check_refs(refs, settings=settings))
         except PhantomGuardError as exc:
             outcome.append(exc)
+        finally:
+            finished.release()
 
-    worker = threading.Thread(target=work, name="phantom-guard-check", daemon=True)
-    worker.start()
-    worker.join(budget)
-    if worker.is_alive() or not outcome:
-        abandoned.set()
+    _thread.start_new_thread(work, ())
+    if not finished.acquire(timeout=budget):
+        abandoned = True
         problems.append(f"the check did not finish within {budget:g} s")
+        return None
+    if not outcome:  # an unexpected exception: the thread printed its traceback
+        problems.append("the check failed unexpectedly")
         return None
     result = outcome[0]
     if isinstance(result, PhantomGuardError):

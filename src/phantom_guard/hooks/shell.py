@@ -16,6 +16,7 @@ expansion) is replaced by `UNRESOLVED`, so that a package name made of one can b
 
 from __future__ import annotations
 
+import os
 import posixpath
 
 # typing.TYPE_CHECKING without importing typing: this module runs before every shell command an
@@ -852,15 +853,12 @@ def plan_script(text: str, cwd: str | Path | None = None) -> ScriptPlan:
     reading = read_script(text, could_be_manager)
     if not reading.invocations:
         return ScriptPlan((), reading.unverifiable)
-    from pathlib import Path
-
     from phantom_guard import commands
 
-    base = Path(cwd) if cwd is not None else Path.cwd()
     plans: list[CommandPlan] = []
     unverifiable = list(reading.unverifiable)
     for invocation in reading.invocations:
-        where = None if invocation.cwd is None else str(base / invocation.cwd)
+        where = None if invocation.cwd is None else _folder(cwd, invocation.cwd)
         try:
             plan = commands.parse_command(invocation.argv, cwd=where, read_files=where is not None)
         except commands.CommandError as exc:
@@ -887,3 +885,15 @@ def plan_script(text: str, cwd: str | Path | None = None) -> ScriptPlan:
             continue
         plans.append(plan)
     return ScriptPlan(tuple(plans), tuple(dict.fromkeys(unverifiable)))
+
+
+def _folder(cwd: str | Path | None, relative: str) -> str:
+    """Where the script runs after its ``cd`` commands (`relative`: none, ""), as pathlib joins
+    it; pathlib is imported only when there is something to join or normalize.
+    """
+    base = os.getcwd() if cwd is None else os.fspath(cwd)
+    if not relative and base == os.path.normpath(base):
+        return base  # what pathlib would make of it
+    from pathlib import Path
+
+    return str(Path(base) / relative)

@@ -28,6 +28,10 @@ from phantom_guard.settings import (
 )
 from phantom_guard.sources import MAX_FILE_BYTES, format_of, parse_text, reading_from
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 _GIT_TIMEOUT = 30
 
 
@@ -101,10 +105,11 @@ class GitReader:
             raise SourceError(shown(path), f"cannot read file: No such file at {at}")
         return data
 
-    def read_or_none(self, path: Path) -> bytes | None:
+    def read_or_none(self, path: StrPath) -> bytes | None:
         """The blob's bytes, or None if `path` is not a file in `commit` (or is outside it)."""
         if self.commit is None:
             return None
+        path = Path(path)
         real = Path(os.path.realpath(path.parent)) / path.name
         try:
             relative = real.relative_to(self.top).as_posix()
@@ -212,7 +217,7 @@ def settings_at(
     revision: str,
     *,
     cwd: Path | None = None,
-    config: Path | None = None,
+    config: StrPath | None = None,
     isolated: bool = False,
 ) -> Settings:
     """Settings with the repository config read at `revision`, and what the change added.
