@@ -142,3 +142,50 @@ def test_what_records_do_not_support_fails_at_class_creation() -> None:
         field(default=1, default_factory=int)
     with pytest.raises(TypeError, match="not a record"):
         fields(DataPoint)
+
+
+def test_the_first_constructions_and_the_written_init_agree() -> None:
+    """A class's first constructions bind arguments without the written ``__init__``; every
+    call before and after it is written sets the same fields and raises the same errors.
+    """
+
+    @record
+    class Fresh:
+        x: int
+        y: int = 0
+        notes: list[str] = field(default_factory=list)
+
+        def __post_init__(self) -> None:
+            if self.x < 0:
+                raise ValueError("negative")
+
+    calls: list[tuple[tuple[object, ...], dict[str, object]]] = [
+        ((1,), {}),
+        ((1, 2), {}),
+        ((), {"x": 3, "notes": ["a"]}),
+        ((4,), {"y": 5}),
+    ]
+    broken: list[tuple[tuple[object, ...], dict[str, object]]] = [
+        ((), {}),
+        ((1, 2, [], 4), {}),
+        ((1,), {"x": 2}),
+        ((1,), {"z": 2}),
+        ((-1,), {}),
+    ]
+
+    def outcome(args: tuple[object, ...], kwargs: dict[str, object]) -> object:
+        try:
+            made = Fresh(*args, **kwargs)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            return type(exc), str(exc)
+        return made.x, made.y, made.notes
+
+    early = [outcome(*call) for call in calls + broken]
+    assert "__init__" in Fresh.__dict__
+    for _ in range(40):
+        Fresh(1)
+    late = [outcome(*call) for call in calls + broken]
+    assert early == late
+    assert early[:4] == [(1, 0, []), (1, 2, []), (3, 0, ["a"]), (4, 5, [])]
+    assert all(isinstance(result[0], type) for result in early[4:])
+    assert Fresh(1).notes is not Fresh(1).notes

@@ -175,14 +175,29 @@ def _nothing(_: object) -> tuple[()]:
     return ()
 
 
-def _first_init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
-    """An ``__init__`` that writes the real one on the first construction and steps aside.
+#: Constructions of a class served by the interpreted ``__init__`` before the written one.
+_INTERPRETED_CALLS = 32
 
-    Most record classes a run imports are never instantiated in it (a popular name's answer
-    makes no PackageMetadata), so none of them pays for the `exec`.
+
+def _first_init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
+    """An ``__init__`` that binds arguments itself for a class's first few constructions, then
+    writes the real one (`_init`) and steps aside.
+
+    Writing costs an `exec` (0.2-0.8 ms a class), which a short run -- a popular name's answer
+    makes a handful of each of a dozen records -- does not earn back; a long one does at once.
+    Anything unusual in a call (a missing, unknown or repeated argument) goes to the written
+    ``__init__`` too, so errors read exactly as Python's own.
     """
+    names = tuple(spec.name for spec in found)
+    known = frozenset(names)
+    calls_left = [_INTERPRETED_CALLS]
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if calls_left[0] > 0 and _bind(self, args, kwargs, found, names=names, known=known):
+            calls_left[0] -= 1
+            if post_init:
+                self.__post_init__()
+            return
         made = _init(qualname, found, frozen, post_init)
         owner = next(k for k in type(self).__mro__ if k.__dict__.get("__init__") is __init__)
         type.__setattr__(owner, "__init__", made)
@@ -190,6 +205,41 @@ def _first_init(qualname: str, found: list[Field], frozen: bool, post_init: bool
 
     __init__.__qualname__ = f"{qualname}.__init__"
     return __init__
+
+
+def _bind(
+    self: Any,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    found: list[Field],
+    *,
+    names: tuple[str, ...],
+    known: frozenset[str],
+) -> bool:
+    """Set the fields from a well-formed call as the written ``__init__`` would; False (and
+    nothing set) for any call it would refuse.
+    """
+    if len(args) > len(names):
+        return False
+    values = dict(zip(names, args, strict=False))
+    for name, value in kwargs.items():
+        if name in values or name not in known:
+            return False
+        values[name] = value
+    if len(values) < len(names) and any(
+        _required(spec) for spec in found if spec.name not in values
+    ):
+        return False
+    for spec in found:
+        name = spec.name
+        if name in values:
+            value = values[name]
+        elif spec.default_factory is not _MISSING:
+            value = spec.default_factory()
+        else:
+            value = spec.default
+        object.__setattr__(self, name, value)  # a frozen record's own setattr refuses
+    return True
 
 
 def _init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
