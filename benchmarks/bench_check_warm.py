@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks._entry import installed_command, interleaved  # noqa: E402
+from benchmarks._entry import installed_command, interleaved, with_bytecode  # noqa: E402
 from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
 from phantom_guard.detect.popular import popular_list  # noqa: E402
@@ -106,8 +106,7 @@ def main() -> int:
             uv.write_text(uv_lock(pypi_names), encoding="utf-8")
             env = os.environ | registry.env() | {"PHANTOM_GUARD_CACHE_DIR": str(folder / "cache")}
             env.pop("NO_COLOR", None)
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
+            env = with_bytecode(env, folder)
             check = [*installed_command(python), "check"]
             warmups = [run([*check, str(f)], env, folder) for f in (lock, uv)]
             warm_requests = registry.request_count()

@@ -32,6 +32,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
+
+from benchmarks._entry import with_bytecode  # noqa: E402
 
 from phantom_guard.detect.popular import popular_list  # noqa: E402
 from phantom_guard.model import NormalizedName, Registry  # noqa: E402
@@ -158,11 +161,7 @@ def main() -> int:
             "PHANTOM_GUARD_FEED_URL": CLOSED,
         }
         base.pop("NO_COLOR", None)
-        # With bytecode, as an installed package has it (pip compiles it); this sandbox sets
-        # PYTHONDONTWRITEBYTECODE=1, so the bytecode goes to a private prefix, written by the
-        # warm-up round below.
-        base.pop("PYTHONDONTWRITEBYTECODE", None)
-        base["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
+        base = with_bytecode(base, folder)  # written by the warm-up round below
         env_with = base | {"PHANTOM_GUARD_CACHE_DIR": str(with_feed)}
         env_without = base | {"PHANTOM_GUARD_CACHE_DIR": str(without)}
         start = time.perf_counter()

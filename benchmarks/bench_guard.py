@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks._entry import installed_command, interleaved  # noqa: E402
+from benchmarks._entry import installed_command, interleaved, with_bytecode  # noqa: E402
 from tests.fakeregistry import FakeRegistry  # noqa: E402
 
 BIN = REPO / "tests" / "bin"
@@ -46,6 +46,7 @@ def main() -> int:
             }
             for name in ("VIRTUAL_ENV", "PHANTOM_GUARD_BYPASS", "PHANTOM_GUARD_EXEC"):
                 env.pop(name, None)
+            env = with_bytecode(env, Path(tmp))
             pip = ["pip", "install", "requests"]
             npm = ["npm", "test"]
             rows = {

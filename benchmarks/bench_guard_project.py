@@ -26,6 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks._entry import with_bytecode  # noqa: E402
+
 BIN = REPO / "tests" / "bin"
 REAL_LOCK = Path("/work/shared/realworld-deps/files/npm__cli@780afc50e3")
 CLOSED = "http://127.0.0.1:9"
@@ -56,6 +58,7 @@ def main() -> int:
         }
         for name in ("VIRTUAL_ENV", "PHANTOM_GUARD_BYPASS", "PHANTOM_GUARD_EXEC"):
             env.pop(name, None)
+        env = with_bytecode(env, root)
         no_feed = env | {"PHANTOM_GUARD_CACHE_DIR": str(root / "cache-empty")}
         with_feed = env | {"PHANTOM_GUARD_CACHE_DIR": str(root / "cache-feed")}
         _feed(root / "cache-feed", root)

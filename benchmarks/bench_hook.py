@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._entry import installed_command, interleaved
+from benchmarks._entry import installed_command, interleaved, with_bytecode
 
 REPEATS = 21
 BUDGET_MS = 30.0
@@ -57,9 +57,8 @@ def main() -> int:
             "PHANTOM_GUARD_NPM_URL": closed,
             "PHANTOM_GUARD_CRATES_URL": closed,
             "PHANTOM_GUARD_NPM_DOWNLOADS_URL": closed,
-            "PYTHONPYCACHEPREFIX": str(folder / "bytecode"),
         }
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = with_bytecode(env, folder)
         direct = [
             python,
             "-c",

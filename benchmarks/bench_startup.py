@@ -28,7 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks._entry import installed_command, interleaved  # noqa: E402
+from benchmarks._entry import installed_command, interleaved, with_bytecode  # noqa: E402
 from tests.fakeregistry import FakeRegistry, documents  # noqa: E402
 
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
@@ -95,8 +95,7 @@ def main() -> int:
             (bare / ".git").mkdir(parents=True)
             env = os.environ | registry.env() | {"PHANTOM_GUARD_CACHE_DIR": str(folder / "cache")}
             env.pop("NO_COLOR", None)
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
+            env = with_bytecode(env, folder)
             entry = installed_command(python)
             warm = subprocess.run(
                 [*entry, "validate", CACHED], env=env, cwd=folder, capture_output=True, check=False
