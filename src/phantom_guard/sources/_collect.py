@@ -7,13 +7,17 @@ version or install path, so their parsers ask for ``dedupe=True``: one ref per n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
-
-from phantom_guard.model import PackageRef, Registry, Skipped, Source
+from phantom_guard.model import PackageRef, Skipped, Source
 from phantom_guard.sources import ParseResult
 
-_Entry = TypeVar("_Entry")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable, Iterable
+    from typing import TypeVar
+
+    from phantom_guard.model import Registry
+
+    _Entry = TypeVar("_Entry")
 
 
 class Collector:
