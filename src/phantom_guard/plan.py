@@ -47,18 +47,19 @@ class Target:
         error: str | None = None,
     ) -> PackageRisk:
         """The `PackageRisk` of this target with the given verdict."""
+        # Positional: one result per name of a 10,000-entry lock file, and keywords bind slower.
         return PackageRisk(
-            name=self.name,
-            normalized_name=self.normalized,
-            registry=self.registry,
-            recommendation=recommendation,
-            risk_score=score,
-            exists=exists,
-            signals=signals,
-            suggestion=suggestion,
-            sources=tuple(self.sources),
-            cached=cached,
-            error=error,
+            self.name,  # name
+            self.normalized,  # normalized_name
+            self.registry,  # registry
+            recommendation,
+            score,  # risk_score
+            exists,
+            signals,
+            suggestion,
+            tuple(self.sources),  # sources
+            cached,
+            error,
         )
 
     def unverified(self, reason: str, name_signals: tuple[Signal, ...] = ()) -> PackageRisk:
