@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _MODULES = "node_modules/"
 # An install-path key without escapes; the literal start lets the regex engine skip ahead.
 _INSTALL_PATH_KEY = re.compile(r'"(node_modules/[^"\\\n]*)"[ \t]*:')
+_TEXT_TYPES = frozenset({str, type(None)})
 _GIT_STARTS = ("git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
 
 
@@ -95,7 +96,7 @@ class _Lock:
         resolved = entry.get("resolved")
         version = entry.get("version")
         # One test for the usual entry (strings or absent), the per-key checks for the rest.
-        if not all(value is None or type(value) is str for value in (name, resolved, version)):
+        if not {type(name), type(resolved), type(version)} <= _TEXT_TYPES:
             path: KeyPath = ("packages", key)
             name = self._text(entry, "name", path)
             resolved = self._text(entry, "resolved", path)
