@@ -179,13 +179,16 @@ class Detector:
         feed = self._open_feed()
         answers: list[PackageRisk | None] = []
         open_names: list[tuple[int, Target, NameFindings | None, Assessment | None]] = []
+        # Looked up once: this loop runs once per name of a lock file.
+        assess = None if feed.absent else feed.assess
+        popular_of, name_verdict = self._names.popular, self._name_verdict
         for target in targets:
-            listed = feed.assess(target)
+            listed = assess(target) if assess is not None else None
             if listed is not None and listed.decisive:
                 answers.append(_listed(target, listed.decisive))
                 continue
-            popular = self._names.popular(target.normalized, target.registry)
-            answers.append(self._name_verdict(target, popular, listed))
+            popular = popular_of(target.normalized, target.registry)
+            answers.append(name_verdict(target, popular, listed))
             if answers[-1] is None:
                 open_names.append((len(answers) - 1, target, popular, listed))
         if not open_names:

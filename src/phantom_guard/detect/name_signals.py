@@ -115,7 +115,8 @@ class NameAnalyzer:
         if rank is None:
             return None
         # `signal` at full strength, written out: a lock file asks this for every entry.
-        message = f"among the most downloaded {registry.value} packages (rank {rank:,})"
+        # A StrEnum formats as its value, without the slower `.value` property of 3.11.
+        message = f"among the most downloaded {registry} packages (rank {rank:,})"
         return NameFindings(True, (Signal(_POPULAR, _POPULAR_WEIGHT, message, {"rank": rank}),))
 
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
