@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from phantom_guard.model import PackageRisk, Signal, Source
 
+_PIECE = 64
 _KEY = '\n  "results": []'  # where `dumps` writes the (empty) results list of the document
 
 
@@ -40,10 +41,11 @@ def _pieces(document: dict[str, Any], results: Sequence[PackageRisk]) -> Iterato
     text = dumps(document, 0)  # the document around the results, as `dumps_many` writes it
     at = text.index(_KEY) + len(_KEY) - 1
     yield text[:at]
-    separator = "\n    "
-    for risk in results:
-        yield separator + _result(risk)
-        separator = ",\n    "
+    # 64 results a piece: a piece is escaped and written with a call each (a system call
+    # each when stdout is unbuffered), and 64 results are still a small string.
+    for start in range(0, len(results), _PIECE):
+        written = ",\n    ".join(_result(risk) for risk in results[start : start + _PIECE])
+        yield ("\n    " if start == 0 else ",\n    ") + written
     yield "\n  ]" + text[at + 1 :]
 
 
@@ -58,19 +60,17 @@ def _result(risk: PackageRisk) -> str:
         f'      "purl": {_quote(to_purl(registry, risk.normalized_name))},\n'
         f'      "recommendation": {_quote(risk.recommendation)},\n'
         f'      "risk_score": {risk.risk_score!r},\n'
-        f'      "exists": {_scalar(risk.exists)},\n'
-        f'      "signals": {_signals(risk.signals)},\n'
-        f'      "suggestion": {_scalar(risk.suggestion)},\n'
-        f'      "sources": {_sources(risk.sources)},\n'
-        f'      "cached": {_scalar(risk.cached)},\n'
-        f'      "error": {_scalar(risk.error)}\n'
+        f'      "exists": {_LITERAL[risk.exists]},\n'
+        f'      "signals": {_signals(risk.signals) if risk.signals else "[]"},\n'
+        f'      "suggestion": {_text(risk.suggestion)},\n'
+        f'      "sources": {_sources(risk.sources) if risk.sources else "[]"},\n'
+        f'      "cached": {_LITERAL[risk.cached]},\n'
+        f'      "error": {_text(risk.error)}\n'
         "    }"
     )
 
 
 def _signals(signals: tuple[Signal, ...]) -> str:
-    if not signals:
-        return "[]"
     items = [
         "{\n"
         f'          "kind": {_quote(s.kind)},\n'
@@ -91,29 +91,33 @@ def _evidence(signal: Signal) -> str:
 
 
 def _sources(sources: tuple[Source, ...]) -> str:
-    if not sources:
-        return "[]"
     items = [
         "{\n"
         f'          "file": {_quote(source.file)},\n'
-        f'          "line": {_scalar(source.line)},\n'
-        f'          "version": {_scalar(source.version)}\n'
+        f'          "line": {"null" if source.line is None else source.line},\n'
+        f'          "version": {_text(source.version)}\n'
         "        }"
         for source in sources
     ]
     return "[\n        " + ",\n        ".join(items) + "\n      ]"
 
 
+# For fields that hold only these (a dict lookup would take 1 for True in an int field).
+_LITERAL = {None: "null", True: "true", False: "false"}
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
 def _scalar(value: object) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
+    if type(value) is int:
+        return repr(value)
     if isinstance(value, str):
         return _quote(value)
-    return repr(value)  # an int, or a float `_plain` accepted
+    if value is None or value is True or value is False:
+        return _LITERAL[value]
+    return repr(value)  # a float `_plain` accepted
 
 
 def _plain(risk: PackageRisk) -> bool:
@@ -126,17 +130,26 @@ def _plain(risk: PackageRisk) -> bool:
         if not _plain_number(signal.weight):
             return False
         for key, value in signal.evidence.items():
-            if not isinstance(key, str) or not (
+            if type(value) is int:  # the common case (a rank, a count): no call
+                if not -_INT_LIMIT <= value < 2 * _INT_LIMIT:
+                    return False
+            elif not isinstance(key, str) or not (
                 value is None or isinstance(value, str | bool) or _plain_number(value)
             ):
                 return False
-    return all(source.line is None or type(source.line) is int for source in risk.sources)
+    for source in risk.sources:
+        if source.line is not None and type(source.line) is not int:
+            return False
+    return (type(risk.exists) is bool or risk.exists is None) and type(risk.cached) is bool
 
 
 def _plain_number(value: object) -> bool:
     """An int within orjson's 64 bits, or a float ``repr`` writes as orjson does."""
-    if type(value) is int:
-        return -(2**63) <= value < 2**64
     if type(value) is float:
         return value == 0.0 or 1e-4 <= abs(value) < 1e16
+    if type(value) is int:
+        return -_INT_LIMIT <= value < 2 * _INT_LIMIT
     return False
+
+
+_INT_LIMIT = 2**63  # orjson writes integers from -2**63 to 2**64 - 1
