@@ -3,16 +3,15 @@
 `report.dumps_many` encodes a report of more than 64 results with orjson, one result at a time;
 importing orjson costs a fresh process more than encoding a 1,500-entry lock file's results.
 `result_pieces` writes the same text: orjson's ``OPT_INDENT_2`` layout of
-`json.result_object`, strings quoted by the standard library's C quoting function (the escapes
-orjson writes: ``\\"``, ``\\\\``, ``\\b\\f\\n\\r\\t``, other controls as ``\\u00xx``, nothing
-else), numbers by ``repr``, which orjson matches for every float printed without an exponent.
+`json.result_object`, strings quoted by json's C quoting function (``_json.encode_basestring``,
+as `jsontext` does: the escapes orjson writes, ``\\"``, ``\\\\``, ``\\b\\f\\n\\r\\t``, other
+controls as ``\\u00xx``, nothing else), numbers by ``repr``, which orjson matches for every
+float printed without an exponent.
 A report holding any other float or value goes to `dumps_many` as before. A test compares the
 two writers on generated reports.
 """
 
 from __future__ import annotations
-
-from json.encoder import encode_basestring as _quote
 
 from phantom_guard.names import to_purl
 from phantom_guard.report import dumps
@@ -23,6 +22,12 @@ if TYPE_CHECKING:
     from typing import Any
 
     from phantom_guard.model import PackageRisk, Signal, Source
+
+# json.dumps's own C quoting function, without importing json (and re) for it.
+try:
+    from _json import encode_basestring as _quote
+except ImportError:  # pragma: no cover - CPython has _json
+    from json.encoder import py_encode_basestring as _quote
 
 _PIECE = 64
 _KEY = '\n  "results": []'  # where `dumps` writes the (empty) results list of the document
