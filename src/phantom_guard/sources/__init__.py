@@ -8,7 +8,6 @@ with the reason, never guessed at.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from phantom_guard.records import field, record
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from contextvars import Token
     from typing import Protocol
 
     class Parser(Protocol):
@@ -200,14 +200,21 @@ class DiskReader:
 _reader: ContextVar[Reader | None] = ContextVar("phantom_guard_reader", default=None)
 
 
-@contextmanager
-def reading_from(reader: Reader) -> Iterator[None]:
-    """Every `read_text` inside the block (includes too) goes through `reader`."""
-    token = _reader.set(reader)
-    try:
-        yield
-    finally:
-        _reader.reset(token)
+class reading_from:  # lowercase: used as the function it was, ``with reading_from(reader):``
+    """Every `read_text` inside the block (includes too) goes through `reader`.
+
+    A class rather than a `contextlib.contextmanager`: `check` imports nothing else of contextlib.
+    """
+
+    def __init__(self, reader: Reader) -> None:
+        self._given = reader
+        self._tokens: list[Token[Reader | None]] = []
+
+    def __enter__(self) -> None:
+        self._tokens.append(_reader.set(self._given))
+
+    def __exit__(self, *exc: object) -> None:
+        _reader.reset(self._tokens.pop())
 
 
 def read_text(path: Path) -> str:
