@@ -76,6 +76,7 @@ class Detector:
         self._allow = NameSet(self.settings.allow)
         self._ignore = NameSet(self.settings.ignore)
         self._feed: RunFeed | None = None
+        self._one_signal: dict[tuple[SignalKind, float], tuple[Recommendation, float]] = {}
 
     async def __aenter__(self) -> Self:
         return self
@@ -178,13 +179,16 @@ class Detector:
         feed = self._open_feed()
         answers: list[PackageRisk | None] = []
         open_names: list[tuple[int, Target, NameFindings | None, Assessment | None]] = []
+        # Looked up once: this loop runs once per name of a lock file.
+        assess = None if feed.absent else feed.assess
+        popular_of, name_verdict = self._names.popular, self._name_verdict
         for target in targets:
-            listed = feed.assess(target)
+            listed = assess(target) if assess is not None else None
             if listed is not None and listed.decisive:
                 answers.append(_listed(target, listed.decisive))
                 continue
-            popular = self._names.popular(target.normalized, target.registry)
-            answers.append(self._name_verdict(target, popular, listed))
+            popular = popular_of(target.normalized, target.registry)
+            answers.append(name_verdict(target, popular, listed))
             if answers[-1] is None:
                 open_names.append((len(answers) - 1, target, popular, listed))
         if not open_names:
@@ -353,6 +357,16 @@ class Detector:
             return target.risk(recommendation, score, exists=None, signals=signals)
         if popular is None or self.settings.verify_popular:
             return None
+        if listed is None and len(popular.signals) == 1:
+            # A popular name's findings are one POPULAR_PACKAGE signal, and the verdict on one
+            # signal depends on its kind and weight alone: worked out once a run, not per name.
+            only = popular.signals[0]
+            verdict = self._one_signal.get((only.kind, only.weight))
+            if verdict is None:
+                verdict = self._one_signal[only.kind, only.weight] = recommend(
+                    popular.signals, exists=True
+                )
+            return target.risk(verdict[0], verdict[1], exists=True, signals=popular.signals)
         signals = (*popular.signals, *_trusted(listed))
         recommendation, score = recommend(signals, exists=True)
         return target.risk(recommendation, score, exists=True, signals=signals)

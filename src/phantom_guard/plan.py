@@ -47,18 +47,19 @@ class Target:
         error: str | None = None,
     ) -> PackageRisk:
         """The `PackageRisk` of this target with the given verdict."""
+        # Positional: one result per name of a 10,000-entry lock file, and keywords bind slower.
         return PackageRisk(
-            name=self.name,
-            normalized_name=self.normalized,
-            registry=self.registry,
-            recommendation=recommendation,
-            risk_score=score,
-            exists=exists,
-            signals=signals,
-            suggestion=suggestion,
-            sources=tuple(self.sources),
-            cached=cached,
-            error=error,
+            self.name,  # name
+            self.normalized,  # normalized_name
+            self.registry,  # registry
+            recommendation,
+            score,  # risk_score
+            exists,
+            signals,
+            suggestion,
+            tuple(self.sources),  # sources
+            cached,
+            error,
         )
 
     def unverified(self, reason: str, name_signals: tuple[Signal, ...] = ()) -> PackageRisk:
@@ -92,6 +93,11 @@ class NameSet:
         self._raw = tuple(entries)
         self._cache: dict[Registry, frozenset[NormalizedName]] = {}
 
+    @property
+    def entries(self) -> tuple[str, ...]:
+        """The entries as given."""
+        return self._raw
+
     def contains(self, registry: Registry, name: NormalizedName) -> bool:
         """Whether an entry names this (registry, normalized name)."""
         if not self._raw:
@@ -123,23 +129,36 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
     known: dict[tuple[Registry, str], NormalizedName] = {}  # a name repeated is normalized once
     # Every (target, source) pair already listed, so a name declared on 80,000 lines costs
     # linear time, not quadratic; one set for the plan, not one per target kept for the run.
+    # A target's first source enters it only when a second declaration of the name comes:
+    # in a lock file most names are declared once, and a Source is hashed field by field.
     seen: set[tuple[tuple[Registry, NormalizedName], Source]] = set()
+    repeated: set[tuple[Registry, NormalizedName]] = set()
+    if ignore is not None and not ignore.entries:
+        ignore = None
     for ref in refs:
-        try:
-            normalized = known.get((ref.registry, ref.name)) or normalize(ref.name, ref.registry)
-            known[ref.registry, ref.name] = normalized
-        except InputError as exc:
-            errors.append(f"{where(ref.source)}{exc}")
+        registry, name, source = ref.registry, ref.name, ref.source
+        normalized = known.get((registry, name))
+        if normalized is None:
+            try:
+                normalized = known[registry, name] = normalize(name, registry)
+            except InputError as exc:
+                errors.append(f"{where(source)}{exc}")
+                continue
+        if ignore is not None and ignore.contains(registry, normalized):
             continue
-        if ignore is not None and ignore.contains(ref.registry, normalized):
-            continue
-        key = (ref.registry, normalized)
+        key = (registry, normalized)
         target = targets.get(key)
         if target is None:
-            target = targets[key] = Target(ref.registry, ref.name, normalized)
-        if ref.source is not None and (listed := (key, ref.source)) not in seen:
-            seen.add(listed)
-            target.sources.append(ref.source)
+            target = targets[key] = Target(registry, name, normalized)
+            if source is not None:
+                target.sources.append(source)
+        elif source is not None:
+            if key not in repeated:
+                repeated.add(key)
+                seen.update((key, listed) for listed in target.sources)
+            if (listed := (key, source)) not in seen:
+                seen.add(listed)
+                target.sources.append(source)
         use = _use(ref)
         if use is not None:
             target.uses[use] = None

@@ -198,8 +198,8 @@ def _first_init(qualname: str, found: list[Field], frozen: bool, post_init: bool
             if post_init:
                 self.__post_init__()
             return
-        made = _init(qualname, found, frozen, post_init)
         owner = next(k for k in type(self).__mro__ if k.__dict__.get("__init__") is __init__)
+        made = _init(owner, qualname, found, frozen, post_init)
         type.__setattr__(owner, "__init__", made)
         made(self, *args, **kwargs)
 
@@ -242,12 +242,17 @@ def _bind(
     return True
 
 
-def _init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
-    """The class's ``__init__``, written once so calls bind arguments at C speed."""
-    scope: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
+def _init(owner: type, qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
+    """The class's ``__init__``, written once so calls bind arguments at C speed.
+
+    A frozen record's fields are written through their slot descriptors' ``__set__``, which
+    skips the attribute lookup of ``object.__setattr__`` (a third of an 11-field record's time).
+    """
+    scope: dict[str, Any] = {"_MISSING": _MISSING}
     params, body = ["self"], []
     for spec in found:
         name = spec.name
+        scope[f"_set_{name}"] = owner.__dict__[name].__set__
         if spec.default_factory is not _MISSING:
             scope[f"_factory_{name}"] = spec.default_factory
             params.append(f"{name}=_MISSING")
@@ -257,7 +262,7 @@ def _init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> A
             params.append(f"{name}=_default_{name}")
         else:
             params.append(name)
-        body.append(f"  _set(self, {name!r}, {name})" if frozen else f"  self.{name} = {name}")
+        body.append(f"  _set_{name}(self, {name})" if frozen else f"  self.{name} = {name}")
     if post_init:
         body.append("  self.__post_init__()")
     source = f"def __init__({', '.join(params)}):\n" + "\n".join(body or ["  pass"])

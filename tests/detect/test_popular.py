@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from phantom_guard.detect.popular import PopularList, popular_list
 from phantom_guard.model import Registry
@@ -18,6 +20,41 @@ def test_searched_rank_equals_indexed_rank(registry: Registry) -> None:
     for name in [*sample, "zz-not-on-any-list", names[0][:-1], "\tx", "a\nb", ""]:
         searched = PopularList(registry, shipped._text)._scan(name)
         assert searched == shipped.ranks.get(name), name
+
+
+# Lines from the pieces that decide how a list is read: names, tabs, scores, comments, blanks
+# (each text ends its last line, as every list file does).
+_LIST_TEXT = st.lists(st.sampled_from(["a", "b", "1", "#", "\t", "\n", "\r", "x-y", " "])).map(
+    lambda pieces: "".join(pieces) + "\n"
+)
+
+
+def _each_line(text: str) -> list[str]:
+    """Every line but a "#" header or an empty one, up to its first tab: what a list holds."""
+    return [
+        line.partition("\t")[0]
+        for line in text.split("\n")
+        if line and not line.startswith(("#", "\t"))
+    ]
+
+
+@given(st.sampled_from(["", "# header\n"]), _LIST_TEXT)
+def test_a_list_is_read_line_by_line_or_split_alike(header: str, body: str) -> None:
+    text = header + body
+    direct = PopularList(Registry.PYPI, text)
+    assert direct._lines() == _each_line(text)
+    named = PopularList(Registry.PYPI, text)
+    assert named.names == tuple(dict.fromkeys(_each_line(text)))
+    assert direct.ranks == named.ranks  # built from the lines, or from `names` on a repeat
+
+
+@pytest.mark.parametrize("registry", [Registry.PYPI, Registry.NPM])
+def test_the_shipped_lists_take_the_fast_read(registry: Registry) -> None:
+    shipped = popular_list(registry)
+    body = shipped._text[shipped._body :]
+    assert body.count("\n") == len(shipped._lines()) == len(shipped.names)
+    fresh = PopularList(registry, shipped._text)
+    assert fresh.ranks == dict(zip(shipped.names, range(1, len(shipped.names) + 1), strict=True))
 
 
 def test_the_first_lookups_search_then_the_list_is_indexed() -> None:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 from hypothesis import strategies as st
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry, Source
-from phantom_guard.sources import Parser, ParseResult
+from phantom_guard.sources import ParseResult
 from tests.sources.toml_documents import mutate_document, write_toml
+
+if TYPE_CHECKING:
+    from phantom_guard.sources import Parser  # a Protocol for type checkers only
 
 #: A path into a JSON document: object keys and array indexes.
 JsonPath = tuple[str | int, ...]

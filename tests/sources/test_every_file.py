@@ -5,6 +5,7 @@ without recursion.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import shutil
 import subprocess
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from phantom_guard.cli import main
-from phantom_guard.sources import discover, exclude_hint, format_of, parse_file
+from phantom_guard.sources import FORMATS, _matches, discover, exclude_hint, format_of, parse_file
 from tests.fakeregistry import FakeRegistry
 from tests.sources import refs, skipped
 
@@ -61,6 +64,24 @@ def test_discovery_names(tmp_path: Path, name: str, found: bool) -> None:
     assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)] == (
         [name] if found else []
     )
+
+
+_PATTERNS = [pattern for fmt in FORMATS for pattern in fmt.patterns]
+# Names built from the patterns' own pieces, so that near-misses are common.
+_PIECES = st.sampled_from(
+    ["requirements", "constraints", "pylock", "dev", "-", "_", ".", "/", "txt", "in", "toml"]
+)
+
+
+@given(st.lists(_PIECES, max_size=6).map("".join), st.sampled_from(_PATTERNS))
+def test_file_name_matching_is_fnmatchcase(name: str, pattern: str) -> None:
+    assert _matches(name, pattern) == fnmatch.fnmatchcase(name, pattern)
+
+
+@pytest.mark.parametrize("pattern", _PATTERNS)
+def test_each_pattern_matches_as_fnmatchcase(pattern: str) -> None:
+    for name in (pattern, pattern.replace("*", "x"), pattern.replace("*", ""), "x" + pattern):
+        assert _matches(name, pattern) == fnmatch.fnmatchcase(name, pattern)
 
 
 def test_a_txt_or_in_file_named_explicitly_is_requirements() -> None:

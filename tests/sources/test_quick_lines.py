@@ -44,10 +44,10 @@ def test_package_lock_entry_lines_match_the_full_scan(path: Path) -> None:
     full = json_key_lines(text)
     lock = _Lock(str(path), text)
     for key in json.loads(text)["packages"]:
-        assert lock._entry_line(key, ("packages", key)) == full[("packages", key)], key
+        assert lock._entry_line(key) == full[("packages", key)], key
 
 
 def test_a_minified_package_lock_falls_back_to_the_full_scan() -> None:
     text = json.dumps({"packages": {"": {}, "node_modules/a": {}, "node_modules/b": {}}})
     lock = _Lock("package-lock.json", text)
-    assert lock._entry_line("node_modules/b", ("packages", "node_modules/b")) == 1
+    assert lock._entry_line("node_modules/b") == 1

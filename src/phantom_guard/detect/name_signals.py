@@ -46,6 +46,9 @@ _OTHER_ECOSYSTEM = {Registry.PYPI: Registry.NPM, Registry.NPM: Registry.PYPI}
 _OTHER_MIN_LENGTH = 5
 _OTHER_TOP_RANK = 5000
 _HEADER_BYTES = 1024
+_NPM = Registry.NPM  # a module global: a class attribute of an Enum is a slow lookup in 3.11
+_POPULAR = SignalKind.POPULAR_PACKAGE
+_POPULAR_WEIGHT = signal(_POPULAR, "").weight
 # Bump when NameFindings' stored form changes.
 _FINDINGS_FORMAT = 1
 
@@ -107,20 +110,14 @@ class NameAnalyzer:
     def popular(self, name: NormalizedName, registry: Registry) -> NameFindings | None:
         """The findings of a name on the popular list (only the list is loaded), else None."""
         # npm names are case-sensitive: "LODASH" is another package (and unpublishable today).
-        key = name if registry is Registry.NPM else names.comparable(name)
+        key = name if registry is _NPM else names.comparable(name)
         rank = popular_list(registry).rank(key)
         if rank is None:
             return None
-        return NameFindings(
-            popular=True,
-            signals=(
-                signal(
-                    SignalKind.POPULAR_PACKAGE,
-                    f"among the most downloaded {registry.value} packages (rank {rank:,})",
-                    rank=rank,
-                ),
-            ),
-        )
+        # `signal` at full strength, written out: a lock file asks this for every entry.
+        # A StrEnum formats as its value, without the slower `.value` property of 3.11.
+        message = f"among the most downloaded {registry} packages (rank {rank:,})"
+        return NameFindings(True, (Signal(_POPULAR, _POPULAR_WEIGHT, message, {"rank": rank}),))
 
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
         """Signals from the name of a package on `registry`."""

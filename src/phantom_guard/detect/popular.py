@@ -33,12 +33,7 @@ class PopularList:
     @cached_property
     def names(self) -> tuple[str, ...]:
         """Every name, most popular first."""
-        # Every line but a "#" header or an empty one, up to its first tab.
-        found = [
-            line.partition("\t")[0]
-            for line in self._text.split("\n")
-            if line and not line.startswith(("#", "\t"))
-        ]
+        found = self._lines()
         if self.registry is Registry.CRATES:
             # Crates are listed as published ("serde_json"); the PyPI and npm lists are
             # written normalized by the build script, so 30,000 lines skip this.
@@ -48,7 +43,36 @@ class PopularList:
     @cached_property
     def ranks(self) -> dict[str, int]:
         """Name -> 1-based rank."""
+        if "names" not in self.__dict__ and self.registry is not Registry.CRATES:
+            # A lock file's popular answers need the ranks, not the `names` tuple: without a
+            # repeated line (the build script's guarantee) a name's line number is its rank.
+            found = self._lines()
+            ranks = dict(zip(found, range(1, len(found) + 1), strict=True))
+            if len(ranks) == len(found):
+                return ranks
         return dict(zip(self.names, range(1, len(self.names) + 1), strict=True))
+
+    def _lines(self) -> list[str]:
+        """The name on each line but a "#" header or an empty one, up to its first tab; split
+        apart at C speed when every line below the header is ``name<TAB>digits``, as the build
+        script writes them (a third less time than a pass over the lines in a fresh process).
+        """
+        body = self._text[self._body :]
+        # No line may start with "#", a tab or a newline (a comment, an empty name, a blank).
+        if (
+            body.endswith("\n")
+            and not body.startswith(("\t", "\n"))
+            and not any(bad in body for bad in ("\n#", "\n\t", "\n\n"))
+        ):
+            parts = body.replace("\t", "\n").split("\n")
+            scores = "".join(parts[1::2])
+            if len(parts) == 2 * body.count("\n") + 1 and scores.isascii() and scores.isdigit():
+                return parts[0:-1:2]
+        return [
+            line.partition("\t")[0]
+            for line in self._text.split("\n")
+            if line and not line.startswith(("#", "\t"))
+        ]
 
     def rank(self, comparable: str) -> int | None:
         """1-based popularity rank, or None if not on the list."""

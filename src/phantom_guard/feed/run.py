@@ -80,6 +80,11 @@ class RunFeed:
             found = store.listings_of(registry, names)
             self._known.update(((registry, name), found.get(name, ())) for name in names)
 
+    @property
+    def absent(self) -> bool:
+        """Whether there is no feed to consult: `assess` answers None for every target."""
+        return self._path is None and self._store is None and not self._known
+
     def assess(self, target: Target) -> Assessment | None:
         """What the feed says about `target` (None: no feed, or not listed)."""
         listings = self._known.get((target.registry, target.normalized))

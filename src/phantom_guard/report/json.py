@@ -40,7 +40,14 @@ def render_parts(report: Report) -> Iterator[str]:
         "config": list(report.config),
     }
     # json_safe escapes single characters, so escaping piece by piece is escaping the whole.
-    for piece in dumps_many(document, "results", report.results, result_object):
+    pieces = None
+    from phantom_guard.report import _STDLIB_UP_TO
+
+    if len(report.results) > _STDLIB_UP_TO:  # where dumps_many takes orjson: the same bytes
+        from phantom_guard.report.json_results import result_pieces
+
+        pieces = result_pieces(document, report.results)
+    for piece in pieces or dumps_many(document, "results", report.results, result_object):
         yield json_safe(piece)
     yield "\n"
 

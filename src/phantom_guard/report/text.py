@@ -19,6 +19,7 @@ _STYLES = {
     Recommendation.ERROR: "magenta",
 }
 _REASONS_SHOWN = 3
+_SAFE = Recommendation.SAFE  # a module global: a class attribute of an Enum is slow in 3.11
 
 
 def render(report: Report, *, verbose: bool = False, color: bool = False, width: int = 100) -> str:
@@ -29,9 +30,11 @@ def render(report: Report, *, verbose: bool = False, color: bool = False, width:
     for title, results in _groups(report):
         if title:
             lines.append(clean(title))
+        indent = "  " if title else ""
         for risk in results:
-            lines.append(_headline(risk, indent="  " if title else ""))
-            lines.extend(f"{'  ' if title else ''}    - {said(s)}" for s in _reasons(risk, verbose))
+            lines.append(_headline(risk, indent))
+            if verbose or risk.recommendation is not _SAFE:  # a SAFE line gives no reasons
+                lines.extend(f"{indent}    - {said(s)}" for s in _reasons(risk, verbose))
     lines.extend(_footer(report))
     return "\n".join(lines) + "\n"
 
@@ -46,9 +49,10 @@ def _header(report: Report) -> list[str]:
 def _headline(risk: PackageRisk, indent: str) -> str:
     where = _lines_of(risk)
     tail = f"  did you mean '{clean(risk.suggestion)}'?" if risk.suggestion else ""
+    # A StrEnum formats as its value (str.__format__), without the slower `.value` property.
     return (
-        f"{indent}{risk.recommendation.value:<10} {risk.risk_score:4.2f}  "
-        f"{risk.registry.value:<6} {clean(risk.name)}{where}{tail}"
+        f"{indent}{risk.recommendation:<10} {risk.risk_score:4.2f}  "
+        f"{risk.registry:<6} {clean(risk.name)}{where}{tail}"
     )
 
 

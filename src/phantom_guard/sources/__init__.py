@@ -7,18 +7,32 @@ with the reason, never guessed at.
 
 from __future__ import annotations
 
-import fnmatch
-import importlib
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Protocol
 
 from phantom_guard.errors import SourceError, UnsupportedFile
 from phantom_guard.model import PackageRef, Registry, Skipped, Source
 from phantom_guard.records import field, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from contextvars import Token
+    from typing import Protocol
+
+    class Parser(Protocol):
+        """What every module in this package provides."""
+
+        def __call__(self, path: Path, text: str) -> ParseResult: ...
+
+    class Reader(Protocol):
+        """Where dependency files come from: the working tree (`DiskReader`) or a git revision."""
+
+        def read(self, path: Path) -> bytes:
+            """The file's bytes, at most `MAX_FILE_BYTES`; raises `SourceError`."""
+            ...
+
 
 #: Files larger than this are refused: no real dependency file comes close.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -45,12 +59,6 @@ class ParseResult:
     includes: tuple[str, ...] = field(default=())
     #: Index options the file sets (requirements files), for private-index awareness.
     index_options: tuple[IndexOption, ...] = ()
-
-
-class Parser(Protocol):
-    """What every module in this package provides."""
-
-    def __call__(self, path: Path, text: str) -> ParseResult: ...
 
 
 @record
@@ -140,27 +148,37 @@ def format_of(path: Path, *, explicit: bool = True) -> Format | None:
     None. A file named `explicit`ly is also judged by its content type: ``*.txt``/``*.in`` are
     requirements files.
     """
-    where = f"{path.parent.name}/{path.name}"
+    name = path.name
+    where = f"{path.parent.name}/{name}"
     for fmt in FORMATS:
         for pattern in fmt.patterns:
-            if fnmatch.fnmatchcase(where if "/" in pattern else path.name, pattern):
+            if _matches(where if "/" in pattern else name, pattern):
                 return fmt
     if explicit and path.suffix.lower() in _REQUIREMENTS_SUFFIXES:
         return FORMATS[0]
     return None
 
 
+def _matches(text: str, pattern: str) -> bool:
+    """`fnmatch.fnmatchcase`, with the patterns' literal parts tried first: most names match
+    no pattern and need no pattern compiled.
+    """
+    if not any(c in pattern for c in "*?["):
+        return text == pattern
+    if "[" not in pattern and not all(part in text for part in _literals(pattern)):
+        return False  # every literal run of a ``*``/``?`` pattern appears in what it matches
+    import fnmatch
+
+    return fnmatch.fnmatchcase(text, pattern)
+
+
+def _literals(pattern: str) -> list[str]:
+    return pattern.replace("?", "*").split("*")
+
+
 def supported_names() -> str:
     """The supported file names, for error messages."""
     return ", ".join(p for fmt in FORMATS for p in fmt.patterns)
-
-
-class Reader(Protocol):
-    """Where dependency files come from: the working tree (`DiskReader`) or a git revision."""
-
-    def read(self, path: Path) -> bytes:
-        """The file's bytes, at most `MAX_FILE_BYTES`; raises `SourceError`."""
-        ...
 
 
 @record
@@ -182,14 +200,21 @@ class DiskReader:
 _reader: ContextVar[Reader | None] = ContextVar("phantom_guard_reader", default=None)
 
 
-@contextmanager
-def reading_from(reader: Reader) -> Iterator[None]:
-    """Every `read_text` inside the block (includes too) goes through `reader`."""
-    token = _reader.set(reader)
-    try:
-        yield
-    finally:
-        _reader.reset(token)
+class reading_from:  # lowercase: used as the function it was, ``with reading_from(reader):``
+    """Every `read_text` inside the block (includes too) goes through `reader`.
+
+    A class rather than a `contextlib.contextmanager`: `check` imports nothing else of contextlib.
+    """
+
+    def __init__(self, reader: Reader) -> None:
+        self._given = reader
+        self._tokens: list[Token[Reader | None]] = []
+
+    def __enter__(self) -> None:
+        self._tokens.append(_reader.set(self._given))
+
+    def __exit__(self, *exc: object) -> None:
+        _reader.reset(self._tokens.pop())
 
 
 def read_text(path: Path) -> str:
@@ -220,7 +245,8 @@ def parse_text(path: Path, text: str | None) -> ParseResult:
         raise UnsupportedFile(
             str(path), f"unsupported file type; supported files are: {supported_names()}"
         )
-    module = importlib.import_module(f"phantom_guard.sources.{fmt.module}")
+    # __import__, not importlib.import_module: the same module, without importing importlib.
+    module = __import__(f"phantom_guard.sources.{fmt.module}", fromlist=["parse"])
     parser: Parser = module.parse
     return parser(path, read_text(path) if text is None else text)
 
@@ -276,6 +302,8 @@ def _excluded(relative: str, patterns: Sequence[str]) -> bool:
     """
     if not patterns:
         return False
+    import fnmatch
+
     parts = relative.split("/")
     for pattern in patterns:
         if "/" not in pattern:

@@ -7,13 +7,19 @@ version or install path, so their parsers ask for ``dedupe=True``: one ref per n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
+from operator import itemgetter
 
-from phantom_guard.model import PackageRef, Registry, Skipped, Source
+from phantom_guard.model import PackageRef, Skipped, Source
 from phantom_guard.sources import ParseResult
 
-_Entry = TypeVar("_Entry")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Hashable, Iterable
+    from typing import TypeVar
+
+    from phantom_guard.model import Registry
+
+    _Entry = TypeVar("_Entry")
 
 
 class Collector:
@@ -39,10 +45,9 @@ class Collector:
         (a lock entry, an ``==`` pin), `index` the URL a lock file says it was fetched from,
         `constraint` the version range a manifest declares (for the known-malicious feed).
         """
-        source = Source(self.file, line, version or None, constraint or None)
-        self._refs.append(
-            PackageRef(name, self.registry, source, version=version or None, index=index or None)
-        )
+        version = version or None
+        source = Source(self.file, line, version, constraint or None)
+        self._refs.append(PackageRef(name, self.registry, source, version, index or None))
 
     def skip(self, name: str, line: int | None, reason: str, *, spec: str | None = None) -> None:
         """Record an entry that is not looked up, and why; `name` is what `dedupe` goes by and,
@@ -55,9 +60,22 @@ class Collector:
         refs: Iterable[PackageRef] = self._refs
         skipped: Iterable[tuple[str, Skipped]] = self._skipped
         if self.dedupe:
-            refs = _first_per_key(refs, lambda ref: ((ref.name, ref.version), ref.source))
+            refs = _first_refs(self._refs)
             skipped = _first_per_key(skipped, lambda note: (note[0], note[1].source))
         return ParseResult(refs=tuple(refs), skipped=tuple(note for _, note in skipped))
+
+
+def _first_refs(refs: list[PackageRef]) -> list[PackageRef]:
+    """`_first_per_key` by (name, version), written out: a lock file has thousands of refs."""
+    first: dict[tuple[str, str | None], tuple[int, PackageRef]] = {}
+    for ref in refs:
+        source = ref.source
+        order = source.line if source is not None and source.line is not None else _NO_LINE
+        key = (ref.name, ref.version)
+        old = first.get(key)
+        if old is None or order < old[0]:
+            first[key] = (order, ref)
+    return [ref for _, ref in sorted(first.values(), key=itemgetter(0))]
 
 
 def _first_per_key(
@@ -74,6 +92,9 @@ def _first_per_key(
     return [entry for _, entry in sorted(first.values(), key=lambda item: item[0])]
 
 
+_NO_LINE = 1 << 62  # sorts after every line
+
+
 def _order(source: Source | None) -> int:
     """Sort key of a position: its line, with no line after every line."""
-    return source.line if source is not None and source.line is not None else 1 << 62
+    return source.line if source is not None and source.line is not None else _NO_LINE

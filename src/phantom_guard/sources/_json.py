@@ -7,14 +7,18 @@ and maps key paths to 1-based lines. It never raises: on other text its answer m
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable
-from typing import Any
 
 from phantom_guard.errors import SourceError
-from phantom_guard.sources._keypath import KeyPath
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],]')
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from phantom_guard.sources._keypath import KeyPath
+
+# The tokens `json_key_lines` walks; compiled on its first use (most runs never scan keys).
+_TOKEN = r'"(?:[^"\\]|\\.)*"|[{}\[\],]'
 
 
 def load_json(file: str, text: str) -> Any:
@@ -41,7 +45,9 @@ def json_key_lines(text: str, keep: Callable[[KeyPath], bool] | None = None) -> 
     current: list[str | int] = []  # per open container: last key, or index of current element
     expect_key = False
     line, pos = 1, 0
-    for match in _TOKEN.finditer(text):
+    import re
+
+    for match in re.finditer(_TOKEN, text):
         token = match.group()
         first = token[0]
         if first == '"':

@@ -9,23 +9,23 @@ confusion, or "answer locally or skip" (the primary index itself is private).
 
 from __future__ import annotations
 
-import configparser
-import fnmatch
 import os
 import re
-import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from phantom_guard.errors import InputError
 from phantom_guard.model import PackageRef, Registry, Skipped
 from phantom_guard.names import normalize
 from phantom_guard.records import field, record
 from phantom_guard.registry import endpoints
-from phantom_guard.sources import IndexOption
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import Any
+
+    from phantom_guard.sources import IndexOption
 
 _PURL_TYPES = {"pypi": Registry.PYPI, "npm": Registry.NPM, "cargo": Registry.CRATES}
 _CARGO_PUBLIC = "crates-io"
@@ -153,6 +153,9 @@ class IndexPolicy:
 
     def _one(self, ref: PackageRef, out: Triage, options: Sequence[IndexOption]) -> None:
         registry = ref.registry
+        if self._public_route(ref, options):
+            out.check.append(ref)  # the commonest case: no name to normalize, nothing to note
+            return
         try:
             normalized = str(normalize(ref.name, registry))
         except InputError:
@@ -206,6 +209,20 @@ class IndexPolicy:
             out.local_only.append((ref, Skipped(spec, reason, ref.source)))
             out.via.append((ref, primary))
 
+    def _public_route(self, ref: PackageRef, options: Sequence[IndexOption]) -> bool:
+        """Whether `_one` would check `ref` publicly whatever its name normalizes to: no
+        ``private`` glob, no name or scope pinned elsewhere, and the ref's lock entry names a
+        public index (or it names none and the primary index is public).
+        """
+        if self.private or self.names:
+            return False
+        registry = ref.registry
+        if self.scopes and registry is Registry.NPM and ref.name.startswith("@"):
+            return False
+        if ref.index is not None:
+            return self.is_public(ref.index, registry)
+        return not options and registry not in self.primary
+
     def _primary(self, registry: Registry, options: Sequence[IndexOption]) -> Index | None:
         """The primary index for refs of a requirements file with `options`, if non-public."""
         for option in reversed(options):
@@ -222,9 +239,13 @@ class IndexPolicy:
                 kind, _, pattern = glob[4:].partition("/")
                 if _PURL_TYPES.get(kind.lower()) is not registry:
                     continue
+                from urllib.parse import unquote
+
                 pattern = unquote(pattern)
             else:
                 pattern = glob
+            import fnmatch  # only with a ``private`` setting
+
             if fnmatch.fnmatchcase(normalized, pattern.lower()):
                 return glob
         return None
@@ -264,6 +285,8 @@ def _parts(url: str) -> tuple[str, str, str]:
     url = url.strip()
     for prefix in ("registry+", "sparse+"):
         url = url.removeprefix(prefix)
+    from urllib.parse import urlsplit
+
     split = urlsplit(url)
     netloc = split.netloc.rpartition("@")[2].lower()  # credentials are not part of the host
     return split.scheme.lower(), netloc, split.path.rstrip("/")
@@ -374,6 +397,8 @@ def _toml(policy: IndexPolicy, path: Path) -> dict[str, Any]:
     text = policy.text(path)
     if text is None:
         return {}
+    import tomllib  # only when a TOML configuration file exists
+
     try:
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError, ValueError):
@@ -438,6 +463,8 @@ def _pip(policy: IndexPolicy, environment: Environment) -> None:
         text = policy.text(path)
         if text is None:
             continue
+        import configparser  # only when a pip.conf exists
+
         parser = configparser.RawConfigParser()
         try:
             parser.read_string(text)

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from pathlib import Path
-from typing import Any
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
-from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._json import json_key_lines, load_json
-from phantom_guard.sources._keypath import KeyPath, line_of
-from phantom_guard.sources.package_json import spec_target
+from phantom_guard.sources._keypath import line_of
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+    from phantom_guard.sources import ParseResult
+    from phantom_guard.sources._keypath import KeyPath
 
 _MODULES = "node_modules/"
 # An install-path key without escapes; the literal start lets the regex engine skip ahead.
 _INSTALL_PATH_KEY = re.compile(r'"(node_modules/[^"\\\n]*)"[ \t]*:')
+_TEXT_TYPES = frozenset({str, type(None)})
 _GIT_STARTS = ("git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
 
 
@@ -67,9 +72,9 @@ class _Lock:
             found.setdefault(match.group(1), line)
         return found
 
-    def _entry_line(self, key: str, path: KeyPath) -> int | None:
+    def _entry_line(self, key: str) -> int | None:
         line = self._install_path_lines.get(key)
-        return line if line is not None else line_of(self.lines, path)
+        return line if line is not None else line_of(self.lines, ("packages", key))
 
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
@@ -85,21 +90,32 @@ class _Lock:
                 self.found.skip(spec, exc.line, f"unreadable lock entry {key!r}: {exc.reason}")
 
     def _package(self, key: str, entry: Any, installed_as: str) -> None:
-        path: KeyPath = ("packages", key)
-        self._mapping(entry, path)
-        name = self._text(entry, "name", path) or installed_as
-        resolved = self._text(entry, "resolved", path) or ""
-        version = self._text(entry, "version", path)
-        line = self._entry_line(key, path)
-        spec = f"{name}@{version}" if version else name
+        if type(entry) is not dict:
+            self._mapping(entry, ("packages", key))  # raises, naming the entry's line
+        name = entry.get("name")
+        resolved = entry.get("resolved")
+        version = entry.get("version")
+        # One test for the usual entry (strings or absent), the per-key checks for the rest.
+        if not {type(name), type(resolved), type(version)} <= _TEXT_TYPES:
+            path: KeyPath = ("packages", key)
+            name = self._text(entry, "name", path)
+            resolved = self._text(entry, "resolved", path)
+            version = self._text(entry, "version", path)
+        name = name or installed_as
+        resolved = resolved or ""
+        line = self._entry_line(key)
+        lowered = resolved.lower()
         if entry.get("link") is True:
             self.found.skip(name, line, f"workspace link: {name} -> {resolved or key}")
         elif resolved.startswith("file:"):
+            spec = f"{name}@{version}" if version else name
             self.found.skip(name, line, f"local path: {name}@{resolved}", spec=spec)
-        elif resolved.lower().startswith(_GIT_STARTS):
+        elif lowered.startswith(_GIT_STARTS):
+            spec = f"{name}@{version}" if version else name
             self.found.skip(name, line, f"git dependency: {name}@{resolved}", spec=spec)
         elif name:
-            self.found.ref(name, line, version=version, index=_index(resolved))
+            index = resolved if lowered.startswith(("https://", "http://")) else None
+            self.found.ref(name, line, version=version, index=index)
         else:
             raise SourceError(self.file, f"no package name in {key!r}", line)
 
@@ -120,6 +136,8 @@ class _Lock:
                     what = "/".join(map(str, path))
                     self.found.skip(name, exc.line, f"unreadable lock entry {what!r}: {exc.reason}")
                     continue
+                from phantom_guard.sources.package_json import spec_target  # v1 trees only
+
                 # npm 6 wrote "resolved": false for bundled dependencies: nothing fetched.
                 resolved = entry.get("resolved")
                 resolved = resolved if isinstance(resolved, str) else ""
