@@ -422,3 +422,40 @@ def test_a_family_add_on_for_another_package_is_not_glued(registry: Registry, na
 @pytest.mark.parametrize(("registry", "name"), FAMILY_GLUED)
 def test_a_family_with_a_library_or_a_stack_is_glued(registry: Registry, name: str) -> None:
     assert GLUED in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+# -- a hallucination marker: a word beginning or ending almost no published name has -----------
+MARKER_RULE = "hallucination marker"
+# Unpublished names of the shape LLMs write when asked for a new or future library.
+MARKED = [
+    (PYPI, "futurecharts", "futur"),
+    (PYPI, "graphkit2025", "2025"),
+    (PYPI, "hypothetical-orm", "hypothetical"),
+    (NPM, "nextgen-router", "nextgen"),
+    (NPM, "tabular-future", "futur"),
+    (NPM, "plotkit-2024", "2024"),
+]
+# Published names near the shape: an ECMAScript edition, established packages (the npm second
+# tier), a marker inside a word, and a prefix LLMs use that many published names share too. A
+# cost measured, not hidden: the markers sit on at most 0.03% each of the long-tail names in the
+# package snapshots (scripts/measure_name_markers.py), e.g. the real "aoc2024".
+MARKED_LEGIT = [
+    (NPM, "@better-typescript-lib/es2023"),
+    (NPM, "fast-future"),
+    (NPM, "lint-to-the-future"),
+    (NPM, "nextgen-events"),
+    (PYPI, "pyfuture"),
+    (PYPI, "modernize"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "marker"), MARKED)
+def test_a_hallucination_marker(registry: Registry, name: str, marker: str) -> None:
+    found = [s for s in analyze(name, registry).signals if s.evidence.get("rule") == MARKER_RULE]
+    assert found and f"'{marker}'" in found[0].message
+    assert verdict(_fresh(name, registry), (found[0],), NOW)[0] is Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), MARKED_LEGIT)
+def test_published_names_near_a_marker_do_not_fire(registry: Registry, name: str) -> None:
+    assert MARKER_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}

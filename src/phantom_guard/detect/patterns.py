@@ -10,7 +10,9 @@ Four shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``
 * a brand's namespace (``openai-…``, ``aws-…``) on a package that is not among the popular ones
   (brands' own packages are), outside the brand's own product lines (``azure-mgmt-…``);
 * a top package that few published names extend, with one word added (``semver-…``: a
-  library, not a plugin host like ``mongoose-…``).
+  library, not a plugin host like ``mongoose-…``);
+* a marker word almost no registered name has, at the start or end of a word
+  (``futuresort``, ``dataviz2025``, ``nextgen-…``): what LLMs write when asked for a new library.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Vocabulary:
     generic_words: frozenset[str]
     brands: frozenset[str]
     prone: frozenset[str] = frozenset()
+    markers: tuple[str, ...] = ()
 
 
 @cache
@@ -69,6 +72,7 @@ def shipped_vocabulary() -> Vocabulary:
         frozenset(data["generic_words"]),
         frozenset(data["brands"]),
         frozenset(data.get("hallucination_prone", ())),
+        tuple(data.get("markers", ())),
     )
 
 
@@ -104,7 +108,9 @@ def vocabulary(extra_words: tuple[str, ...] = ()) -> Vocabulary:
     if not extra_words:
         return shipped
     extra = frozenset(w.strip().lower() for w in extra_words if w.strip())
-    return Vocabulary(shipped.generic_words | extra, shipped.brands, shipped.prone | extra)
+    return Vocabulary(
+        shipped.generic_words | extra, shipped.brands, shipped.prone | extra, shipped.markers
+    )
 
 
 def match_patterns(
@@ -129,8 +135,9 @@ def match_patterns(
         scope_part, _, name = name.partition("/")
         scope = scope_part + "/"
     tokens = [t for t in _WORDS.split(name) if t]
+    marked = _marker(tokens, words.markers)
     if len(tokens) < 2:
-        return []
+        return [marked] if marked else []
     family_size = _family_words(tokens, scope, convention)
     in_convention = bool(family_size)
     prone = [t for t in tokens if t in words.prone]
@@ -197,6 +204,8 @@ def match_patterns(
                 f"joins popular package names: {', '.join(glued)}",
             )
         )
+    if marked and not found:
+        found.append(marked)
     # In an npm scope the words describe the scope owner's package (only the owner publishes).
     if not found and len(tokens) >= _COMPOUND_WORDS and not in_convention and not scope:
         known = [t for t in tokens if t in words.generic_words or t in popular]
@@ -214,6 +223,23 @@ def match_patterns(
                 )
             )
     return found
+
+
+def _marker(tokens: list[str], markers: tuple[str, ...]) -> PatternMatch | None:
+    """A word that starts or ends with a marker ("futur", "2025"): at most 0.03% of the
+    long-tail names in the package snapshots have one (scripts/measure_name_markers.py)."""
+    for token in tokens:
+        for marker in markers:
+            if token.startswith(marker) or token.endswith(marker):
+                if token == f"es{marker}":
+                    continue  # an ECMAScript edition ("es2023"), named by its year
+                return PatternMatch(
+                    "hallucination marker",
+                    None,
+                    f"the word '{token}' carries '{marker}', which LLMs write when asked for a new "
+                    "library and almost no published name has",
+                )
+    return None
 
 
 def _family_words(tokens: list[str], scope: str, convention: frozenset[str]) -> int:
