@@ -459,3 +459,42 @@ def test_a_hallucination_marker(registry: Registry, name: str, marker: str) -> N
 @pytest.mark.parametrize(("registry", "name"), MARKED_LEGIT)
 def test_published_names_near_a_marker_do_not_fire(registry: Registry, name: str) -> None:
     assert MARKER_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+# -- a hallucination-prone word put before a popular package ----------------------------------
+PRONE_RULE = "hallucination-prone word + popular package"
+# Unpublished: a stock word before a top package (inside the "mcp-*" family, a library few
+# names extend: certifi).
+PRONE_BEFORE = [
+    (PYPI, "mcp-certifi", "certifi"),
+    (PYPI, "ultra-attrs", "attrs"),
+    (PYPI, "agentic-pyyaml", "pyyaml"),
+    (NPM, "turbo-semver", "semver"),
+    (NPM, "magic-chalk", "chalk"),
+    (NPM, "smart-dotenv", "dotenv"),
+]
+# Published: members of the "mcp-*" family named after the service they serve, and packages
+# whose second part is popular but below the top 2,000. A cost measured, not hidden: the shape
+# fires on 0.022% of the npm and 0.028% of the PyPI long-tail names (e.g. the real "fast-url").
+PRONE_BEFORE_LEGIT = [
+    (PYPI, "mcp-django"),
+    (PYPI, "mcp-jupyter"),
+    (PYPI, "mcp-celery"),
+    (PYPI, "agent-deepeval"),
+    (NPM, "modern-isomorphic-ws"),
+    (NPM, "easy-pbkdf2"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "base"), PRONE_BEFORE)
+def test_a_prone_word_before_a_popular_package(registry: Registry, name: str, base: str) -> None:
+    found = [s for s in analyze(name, registry).signals if s.evidence.get("rule") == PRONE_RULE]
+    assert found and found[0].evidence["base"] == base
+    assert verdict(_fresh(name, registry), (found[0],), NOW)[0] is Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), PRONE_BEFORE_LEGIT)
+def test_family_members_and_lesser_packages_after_a_prone_word_do_not_fire(
+    registry: Registry, name: str
+) -> None:
+    assert PRONE_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}

@@ -11,6 +11,7 @@ Four shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``
   (brands' own packages are), outside the brand's own product lines (``azure-mgmt-…``);
 * a top package that few published names extend, with one word added (``semver-…``: a
   library, not a plugin host like ``mongoose-…``);
+* a hallucination-prone word put before a top package (``mcp-<package>``);
 * a marker word almost no registered name has, at the start or end of a word
   (``futuresort``, ``dataviz2025``, ``nextgen-…``): what LLMs write when asked for a new library.
 """
@@ -182,6 +183,23 @@ def match_patterns(
                     base_name,
                     f"'{base_name}', a top package few published names extend, with one word "
                     f"added: '{tokens[-1]}'",
+                )
+            )
+    if not scope and tokens[0] in words.prone:
+        # The mirror of the padded name: a stock word put before a famous package
+        # ("modern-<package>"). It fires on 0.022% of the npm names under 10,000 downloads
+        # a month and 0.028% of the unranked PyPI names in the package snapshots. Inside a
+        # family ("mcp-*") the package must be a library few names extend: "mcp-<service>"
+        # is how the family's members are named.
+        after = name[len(tokens[0]) + 1 :]
+        rank = popular.rank(after)
+        if rank is not None and rank <= _BASE_RANK and (not in_convention or after in libraries):
+            found.append(
+                PatternMatch(
+                    "hallucination-prone word + popular package",
+                    after,
+                    f"the hallucination-prone word '{tokens[0]}' put before the popular "
+                    f"package '{after}' (rank {rank:,})",
                 )
             )
     glued = [t for t in dict.fromkeys(tokens) if _glue_candidate(t, popular)]
