@@ -136,8 +136,8 @@ def match_patterns(
         scope_part, _, name = name.partition("/")
         scope = scope_part + "/"
     tokens = [t for t in _WORDS.split(name) if t]
-    marked = _marker(tokens, words.markers)
     if len(tokens) < 2:
+        marked = _marker(tokens, words.markers)
         return [marked] if marked else []
     family_size = _family_words(tokens, scope, convention)
     in_convention = bool(family_size)
@@ -222,7 +222,7 @@ def match_patterns(
                 f"joins popular package names: {', '.join(glued)}",
             )
         )
-    if marked and not found:
+    if not found and (marked := _marker(tokens, words.markers)):
         found.append(marked)
     # In an npm scope the words describe the scope owner's package (only the owner publishes).
     if not found and len(tokens) >= _COMPOUND_WORDS and not in_convention and not scope:
@@ -247,6 +247,8 @@ def _marker(tokens: list[str], markers: tuple[str, ...]) -> PatternMatch | None:
     """A word that starts or ends with a marker ("futur", "2025"): at most 0.03% of the
     long-tail names in the package snapshots have one (scripts/measure_name_markers.py)."""
     for token in tokens:
+        if not (token.startswith(markers) or token.endswith(markers)):
+            continue  # one call each for all the markers: most words have none
         for marker in markers:
             if token.startswith(marker) or token.endswith(marker):
                 if token == f"es{marker}":
