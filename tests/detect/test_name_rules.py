@@ -498,3 +498,34 @@ def test_family_members_and_lesser_packages_after_a_prone_word_do_not_fire(
     registry: Registry, name: str
 ) -> None:
     assert PRONE_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+# -- a family plus a package of several words: that package, not its first word ---------------
+GLUED_RULE = "popular packages glued together"
+# Unpublished: a family's name plus a top library few names extend, whose name has two words
+# ("supports-color" is one package, not "supports" + "color").
+FAMILY_LIBRARY = [
+    (NPM, "rollup-supports-color"),
+    (NPM, "vite-safe-buffer"),
+    (NPM, "webpack-color-convert"),
+    (NPM, "express-content-type"),
+    (NPM, "webpack-ansi-regex"),
+]
+# Published add-ons that name a package of several words that hosts build on.
+FAMILY_PACKAGE_LEGIT = [
+    (NPM, "express-cls-hooked"),
+    (NPM, "fastify-http-proxy"),
+    (NPM, "postcss-strip-comments"),
+    (NPM, "storybook-styled-components"),
+    (NPM, "react-pretty-bytes"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), FAMILY_LIBRARY)
+def test_a_family_plus_a_library_of_several_words_is_glued(registry: Registry, name: str) -> None:
+    assert GLUED_RULE in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), FAMILY_PACKAGE_LEGIT)
+def test_a_family_plus_a_package_hosts_build_on_is_not_glued(registry: Registry, name: str) -> None:
+    assert GLUED_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
