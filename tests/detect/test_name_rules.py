@@ -429,6 +429,7 @@ MARKER_RULE = "hallucination marker"
 # Unpublished names of the shape LLMs write when asked for a new or future library.
 MARKED = [
     (PYPI, "futurecharts", "futur"),
+    (PYPI, "futuristic-orm", "futur"),
     (PYPI, "graphkit2025", "2025"),
     (PYPI, "hypothetical-orm", "hypothetical"),
     (NPM, "nextgen-router", "nextgen"),
@@ -441,6 +442,7 @@ MARKED = [
 # package snapshots (scripts/measure_name_markers.py), e.g. the real "aoc2024".
 MARKED_LEGIT = [
     (NPM, "@better-typescript-lib/es2023"),
+    (PYPI, "jesse-ftx-futures"),
     (NPM, "fast-future"),
     (NPM, "lint-to-the-future"),
     (NPM, "nextgen-events"),
