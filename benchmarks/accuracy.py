@@ -3,6 +3,7 @@
     python benchmarks/accuracy.py            # dev corpus (benchmarks/corpus/corpus.tsv)
     python benchmarks/accuracy.py --real     # also ../shared/eval-real when present
     python benchmarks/accuracy.py --fresh    # also every name as a 2-day-old, one-release package
+    python benchmarks/accuracy.py --longtail 3000  # + long-tail names per registry, fresh
 
 The corpus's registry snapshot is served through the project's fake registry, holding only
 what the snapshot knows (latest version and its month, summary, npm downloads); fields it does
@@ -48,6 +49,8 @@ REAL = next(
     ROOT.parent / "shared" / "eval-real" / "corpus",
 )
 PYPI_SNAPSHOT = Path("/work/.library/env/packages/pypi.tsv")
+NPM_SNAPSHOT = Path("/work/.library/env/packages/npm.tsv")
+POPULAR = ROOT / "src" / "phantom_guard" / "detect" / "data" / "popular"
 FLAGGED = {Recommendation.SUSPICIOUS, Recommendation.HIGH_RISK, Recommendation.NOT_FOUND}
 ORDER = [r.value for r in Recommendation]
 
@@ -235,12 +238,65 @@ def real_rows() -> list[Row]:
     return result
 
 
+def longtail_rows(size: int, seed: int = 18) -> list[Row]:
+    """`size` random names per registry from the package snapshots, drawn like the corpus's
+    long-tail rows but from the whole population: npm names under 10,000 downloads a month on
+    no shipped list, PyPI names unranked and last released before 2024; both with a summary."""
+    import random
+
+    listed = set()
+    for part in ("npm.txt", "npm-tier2.txt", "pypi.txt"):
+        with (POPULAR / part).open(encoding="utf-8") as handle:
+            listed |= {line.split("\t", 1)[0].strip() for line in handle if line[:1] != "#"}
+    npm, pypi = [], []
+    with NPM_SNAPSHOT.open(encoding="utf-8", errors="replace") as handle:
+        next(handle, None)
+        for line in handle:
+            p = line.rstrip("\n").split("\t")
+            used = len(p) > 3 and p[3].strip() and p[2].isdigit() and int(p[2]) < 10_000
+            if used and p[0] not in listed and p[0] == p[0].lower():
+                npm.append(p[0])
+    with PYPI_SNAPSHOT.open(encoding="utf-8", errors="replace") as handle:
+        next(handle, None)
+        for line in handle:
+            p = line.rstrip("\n").split("\t")
+            old = len(p) > 4 and not p[3] and p[2] < "2024" and len(p[4]) > 15
+            if old and p[0].lower() not in listed:
+                pypi.append(p[0])
+    rng = random.Random(seed)
+    rows = []
+    for registry, names in ((Registry.NPM, npm), (Registry.PYPI, pypi)):
+        for name in rng.sample(names, min(size, len(names))):
+            rows.append(
+                Row(
+                    name,
+                    registry,
+                    "good-ish",
+                    "longtail_sample",
+                    "real",
+                    True,
+                    "0.1.0",
+                    "",
+                    None,
+                    "",
+                )
+            )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", action="store_true", help="also measure ../shared/eval-real")
     parser.add_argument("--misses", action="store_true", help="list every miss and false positive")
     parser.add_argument(
         "--fresh", action="store_true", help="also serve every name as a fresh package"
+    )
+    parser.add_argument(
+        "--longtail",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also N random long-tail names per registry from the package snapshots, fresh only",
     )
     args = parser.parse_args()
     corpora = [("dev corpus", read_rows(CORPUS))]
@@ -255,6 +311,14 @@ def main() -> None:
     for title, rows in corpora:
         for fresh in modes:
             measure(title, rows, fresh=fresh, show_misses=args.misses)
+    if args.longtail:
+        if NPM_SNAPSHOT.exists() and PYPI_SNAPSHOT.exists():
+            title = (
+                f"long-tail sample of the package snapshots (seed 18, {args.longtail} a registry)"
+            )
+            measure(title, longtail_rows(args.longtail), fresh=True, show_misses=args.misses)
+        else:
+            print("package snapshots not found: --longtail skipped")
 
 
 def measure(title: str, rows: list[Row], *, fresh: bool, show_misses: bool) -> None:

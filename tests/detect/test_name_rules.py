@@ -422,3 +422,112 @@ def test_a_family_add_on_for_another_package_is_not_glued(registry: Registry, na
 @pytest.mark.parametrize(("registry", "name"), FAMILY_GLUED)
 def test_a_family_with_a_library_or_a_stack_is_glued(registry: Registry, name: str) -> None:
     assert GLUED in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+# -- a hallucination marker: a word beginning or ending almost no published name has -----------
+MARKER_RULE = "hallucination marker"
+# Unpublished names of the shape LLMs write when asked for a new or future library.
+MARKED = [
+    (PYPI, "futurecharts", "futur"),
+    (PYPI, "futuristic-orm", "futur"),
+    (PYPI, "graphkit2025", "2025"),
+    (PYPI, "hypothetical-orm", "hypothetical"),
+    (NPM, "nextgen-router", "nextgen"),
+    (NPM, "tabular-future", "futur"),
+    (NPM, "plotkit-2024", "2024"),
+]
+# Published names near the shape: an ECMAScript edition, established packages (the npm second
+# tier), a marker inside a word, and a prefix LLMs use that many published names share too. A
+# cost measured, not hidden: the markers sit on at most 0.03% each of the long-tail names in the
+# package snapshots (scripts/measure_name_markers.py), e.g. the real "aoc2024".
+MARKED_LEGIT = [
+    (NPM, "@better-typescript-lib/es2023"),
+    (PYPI, "jesse-ftx-futures"),
+    (NPM, "fast-future"),
+    (NPM, "lint-to-the-future"),
+    (NPM, "nextgen-events"),
+    (PYPI, "pyfuture"),
+    (PYPI, "modernize"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "marker"), MARKED)
+def test_a_hallucination_marker(registry: Registry, name: str, marker: str) -> None:
+    found = [s for s in analyze(name, registry).signals if s.evidence.get("rule") == MARKER_RULE]
+    assert found and f"'{marker}'" in found[0].message
+    assert verdict(_fresh(name, registry), (found[0],), NOW)[0] is Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), MARKED_LEGIT)
+def test_published_names_near_a_marker_do_not_fire(registry: Registry, name: str) -> None:
+    assert MARKER_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+# -- a hallucination-prone word put before a popular package ----------------------------------
+PRONE_RULE = "hallucination-prone word + popular package"
+# Unpublished: a stock word before a top package (inside the "mcp-*" family, a library few
+# names extend: certifi).
+PRONE_BEFORE = [
+    (PYPI, "mcp-certifi", "certifi"),
+    (PYPI, "ultra-attrs", "attrs"),
+    (PYPI, "agentic-pyyaml", "pyyaml"),
+    (NPM, "turbo-semver", "semver"),
+    (NPM, "magic-chalk", "chalk"),
+    (NPM, "smart-dotenv", "dotenv"),
+]
+# Published: members of the "mcp-*" family named after the service they serve, and packages
+# whose second part is popular but below the top 2,000. A cost measured, not hidden: the shape
+# fires on 0.022% of the npm and 0.028% of the PyPI long-tail names (e.g. the real "fast-url").
+PRONE_BEFORE_LEGIT = [
+    (PYPI, "mcp-django"),
+    (PYPI, "mcp-jupyter"),
+    (PYPI, "mcp-celery"),
+    (PYPI, "agent-deepeval"),
+    (NPM, "modern-isomorphic-ws"),
+    (NPM, "easy-pbkdf2"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "base"), PRONE_BEFORE)
+def test_a_prone_word_before_a_popular_package(registry: Registry, name: str, base: str) -> None:
+    found = [s for s in analyze(name, registry).signals if s.evidence.get("rule") == PRONE_RULE]
+    assert found and found[0].evidence["base"] == base
+    assert verdict(_fresh(name, registry), (found[0],), NOW)[0] is Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), PRONE_BEFORE_LEGIT)
+def test_family_members_and_lesser_packages_after_a_prone_word_do_not_fire(
+    registry: Registry, name: str
+) -> None:
+    assert PRONE_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+# -- a family plus a package of several words: that package, not its first word ---------------
+GLUED_RULE = "popular packages glued together"
+# Unpublished: a family's name plus a top library few names extend, whose name has two words
+# ("supports-color" is one package, not "supports" + "color").
+FAMILY_LIBRARY = [
+    (NPM, "rollup-supports-color"),
+    (NPM, "vite-safe-buffer"),
+    (NPM, "webpack-color-convert"),
+    (NPM, "express-content-type"),
+    (NPM, "webpack-ansi-regex"),
+]
+# Published add-ons that name a package of several words that hosts build on.
+FAMILY_PACKAGE_LEGIT = [
+    (NPM, "express-cls-hooked"),
+    (NPM, "fastify-http-proxy"),
+    (NPM, "postcss-strip-comments"),
+    (NPM, "storybook-styled-components"),
+    (NPM, "react-pretty-bytes"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), FAMILY_LIBRARY)
+def test_a_family_plus_a_library_of_several_words_is_glued(registry: Registry, name: str) -> None:
+    assert GLUED_RULE in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), FAMILY_PACKAGE_LEGIT)
+def test_a_family_plus_a_package_hosts_build_on_is_not_glued(registry: Registry, name: str) -> None:
+    assert GLUED_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}

@@ -49,6 +49,8 @@ _HEADER_BYTES = 1024
 _NPM = Registry.NPM  # a module global: a class attribute of an Enum is a slow lookup in 3.11
 _POPULAR = SignalKind.POPULAR_PACKAGE
 _POPULAR_WEIGHT = signal(_POPULAR, "").weight
+# Shapes that a name downloaded widely enough to be an index target has outgrown.
+_ESTABLISHED_EXEMPT = frozenset({"top library + one word", "hallucination marker"})
 # Bump when NameFindings' stored form changes.
 _FINDINGS_FORMAT = 1
 
@@ -150,13 +152,10 @@ class NameAnalyzer:
             brand_lines=brand_lines,
             libraries=libraries,
         )
-        if (
-            found
-            and any(p.rule == "top library + one word" for p in found)
-            and index.target(comparable)
-        ):
-            # Downloaded widely enough to be on the second tier: an established add-on.
-            found = [p for p in found if p.rule != "top library + one word"]
+        if found and any(p.rule in _ESTABLISHED_EXEMPT for p in found) and index.target(comparable):
+            # Downloaded widely enough to be on the second tier: an established add-on, or a
+            # project that chose the marker long ago ("future-fstrings").
+            found = [p for p in found if p.rule not in _ESTABLISHED_EXEMPT]
         if not signals and not found and (other := self._other_ecosystem(comparable, registry)):
             found.append(other)
         for pattern in found:
