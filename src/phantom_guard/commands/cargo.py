@@ -8,13 +8,15 @@ The Cargo Book: "cargo add [options] crate..." where a crate is "crate[@version]
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
 from phantom_guard.commands._options import scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
 from phantom_guard.commands._words import CARGO_PROJECT, INSTALLING
+from phantom_guard.lazyre import compiled
 from phantom_guard.model import Registry
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 GENERAL = table(
     values=["--manifest-path", "-Z", "--config", "--color", "--lockfile-path", "-C"],
@@ -100,7 +102,7 @@ PROJECT = CARGO_PROJECT
 PROJECT_FILES = ("Cargo.toml", "Cargo.lock")
 SOURCE_OPTIONS = {"git": "git dependency", "path": "local path"}
 # A version with no requirement operator, MAJOR.MINOR.PATCH: cargo install's exact version.
-_EXACT = re.compile(r"^=?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$")
+_EXACT = r"^=?\s*(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$"
 
 
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
@@ -153,7 +155,7 @@ def add_crates(
         crate, at, version = spec.partition("@")
         if not at and versions:
             version = versions[-1]
-        exact = _EXACT.match(version.strip()) if version else None
+        exact = compiled(_EXACT).match(version.strip()) if version else None
         if exact and not exact_bare and not version.strip().startswith("="):
             exact = None  # cargo add: "1.2.3" is the requirement ^1.2.3
         builder.name(spec, crate, exact.group(1) if exact else None)

@@ -9,13 +9,15 @@ an option it does not know as a boolean, so the word after it is a package spec,
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
 from phantom_guard.commands._options import OptionTable, scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder, redact
 from phantom_guard.commands._words import NPM_CI, NPM_EXECUTE, NPM_INIT, NPM_INSTALL, NPM_UPDATE
+from phantom_guard.lazyre import compiled
 from phantom_guard.model import Registry
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 #: npm's config options that take a value (``npm help config``); all others are flags.
 GENERAL = table(
@@ -144,10 +146,23 @@ UPDATE = NPM_UPDATE
 PROJECT_FILES = ("package.json", "package-lock.json", "npm-shrinkwrap.json")
 
 # A version npm resolves to exactly one release: "1.2.3", "=1.2.3", "v1.2.3-rc.1".
-_EXACT = re.compile(r"^[=v]?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$")
-# A local tarball named without a path (``npm install pkg-1.0.0.tgz``).
-_SCOPE_REGISTRY = re.compile(r"^--@[^=\s]+:registry$")
-_TARBALL = re.compile(r"\.(?:tgz|tar|tar\.gz)$", re.IGNORECASE)
+_EXACT = r"^[=v]?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$"
+_REGISTRY_SUFFIX = ":registry"
+
+
+def _scope_registry(arg: str) -> bool:
+    r"""``--@scope:registry`` (regex ``^--@[^=\s]+:registry$``), told without `re`."""
+    text = arg[:-1] if arg.endswith("\n") else arg  # `$` allows one trailing newline
+    if not (text.startswith("--@") and text.endswith(_REGISTRY_SUFFIX)):
+        return False
+    middle = text[3 : -len(_REGISTRY_SUFFIX)]
+    return bool(middle) and not any(c == "=" or c.isspace() for c in middle)
+
+
+def _tarball(spec: str) -> bool:
+    """A local tarball named without a path (``npm install pkg-1.0.0.tgz``)."""
+    text = spec[:-1] if spec.endswith("\n") else spec
+    return text.lower().endswith((".tgz", ".tar", ".tar.gz"))
 
 
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
@@ -233,7 +248,7 @@ def initializer(builder: PlanBuilder, spec: str) -> None:
     """``npm init foo`` runs ``create-foo``; ``@scope`` -> ``@scope/create``, ``@scope/x`` ->
     ``@scope/create-x`` (npm's docs for ``npm init <initializer>``).
     """
-    from phantom_guard.sources.package_json import spec_target
+    from phantom_guard.npm_specs import spec_target
 
     whole, reason = spec_target(spec, spec)
     if whole is None:
@@ -251,7 +266,7 @@ def initializer(builder: PlanBuilder, spec: str) -> None:
 
 def scoped_registries(args: Sequence[str], options: OptionTable) -> OptionTable:
     """`options` with the ``--@scope:registry`` spellings in `args` added as taking a value."""
-    scoped = [a for a in args if _SCOPE_REGISTRY.match(a)]
+    scoped = [a for a in args if _scope_registry(a)]
     if not scoped:
         return options
     return options.merged(OptionTable({a: (a[2:], True) for a in scoped}))
@@ -269,13 +284,13 @@ def registries(builder: PlanBuilder, options: Sequence[tuple[str, str | None]]) 
 
 def add_spec(builder: PlanBuilder, spec: str) -> None:
     """One npm package spec: a registry name (an alias's real name) to check, or skipped."""
-    from phantom_guard.sources.package_json import spec_target, split_spec
+    from phantom_guard.npm_specs import spec_target, split_spec
 
     whole, reason = spec_target(spec, spec)
     if whole is None:
         builder.skip(spec, f"{reason}: {spec}")
         return
-    if _TARBALL.search(spec) and "@" not in spec[1:]:
+    if _tarball(spec) and "@" not in spec[1:]:
         builder.skip(spec, f"local tarball: {spec}")
         return
     name, version_spec = split_spec(spec)
@@ -289,7 +304,7 @@ def add_spec(builder: PlanBuilder, spec: str) -> None:
     if version_spec.lower().startswith("npm:"):
         _, version_spec_or_none = split_spec(version_spec[4:].strip())
         version_spec = version_spec_or_none or ""
-    exact = _EXACT.match(version_spec.strip())
+    exact = compiled(_EXACT).match(version_spec.strip())
     builder.name(spec, real, exact.group(1) if exact else None)
 
 

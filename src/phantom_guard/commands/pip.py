@@ -14,12 +14,12 @@ from phantom_guard.commands._options import Scan, scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
 from phantom_guard.commands._words import PIP_INSTALLING
 from phantom_guard.errors import CommandError, SourceError
+from phantom_guard.lazyre import compiled
 from phantom_guard.model import Registry
 from phantom_guard.names import is_pep508_name
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    import re
     from collections.abc import Sequence
 
 #: pip's general options (``pip --help``), valid before and after the subcommand.
@@ -134,18 +134,6 @@ _SIMPLE = (
     r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[A-Za-z0-9._,\s-]*\])?"
     rf"(?:{_CLAUSE}(?:\s*,{_CLAUSE})*)?\s*\Z"
 )
-_COMPILED: dict[str, re.Pattern[str]] = {}
-
-
-def _pattern(source: str) -> re.Pattern[str]:
-    """`source` compiled on first use: ``pip install NAME`` never imports `re`."""
-    found = _COMPILED.get(source)
-    if found is None:
-        import re
-
-        found = _COMPILED[source] = re.compile(source)
-    return found
-
 
 # pip reads a name ending like an archive as a file name (pip's ARCHIVE_EXTENSIONS).
 _ARCHIVE_ENDINGS = (
@@ -235,7 +223,7 @@ def add_spec(builder: PlanBuilder, spec: str) -> None:
     if is_pep508_name(bare) and not bare.lower().endswith(_ARCHIVE_ENDINGS):
         builder.name(spec, bare, None)
         return
-    simple = _pattern(_SIMPLE).match(bare)
+    simple = compiled(_SIMPLE).match(bare)
     if simple is not None and not simple.group(1).lower().endswith(_ARCHIVE_ENDINGS):
         operator, version = simple.group(2), simple.group(3)
         one_clause = simple.group(4) is None
@@ -251,7 +239,7 @@ def add_spec(builder: PlanBuilder, spec: str) -> None:
     if isinstance(named, Skip):
         builder.skip(spec, named.reason)
         return
-    pinned = _pattern(_EXACT).match(spec)
+    pinned = compiled(_EXACT).match(spec)
     builder.name(spec, named, pinned.group(2) if pinned else None)
 
 

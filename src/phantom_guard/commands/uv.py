@@ -9,16 +9,18 @@ and URLs; "uvx [--from <FROM>] <COMMAND>" runs "a command provided by a Python p
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Sequence
-from pathlib import Path
 
 from phantom_guard.commands import pip
 from phantom_guard.commands._options import Scan, scan, table
 from phantom_guard.commands._plan import CommandPlan, PlanBuilder
 from phantom_guard.commands._words import INSTALLING
 from phantom_guard.errors import CommandError, SourceError
+from phantom_guard.lazyre import compiled
 from phantom_guard.model import Registry
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 GENERAL = table(
     values=[
@@ -148,7 +150,7 @@ _PIP_WORDS = frozenset({"install", "sync"})
 _TOOL_WORDS = frozenset({"install", "run"})
 INDEX_OPTIONS = pip.INDEX_OPTIONS | {"index", "default-index"}
 PROJECT_FILES = ("pyproject.toml", "uv.lock")
-_TOOL_VERSION = re.compile(r"^\d[0-9A-Za-z.+!-]*$")
+_TOOL_VERSION = r"^\d[0-9A-Za-z.+!-]*$"
 
 
 def parse(program: str, args: Sequence[str], *, cwd: str | None, read_files: bool) -> CommandPlan:
@@ -247,6 +249,8 @@ def _script(builder: PlanBuilder, body: Scan, *, cwd: str | None, read_files: bo
     if not read_files:
         builder.skip(target, f"inline script dependencies (PEP 723) not read: {target}")
         return explicit
+    from pathlib import Path  # a script's dependencies: read from a file
+
     path = Path(target) if cwd is None or os.path.isabs(target) else Path(cwd, target)
     if not path.is_file():
         return False  # uv reports the missing file itself
@@ -275,7 +279,7 @@ def _tool_spec(builder: PlanBuilder, spec: str) -> None:
         if version == "latest":
             pip.add_spec(builder, name)
             return
-        if _TOOL_VERSION.match(version):
+        if compiled(_TOOL_VERSION).match(version):
             pip.add_spec(builder, f"{name}=={version}")
             return
     pip.add_spec(builder, spec)

@@ -162,28 +162,19 @@ _HIDDEN = (
 )
 
 
-# Compiled on first use: the classes are long, and most runs print only ASCII (and `re` is
-# imported only then: it is most of a warm answer's import time).
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
-def _compiled(characters: str) -> re.Pattern[str]:
-    found = _PATTERNS.get(characters)
-    if found is None:
-        import re
-
-        found = _PATTERNS[characters] = re.compile(f"[{characters}]")
-    return found
-
-
+# Compiled on first use: the classes are long, and most runs print only ASCII.
 def _unsafe() -> re.Pattern[str]:
     """What `clean` escapes: the hidden characters and C0 controls."""
-    return _compiled(f"\x00-\x1f{_HIDDEN}")
+    from phantom_guard.lazyre import compiled
+
+    return compiled(f"[\x00-\x1f{_HIDDEN}]")
 
 
 def _unsafe_in_json() -> re.Pattern[str]:
     """What a JSON encoder leaves raw (it escapes C0) but a reader acts on (only in strings)."""
-    return _compiled(_HIDDEN)
+    from phantom_guard.lazyre import compiled
+
+    return compiled(f"[{_HIDDEN}]")
 
 
 def _escaped(match: re.Match[str]) -> str:

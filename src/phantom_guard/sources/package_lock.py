@@ -136,7 +136,7 @@ class _Lock:
                     what = "/".join(map(str, path))
                     self.found.skip(name, exc.line, f"unreadable lock entry {what!r}: {exc.reason}")
                     continue
-                from phantom_guard.sources.package_json import spec_target  # v1 trees only
+                from phantom_guard.npm_specs import spec_target  # v1 trees only
 
                 # npm 6 wrote "resolved": false for bundled dependencies: nothing fetched.
                 resolved = entry.get("resolved")

@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 
 from phantom_guard.model import Registry
+from phantom_guard.npm_specs import spec_target
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._yaml import compose_yaml_all, yaml_get, yaml_items, yaml_str
-from phantom_guard.sources.package_json import spec_target
 
 _SECTIONS = (
     "dependencies",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
+from phantom_guard.npm_specs import spec_target, split_spec
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._yaml import compose_yaml, yaml_get, yaml_items, yaml_str
-from phantom_guard.sources.package_json import spec_target, split_spec
 
 _BERRY = re.compile(r"^[\"']?__metadata[\"']?:", re.MULTILINE)
 # One spec of a classic header: "quoted" (JSON escapes) or bare, then a comma or the end.
