@@ -372,3 +372,12 @@ def test_every_url_setting_of_the_registry_table_is_a_settings_field() -> None:
     loaded = Settings.load(env=env)
     for setting in URL_SETTINGS:
         assert getattr(loaded, setting.key) == f"http://127.0.0.1:9/{setting.key}"
+
+
+def test_paths_are_kept_as_str_and_a_given_path_is_accepted(tmp_path: Path) -> None:
+    # str paths keep pathlib (and the re it imports) off the warm path; a library caller's
+    # Path is stored as its os.fspath.
+    settings = Settings(cache_dir=tmp_path / "cache")  # type: ignore[arg-type]
+    assert settings.cache_dir == str(tmp_path / "cache")
+    assert settings.resolved_cache_dir == str(tmp_path / "cache")
+    assert Settings.load(cwd=tmp_path, env={"PHANTOM_GUARD_CACHE_DIR": "/x/y"}).cache_dir == "/x/y"
