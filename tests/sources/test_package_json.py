@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
+from phantom_guard.npm_specs import spec_target
 from phantom_guard.sources import ParseResult, read_text
 from phantom_guard.sources._json import json_key_lines
-from phantom_guard.npm_specs import spec_target
 from phantom_guard.sources.package_json import parse
 from tests.sources import (
     KEYS,
