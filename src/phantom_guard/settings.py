@@ -245,7 +245,8 @@ def find_repository_config(
 
     folder = os.path.abspath(start)
     root = repository_root(folder)
-    reader = read or (lambda candidate: _read_disk_candidate(candidate, root or folder))
+    tree = root or folder  # what a candidate may resolve into
+    reader = read or (lambda candidate: _read_disk_candidate(candidate, tree))
     while True:
         for candidate in (os.path.join(folder, _DOTFILE), os.path.join(folder, "pyproject.toml")):
             data = reader(candidate)
