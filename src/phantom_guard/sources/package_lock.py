@@ -79,12 +79,35 @@ class _Lock:
 
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
+        lines, ref = self._install_path_lines, self.found.ref
         for key, entry in self._mapping(packages, ("packages",)).items():
             cut = key.rfind(_MODULES)
             if cut == -1:
                 continue  # "" is the project itself, other keys are its workspace folders
+            installed_as = key[cut + len(_MODULES) :]
+            if type(entry) is dict:
+                # The usual entry, a package fetched from an https index: what `_package`
+                # makes of it, without its checks for links, local paths, git and odd types.
+                name, resolved, version = (
+                    entry.get("name"),
+                    entry.get("resolved"),
+                    entry.get("version"),
+                )
+                if (
+                    type(resolved) is str
+                    and resolved.startswith("https://")
+                    and type(version) is str
+                    and (name is None or type(name) is str)
+                    and (name or installed_as)
+                    and entry.get("link") is not True
+                ):
+                    line = lines.get(key)
+                    if line is None:
+                        line = self._entry_line(key)
+                    ref(name or installed_as, line, version=version, index=resolved)
+                    continue
             try:
-                self._package(key, entry, key[cut + len(_MODULES) :])
+                self._package(key, entry, installed_as)
             except SourceError as exc:
                 # One odd entry costs that entry, reported, not the whole lock file.
                 spec = key[cut + len(_MODULES) :] or key
