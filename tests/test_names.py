@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from phantom_guard import names as names_module
 from phantom_guard.errors import InputError, InvalidPackageName, UnknownRegistry
 from phantom_guard.model import Registry
 from phantom_guard.names import (
@@ -447,3 +448,22 @@ def test_npm_parts_agree_with_their_regular_expression(text: str) -> None:
         and text.lower() not in ("node_modules", "favicon.ico")
     )
     assert _valid(text, NPM) is bool(expected)
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from("abcXYZ019-._~!*'()@/ \t\u00e9\x00"), min_size=0, max_size=12)
+    | st.sampled_from(["node_modules", "Favicon.ICO", "a" * 214, "a" * 215, "_x", ".x"])
+)
+def test_npm_one_pass_check_agrees_with_validate(name: str) -> None:
+    """`normalize`'s one-pass check of an unscoped npm name accepts exactly what `validate`
+    accepts (the cache of normalized names cleared, so each call checks).
+    """
+    names_module._NORMALIZED.clear()
+    try:
+        validate(name, Registry.NPM)
+    except InvalidPackageName:
+        with pytest.raises(InvalidPackageName):
+            normalize(name, Registry.NPM)
+    else:
+        assert normalize(name, Registry.NPM) == name

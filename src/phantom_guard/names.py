@@ -94,6 +94,21 @@ def validate(name: str, registry: Registry) -> None:
                 )
 
 
+_NPM = Registry.NPM  # a module global: a class attribute of an Enum is a slow lookup in 3.11
+
+
+def _plain_npm(name: str) -> bool:
+    """An unscoped npm name `_validate_npm` accepts: only its URL-safe characters (so ASCII
+    and printable), at most 214 of them, not starting with '.' or '_', not a reserved name.
+    """
+    return (
+        0 < len(name) <= _NPM_MAX
+        and not name.translate(_NPM_CHARS)
+        and name[0] not in "._"
+        and name.lower() not in _NPM_FORBIDDEN
+    )
+
+
 def _validate_npm(name: str) -> None:
     if len(name) > _NPM_MAX:
         raise InvalidPackageName(name, Registry.NPM, f"longer than {_NPM_MAX} characters")
@@ -123,6 +138,12 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
     key = (name, registry)
     found = _NORMALIZED.get(key)
     if found is not None:
+        return found
+    if registry is _NPM and _plain_npm(name):
+        # The usual lock-file entry, checked in one pass: `validate` would accept it.
+        found = NormalizedName(name)
+        if len(_NORMALIZED) < _NORMALIZED_MAX:
+            _NORMALIZED[key] = found
         return found
     validate(name, registry)
     match registry:

@@ -142,6 +142,34 @@ def test_one_odd_entry_costs_that_entry_not_the_file() -> None:
     ]
 
 
+def test_https_entries_that_are_not_plain_refs() -> None:
+    """Entries fetched over https (the usual case, read without the per-case checks) that are
+    still links, nameless, oddly typed or versionless are read as the per-case checks read them.
+    """
+    url = "https://npm.acme.internal/x/-/x-1.0.0.tgz"
+    packages = {
+        "": {"name": "project"},
+        "node_modules/linked": {"resolved": url, "version": "1.0.0", "link": True},
+        "node_modules/": {"resolved": url, "version": "1.0.0"},
+        "node_modules/odd": {"resolved": url, "version": "1.0.0", "name": 7},
+        "node_modules/alias": {"resolved": url, "version": "2.0.0", "name": "real"},
+        "node_modules/unversioned": {"resolved": url},
+        "node_modules/plain": {"resolved": url, "version": "3.0.0"},
+    }
+    text = json.dumps({"lockfileVersion": 3, "packages": packages}, indent=2)
+    result = parse(Path("package-lock.json"), text)
+    assert [(r.name, r.version, r.index, r.source and r.source.line) for r in result.refs] == [
+        ("real", "2.0.0", url, 21),
+        ("unversioned", None, url, 26),
+        ("plain", "3.0.0", url, 29),
+    ]
+    assert skipped(result) == [
+        (7, f"workspace link: linked -> {url}"),
+        (12, "unreadable lock entry 'node_modules/': no package name in 'node_modules/'"),
+        (19, "unreadable lock entry 'node_modules/odd': 'name' must be a string"),  # its key
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "line", "reason"),
     [

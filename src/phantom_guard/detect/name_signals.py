@@ -49,6 +49,11 @@ _HEADER_BYTES = 1024
 _NPM = Registry.NPM  # a module global: a class attribute of an Enum is a slow lookup in 3.11
 _POPULAR = SignalKind.POPULAR_PACKAGE
 _POPULAR_WEIGHT = signal(_POPULAR, "").weight
+# The popular signal's message up to its rank, per registry: formatting an Enum member goes
+# through Enum.__format__, in Python, once a name.
+_POPULAR_MESSAGES = {
+    registry: f"among the most downloaded {registry.value} packages (rank " for registry in Registry
+}
 # Shapes that a name downloaded widely enough to be an index target has outgrown.
 _ESTABLISHED_EXEMPT = frozenset({"top library + one word", "hallucination marker"})
 # Bump when NameFindings' stored form changes.
@@ -117,8 +122,7 @@ class NameAnalyzer:
         if rank is None:
             return None
         # `signal` at full strength, written out: a lock file asks this for every entry.
-        # A StrEnum formats as its value, without the slower `.value` property of 3.11.
-        message = f"among the most downloaded {registry} packages (rank {rank:,})"
+        message = f"{_POPULAR_MESSAGES[registry]}{rank:,})"
         return NameFindings(True, (Signal(_POPULAR, _POPULAR_WEIGHT, message, {"rank": rank}),))
 
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:

@@ -8,7 +8,15 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from phantom_guard.model import FeedInfo, PackageRisk, Recommendation, Report, Signal, Skipped
+from phantom_guard.model import (
+    FeedInfo,
+    PackageRisk,
+    Recommendation,
+    Registry,
+    Report,
+    Signal,
+    Skipped,
+)
 from phantom_guard.report import clean
 
 _STYLES = {
@@ -49,15 +57,24 @@ def _header(report: Report) -> list[str]:
 def _headline(risk: PackageRisk, indent: str) -> str:
     where = _lines_of(risk)
     tail = f"  did you mean '{clean(risk.suggestion)}'?" if risk.suggestion else ""
-    # A StrEnum formats as its value (str.__format__), without the slower `.value` property.
+    # The padded columns of each verdict and registry, looked up: formatting an Enum member
+    # with a width goes through Enum.__format__, in Python, twice a line.
     return (
-        f"{indent}{risk.recommendation:<10} {risk.risk_score:4.2f}  "
-        f"{risk.registry:<6} {clean(risk.name)}{where}{tail}"
+        f"{indent}{_VERDICT_CELLS[risk.recommendation]} {risk.risk_score:4.2f}  "
+        f"{_REGISTRY_CELLS[risk.registry]} {clean(risk.name)}{where}{tail}"
     )
 
 
+_VERDICT_CELLS = {verdict: f"{verdict.value:<10}" for verdict in Recommendation}
+_REGISTRY_CELLS = {registry: f"{registry.value:<6}" for registry in Registry}
+
+
 def _lines_of(risk: PackageRisk) -> str:
-    lines = [str(s.line) for s in risk.sources if s.line]
+    sources = risk.sources
+    if len(sources) == 1:  # most names are declared once
+        line = sources[0].line
+        return f" (line {line})" if line else ""
+    lines = [str(s.line) for s in sources if s.line]
     return f" (line {', '.join(lines)})" if lines else ""
 
 

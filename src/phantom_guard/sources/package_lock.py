@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from phantom_guard.sources._keypath import KeyPath
 
 _MODULES = "node_modules/"
-# An install-path key without escapes; the literal start lets the regex engine skip ahead.
-_INSTALL_PATH_KEY = re.compile(r'"(node_modules/[^"\\\n]*)"[ \t]*:')
+# An install-path key without escapes, first on its line (after JSON whitespace only). The
+# newline, not ``^`` with re.MULTILINE: a literal start lets the regex engine skip ahead.
+_INSTALL_PATH_KEY = re.compile(r'\n[ \t\r]*"(node_modules/[^"\\\n]*)"[ \t]*:')
 _TEXT_TYPES = frozenset({str, type(None)})
 _GIT_STARTS = ("git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
 
@@ -63,13 +64,13 @@ class _Lock:
         text = self.text
         found: dict[str, int] = {}
         line, pos = 1, 0
+        count, setdefault = text.count, found.setdefault
+        # A key not first on its line does not match: the full scan finds its line.
         for match in _INSTALL_PATH_KEY.finditer(text):
-            start = match.start()
-            if text[text.rfind("\n", 0, start) + 1 : start].strip():
-                continue  # not first on its line: leave it to the full scan
-            line += text.count("\n", pos, start)
+            start = match.start() + 1  # the key's line starts after the newline
+            line += count("\n", pos, start)
             pos = start
-            found.setdefault(match.group(1), line)
+            setdefault(match.group(1), line)
         return found
 
     def _entry_line(self, key: str) -> int | None:
@@ -78,12 +79,35 @@ class _Lock:
 
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
+        lines, ref = self._install_path_lines, self.found.ref
         for key, entry in self._mapping(packages, ("packages",)).items():
             cut = key.rfind(_MODULES)
             if cut == -1:
                 continue  # "" is the project itself, other keys are its workspace folders
+            installed_as = key[cut + len(_MODULES) :]
+            if type(entry) is dict:
+                # The usual entry, a package fetched from an https index: what `_package`
+                # makes of it, without its checks for links, local paths, git and odd types.
+                name, resolved, version = (
+                    entry.get("name"),
+                    entry.get("resolved"),
+                    entry.get("version"),
+                )
+                if (
+                    type(resolved) is str
+                    and resolved.startswith("https://")
+                    and type(version) is str
+                    and (name is None or type(name) is str)
+                    and (name or installed_as)
+                    and entry.get("link") is not True
+                ):
+                    line = lines.get(key)
+                    if line is None:
+                        line = self._entry_line(key)
+                    ref(name or installed_as, line, version=version, index=resolved)
+                    continue
             try:
-                self._package(key, entry, key[cut + len(_MODULES) :])
+                self._package(key, entry, installed_as)
             except SourceError as exc:
                 # One odd entry costs that entry, reported, not the whole lock file.
                 spec = key[cut + len(_MODULES) :] or key
