@@ -143,7 +143,10 @@ def match_patterns(
     in_convention = bool(family_size)
     prone = [t for t in tokens if t in words.prone]
     found: list[PatternMatch] = []
-    if tokens[0] in words.brands and "-".join(tokens[:2]) not in brand_lines:
+    # In an npm scope the brand word says what the scope owner's package is for
+    # ("@<owner>/google-analytics"): only the owner publishes there, so it poses as no brand.
+    # Such names are half of the npm long-tail names the rule fired on in the package snapshots.
+    if tokens[0] in words.brands and not scope and "-".join(tokens[:2]) not in brand_lines:
         found.append(
             PatternMatch(
                 "brand namespace",
