@@ -637,3 +637,34 @@ def test_a_brand_word_in_an_owners_scope_does_not_fire(name: str) -> None:
 @pytest.mark.parametrize("name", BRAND_UNSCOPED)
 def test_a_brand_word_outside_a_scope_still_fires(name: str) -> None:
     assert K.BRAND_NAMESPACE in {s.kind for s in analyze(name, NPM).signals}
+
+
+# -- a generic word that is a popular package with a family of its own (vue-*, angular-*) ----
+# Published npm packages of those families (package snapshot).
+GENERIC_FAMILY = [
+    "vue-cli-plugin-typescript",
+    "vue-bulma-progress-tracker",
+    "vue-error-boundary",
+    "angular-translate-csv-to-json",
+    "angular-ui-router-default",
+    "angular-object-diff",
+]
+# In those families a hallucination-prone word or popular packages glued still fire.
+GENERIC_FAMILY_PADDED = [
+    "vue-ai-helper",
+    "vue-smart-form-builder-pro",
+    "angular-llm-toolkit",
+    "vue-openai-chat-2025",
+    "vue-axios-lodash-helper",
+    "angular-gpt-assistant",
+]
+
+
+@pytest.mark.parametrize("name", GENERIC_FAMILY)
+def test_a_popular_generic_word_with_a_family_is_a_convention(name: str) -> None:
+    assert not analyze(name, NPM).signals
+
+
+@pytest.mark.parametrize("name", GENERIC_FAMILY_PADDED)
+def test_padded_names_in_such_a_family_still_fire(name: str) -> None:
+    assert K.HALLUCINATION_PATTERN in {s.kind for s in analyze(name, NPM).signals}
