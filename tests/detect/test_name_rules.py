@@ -668,3 +668,34 @@ def test_a_popular_generic_word_with_a_family_is_a_convention(name: str) -> None
 @pytest.mark.parametrize("name", GENERIC_FAMILY_PADDED)
 def test_padded_names_in_such_a_family_still_fire(name: str) -> None:
     assert K.HALLUCINATION_PATTERN in {s.kind for s in analyze(name, NPM).signals}
+
+
+# -- a language word first ("py-") is an affix, not a popular package padded ------------------
+LANGUAGE_FIRST = [
+    "py-synology-api",
+    "py-messenger-client",
+    "py-spring-config",
+    "py-async-tls",
+    "py-serial-rs",
+    "py-logs-newrelic",
+]
+# The same stock words after a popular package that is not a language word still pad it.
+PADDED_PACKAGE = [
+    "flask-gpt-helper",
+    "requests-ai-client",
+    "numpy-smart-utils",
+    "pandas-ai-helper",
+    "django-llm-toolkit-pro",
+    "fastapi-agent-helper",
+]
+
+
+@pytest.mark.parametrize("name", LANGUAGE_FIRST)
+def test_a_language_word_first_is_not_a_padded_package(name: str) -> None:
+    assert not [p for p in analyze(name, PYPI).signals if p.evidence.get("base") == "py"]
+    assert not strong(analyze(name, PYPI))
+
+
+@pytest.mark.parametrize("name", PADDED_PACKAGE)
+def test_a_popular_package_padded_with_stock_words_still_fires(name: str) -> None:
+    assert K.HALLUCINATION_PATTERN in {s.kind for s in analyze(name, PYPI).signals}
