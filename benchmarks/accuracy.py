@@ -4,6 +4,7 @@
     python benchmarks/accuracy.py --real     # also ../shared/eval-real when present
     python benchmarks/accuracy.py --fresh    # also every name as a 2-day-old, one-release package
     python benchmarks/accuracy.py --longtail 3000  # + long-tail names per registry, fresh
+    python benchmarks/accuracy.py --longtail 3000 --seed 7  # another sample of the same population
 
 The corpus's registry snapshot is served through the project's fake registry, holding only
 what the snapshot knows (latest version and its month, summary, npm downloads); fields it does
@@ -298,6 +299,9 @@ def main() -> None:
         metavar="N",
         help="also N random long-tail names per registry from the package snapshots, fresh only",
     )
+    parser.add_argument(
+        "--seed", type=int, default=18, help="the long-tail sample's random seed (default 18)"
+    )
     args = parser.parse_args()
     corpora = [("dev corpus", read_rows(CORPUS))]
     if args.real:
@@ -314,9 +318,11 @@ def main() -> None:
     if args.longtail:
         if NPM_SNAPSHOT.exists() and PYPI_SNAPSHOT.exists():
             title = (
-                f"long-tail sample of the package snapshots (seed 18, {args.longtail} a registry)"
+                "long-tail sample of the package snapshots"
+                f" (seed {args.seed}, {args.longtail} a registry)"
             )
-            measure(title, longtail_rows(args.longtail), fresh=True, show_misses=args.misses)
+            rows = longtail_rows(args.longtail, args.seed)
+            measure(title, rows, fresh=True, show_misses=args.misses)
         else:
             print("package snapshots not found: --longtail skipped")
 

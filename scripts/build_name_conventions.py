@@ -9,7 +9,8 @@ the project it extends, so its first word (digits dropped: ``odoo14`` -> ``odoo`
 package on the shipped lists (``detect/data/popular/``), or the family ten times the minimum
 (``odoo14-addon``), and not one of the generic or hallucination-prone words of
 ``detect/data/patterns.json`` unless a top-1,000 package (``data-*``, ``ai-*`` are
-descriptions; ``react-*`` is a family). Standard library only.
+descriptions; ``react-*`` is a family) or a package of the popular list that ten times the
+minimum names extend (``vue-*``, ``angular-*``). Standard library only.
 
 Two more lists per registry, from the same snapshots and the shipped lists:
 
@@ -69,9 +70,9 @@ def prefixes(found: list[str], minimum: int) -> list[tuple[str, int]]:
     return [(p, n) for p, n in ordered if n >= minimum]
 
 
-def listed(registry: str) -> list[str]:
+def listed(registry: str, tiers: int = 2) -> list[str]:
     """Names on the shipped popular lists of `registry` (both npm tiers), best first."""
-    files = [f"{registry}.txt"] + (["npm-tier2.txt"] if registry == "npm" else [])
+    files = [f"{registry}.txt"] + (["npm-tier2.txt"] if registry == "npm" and tiers > 1 else [])
     found: list[str] = []
     for file in files:
         for line in (DATA / "popular" / file).read_text(encoding="utf-8").splitlines():
@@ -81,9 +82,14 @@ def listed(registry: str) -> list[str]:
 
 
 def families(
-    prefixes_found: list[tuple[str, int]], packages: list[str], words: set[str], minimum: int
+    prefixes_found: list[tuple[str, int]],
+    packages: list[str],
+    words: set[str],
+    minimum: int,
+    popular: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The prefixes that name a project's family (see the module docstring)."""
+    """The prefixes that name a project's family (see the module docstring); `popular`: the
+    registry's popular list (the first tier)."""
     known = set(packages)
     top = set(packages[:TOP])
     kept = []
@@ -93,8 +99,11 @@ def families(
             continue
         first = prefix.split("-", 1)[0]
         host = first.rstrip("0123456789") or first
-        if (first in words or host in words) and first not in top:
-            continue  # "data-*", "ai-*": a description; "react-*", "vue-*": a family
+        # "data-*", "ai-*": a description; "react-*" is a family, and so is a generic word
+        # that is a popular package ten times the minimum names extend ("vue-*").
+        generic = (first in words or host in words) and first not in top
+        if generic and not (first in popular and count >= HUGE * minimum):
+            continue
         if first in known or host in known or count >= HUGE * minimum:
             kept.append(prefix)
     return kept
@@ -151,10 +160,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{UNEXTENDED} published names extend."
         ),
         "pypi": families(
-            prefixes(snapshot["pypi"], args.min_pypi), listed("pypi"), words, args.min_pypi
+            prefixes(snapshot["pypi"], args.min_pypi),
+            listed("pypi"),
+            words,
+            args.min_pypi,
+            frozenset(listed("pypi", tiers=1)),
         ),
         "npm": families(
-            prefixes(snapshot["npm"], args.min_npm), listed("npm"), words, args.min_npm
+            prefixes(snapshot["npm"], args.min_npm),
+            listed("npm"),
+            words,
+            args.min_npm,
+            frozenset(listed("npm", tiers=1)),
         ),
         "brand_families": {r: brand_families(listed(r), brands) for r in ("pypi", "npm")},
         "unextended": {r: unextended(snapshot[r], listed(r)) for r in ("pypi", "npm")},

@@ -531,3 +531,171 @@ def test_a_family_plus_a_library_of_several_words_is_glued(registry: Registry, n
 @pytest.mark.parametrize(("registry", "name"), FAMILY_PACKAGE_LEGIT)
 def test_a_family_plus_a_package_hosts_build_on_is_not_glued(registry: Registry, name: str) -> None:
     assert GLUED_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+# -- an edit no slipped key explains, against a target below the top 1,000: a note -----------
+# Published packages (package snapshots) that name themselves after a lesser package with a
+# letter added or changed, an affix, a version digit, a plural, another first word.
+LOOSE_LESSER = [
+    (PYPI, "schemdule", "schedule", "added letter"),
+    (PYPI, "damster", "dagster", "substituted letter"),
+    (PYPI, "graphwar", "graphrag", "two edits"),
+    (PYPI, "pyhaversine", "haversine", "added or dropped affix"),
+    (PYPI, "geocode-lite", "geocoder", "mistyped first word 'geocode'"),
+    (PYPI, "graphql-flask", "flask-graphql", "word order"),
+    (PYPI, "business-rules2", "business-rules", "added digit"),
+    (NPM, "nanostore", "nanostores", "plural or singular"),
+    (NPM, "base26", "base16", "changed digit"),
+]
+# The same edits aimed at top-1,000 packages: how squats look, still strong.
+LOOSE_TOP = [
+    (PYPI, "numpyx", "numpy", "added letter"),
+    (PYPI, "matplotlab", "matplotlib", "substituted letter"),
+    (PYPI, "matplotilbb", "matplotlib", "two edits"),
+    (PYPI, "pyrequests", "requests", "added or dropped affix"),
+    (PYPI, "djangoo-rest", "django", "mistyped first word 'djangoo'"),
+    (PYPI, "extensions-typing", "typing-extensions", "word order"),
+    (PYPI, "pandas3", "pandas", "added digit"),
+    (NPM, "lodashs", "lodash", "plural or singular"),
+    (PYPI, "boto4", "boto3", "changed digit"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "target", "technique"), LOOSE_LESSER)
+def test_a_loose_edit_of_a_lesser_package_is_a_note(
+    registry: Registry, name: str, target: str, technique: str
+) -> None:
+    findings = analyze(name, registry)
+    evidence = squat(name, registry)
+    assert evidence is not None and (evidence["target"], evidence["technique"]) == (
+        target,
+        technique,
+    )
+    assert evidence["target_rank"] > 1000  # type: ignore[operator]
+    assert not strong(findings)
+    assert "not a slip of one key" in findings.signals[0].message
+    assert verdict(_fresh(name, registry), findings.signals, NOW)[0] is Recommendation.SUSPICIOUS
+
+
+@pytest.mark.parametrize(("registry", "name", "target", "technique"), LOOSE_TOP)
+def test_the_same_edits_of_a_top_package_count(
+    registry: Registry, name: str, target: str, technique: str
+) -> None:
+    findings = analyze(name, registry)
+    evidence = squat(name, registry)
+    assert evidence is not None and (evidence["target"], evidence["technique"]) == (
+        target,
+        technique,
+    )
+    assert strong(findings)
+    assert verdict(_fresh(name, registry), findings.signals, NOW)[0] is Recommendation.HIGH_RISK
+
+
+# Typing slips (a neighbouring key, swapped or dropped letters) count against lesser targets too.
+SLIP_LESSER = [
+    (PYPI, "pyrasitee", "pyrasite"),
+    (PYPI, "dagtser", "dagster"),
+    (PYPI, "hvaersine", "haversine"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "target"), SLIP_LESSER)
+def test_a_slip_of_a_lesser_package_still_counts(
+    registry: Registry, name: str, target: str
+) -> None:
+    evidence = squat(name, registry)
+    assert evidence is not None and evidence["target"] == target
+    assert evidence["target_rank"] > 1000  # type: ignore[operator]
+    assert strong(analyze(name, registry))
+
+
+# -- a brand word inside an npm scope is the scope owner's description ------------------------
+# Published scoped packages (npm snapshot) for a brand's service, by their scope's owner.
+BRAND_IN_SCOPE = [
+    "@serwist/google-analytics",
+    "@auth/azure-tables-adapter",
+    "@stream-io/openai-realtime-api",
+    "@profullstack/stripe-config",
+    "@askelephant/firebase-tools",
+    "@veterancrowd/aws-cli",
+]
+BRAND_UNSCOPED = [
+    "openai-secure-client",
+    "aws-credentials-helper",
+    "azure-blob-turbo",
+    "stripe-payments-sdk",
+    "firebase-auth-tools",
+    "github-token-manager",
+]
+
+
+@pytest.mark.parametrize("name", BRAND_IN_SCOPE)
+def test_a_brand_word_in_an_owners_scope_does_not_fire(name: str) -> None:
+    assert K.BRAND_NAMESPACE not in {s.kind for s in analyze(name, NPM).signals}
+
+
+@pytest.mark.parametrize("name", BRAND_UNSCOPED)
+def test_a_brand_word_outside_a_scope_still_fires(name: str) -> None:
+    assert K.BRAND_NAMESPACE in {s.kind for s in analyze(name, NPM).signals}
+
+
+# -- a generic word that is a popular package with a family of its own (vue-*, angular-*) ----
+# Published npm packages of those families (package snapshot).
+GENERIC_FAMILY = [
+    "vue-cli-plugin-typescript",
+    "vue-bulma-progress-tracker",
+    "vue-error-boundary",
+    "angular-translate-csv-to-json",
+    "angular-ui-router-default",
+    "angular-object-diff",
+]
+# In those families a hallucination-prone word or popular packages glued still fire.
+GENERIC_FAMILY_PADDED = [
+    "vue-ai-helper",
+    "vue-smart-form-builder-pro",
+    "angular-llm-toolkit",
+    "vue-openai-chat-2025",
+    "vue-axios-lodash-helper",
+    "angular-gpt-assistant",
+]
+
+
+@pytest.mark.parametrize("name", GENERIC_FAMILY)
+def test_a_popular_generic_word_with_a_family_is_a_convention(name: str) -> None:
+    assert not analyze(name, NPM).signals
+
+
+@pytest.mark.parametrize("name", GENERIC_FAMILY_PADDED)
+def test_padded_names_in_such_a_family_still_fire(name: str) -> None:
+    assert K.HALLUCINATION_PATTERN in {s.kind for s in analyze(name, NPM).signals}
+
+
+# -- a language word first ("py-") is an affix, not a popular package padded ------------------
+LANGUAGE_FIRST = [
+    "py-synology-api",
+    "py-messenger-client",
+    "py-spring-config",
+    "py-async-tls",
+    "py-serial-rs",
+    "py-logs-newrelic",
+]
+# The same stock words after a popular package that is not a language word still pad it.
+PADDED_PACKAGE = [
+    "flask-gpt-helper",
+    "requests-ai-client",
+    "numpy-smart-utils",
+    "pandas-ai-helper",
+    "django-llm-toolkit-pro",
+    "fastapi-agent-helper",
+]
+
+
+@pytest.mark.parametrize("name", LANGUAGE_FIRST)
+def test_a_language_word_first_is_not_a_padded_package(name: str) -> None:
+    assert not [p for p in analyze(name, PYPI).signals if p.evidence.get("base") == "py"]
+    assert not strong(analyze(name, PYPI))
+
+
+@pytest.mark.parametrize("name", PADDED_PACKAGE)
+def test_a_popular_package_padded_with_stock_words_still_fires(name: str) -> None:
+    assert K.HALLUCINATION_PATTERN in {s.kind for s in analyze(name, PYPI).signals}

@@ -141,6 +141,9 @@ def test_closer_to_a_top_package_is_stronger() -> None:
         ("c1ick", "click", "confusable character"),
         ("requepts", "requests", "substituted letter"),
         ("python_dateutil", "python-dateutil", "separator"),
+        ("boto4", "boto3", "changed digit"),
+        ("request", "requests", "plural or singular"),
+        ("requestses", "requestse", "plural or singular"),
     ],
 )
 def test_describe_edit(name: str, target: str, technique: str) -> None:

@@ -42,6 +42,9 @@ _STACK = 2
 _COINED_LENGTH = 5
 # LLMs pad the packages they know best; extensions of lesser ones are mostly honest.
 _BASE_RANK = 2000
+# Words that say which language a package is for; as a first word they are an affix, even
+# where a package of that name is popular: 308 unranked PyPI names start "py-" + stock words.
+_LANGUAGE_WORDS = frozenset({"py", "python", "node", "js", "rs", "rust", "lib"})
 
 
 @record
@@ -143,7 +146,10 @@ def match_patterns(
     in_convention = bool(family_size)
     prone = [t for t in tokens if t in words.prone]
     found: list[PatternMatch] = []
-    if tokens[0] in words.brands and "-".join(tokens[:2]) not in brand_lines:
+    # In an npm scope the brand word says what the scope owner's package is for
+    # ("@<owner>/google-analytics"): only the owner publishes there, so it poses as no brand.
+    # Such names are half of the npm long-tail names the rule fired on in the package snapshots.
+    if tokens[0] in words.brands and not scope and "-".join(tokens[:2]) not in brand_lines:
         found.append(
             PatternMatch(
                 "brand namespace",
@@ -152,6 +158,8 @@ def match_patterns(
             )
         )
     base = _popular_prefix(tokens, popular, scope)
+    if base is not None and base[0] in _LANGUAGE_WORDS:
+        base = None  # "py-synology-api" is a Python library for Synology, not "py" padded
     if base is not None:
         base_name, used = base
         generic = [t for t in tokens[used:] if t in words.generic_words]

@@ -108,9 +108,11 @@ TYPING_EDITS = frozenset(
         "dropped letter",
         "added digit",
         "dropped digit",
+        "changed digit",
+        "plural or singular",
     }
 )
-_DIGIT_EDITS = frozenset({"added digit", "dropped digit"})
+_DIGIT_EDITS = frozenset({"added digit", "dropped digit", "changed digit"})
 _ANY_LETTER_LENGTH = 7
 # A word this short is one edit from many names: only a top target makes a typo likely.
 _SHORT_WORD = 5
@@ -514,6 +516,8 @@ def describe_edit(name: str, target: str) -> str:
                 return "separator"
             if _skeleton(a) == _skeleton(b):
                 return "confusable character"
+            if a.isdigit() and b.isdigit():
+                return "changed digit"  # "base26"/"base16": another version, not a typo
             if _keyboard_neighbours(a, b):
                 return "keyboard neighbour"
             return "substituted letter"
@@ -526,6 +530,8 @@ def describe_edit(name: str, target: str) -> str:
             )
             if _SEPARATORS.match(extra):
                 return "separator"
+            if extra == "s" and i == len(longer) - 1:
+                return "plural or singular"
             if longer is name:
                 if extra.isdigit() and i == len(longer) - 1:
                     return "added digit"
