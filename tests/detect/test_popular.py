@@ -38,6 +38,12 @@ def _each_line(text: str) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("body", ["a\t\t\n1\n", "a\t1\t2\n3\n", "a\n1\t2\n", "a\t1\nb\t\t2\n"])
+def test_lines_with_other_than_one_tab_are_read_line_by_line(body: str) -> None:
+    # Found by hypothesis: the split read "a\t\t\n1\n" as ["a", ""].
+    assert PopularList(Registry.PYPI, body)._lines() == _each_line(body)
+
+
 @given(st.sampled_from(["", "# header\n"]), _LIST_TEXT)
 def test_a_list_is_read_line_by_line_or_split_alike(header: str, body: str) -> None:
     text = header + body
