@@ -146,7 +146,9 @@ def test_a_signal_stops_a_slow_run_at_once(
     process.send_signal(signum)
     out, err = process.communicate(timeout=20)
     assert process.returncode == code, err
-    assert time.monotonic() - sent < 5
+    # Well before the 30 s the registry hangs for; not tighter, because a loaded machine (four
+    # test runs on two cores) has taken more than 5 s to schedule the interpreter's exit.
+    assert time.monotonic() - sent < 15
     assert out == ""  # nothing half-written
     assert "Traceback" not in err
     assert cli_env.request_count(PYPI) == 20  # no retry of a cancelled lookup
