@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from phantom_guard.detect.datafiles import DATA
+from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.popular import PopularList
 from phantom_guard.records import record
 
@@ -71,7 +71,8 @@ def shipped_vocabulary() -> Vocabulary:
     """The word lists shipped in ``data/patterns.json``."""
     import json  # here: the agent hook's answer on a popular name needs no JSON at all
 
-    data = json.loads((DATA / "patterns.json").read_text("utf-8"))
+    with open(data_path("patterns.json"), encoding="utf-8") as file:
+        data = json.load(file)
     return Vocabulary(
         frozenset(data["generic_words"]),
         frozenset(data["brands"]),
@@ -84,7 +85,8 @@ def shipped_vocabulary() -> Vocabulary:
 def _conventions_data() -> dict[str, Any]:
     import json
 
-    data: dict[str, Any] = json.loads((DATA / "conventions.json").read_text("utf-8"))
+    with open(data_path("conventions.json"), encoding="utf-8") as file:
+        data: dict[str, Any] = json.load(file)
     return data
 
 

@@ -15,8 +15,8 @@ blocks its lookups touch (a 5,000-name batch checked against the 6 MB npm table 
 from __future__ import annotations
 
 import mmap
+import os
 from bisect import bisect_right
-from pathlib import Path
 
 _STRIDE = 4096
 _SUB_STRIDE = 256
@@ -65,13 +65,13 @@ class SortedText:
         self._subs: dict[int, tuple[list[bytes], list[int]]] = {}
 
     @classmethod
-    def open(cls, path: Path) -> SortedText:
+    def open(cls, path: str | os.PathLike[str]) -> SortedText:
         """The table in the file at `path`, mapped rather than read where the system can.
 
         The mapping stays valid while the package is upgraded: installers replace a file (a new
         inode), they do not rewrite it in place.
         """
-        with path.open("rb") as file:
+        with open(path, "rb") as file:
             try:
                 mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
             except (OSError, ValueError):  # an empty file, or one the system cannot map

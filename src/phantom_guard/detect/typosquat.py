@@ -27,7 +27,7 @@ from functools import cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from phantom_guard.detect.datafiles import DATA
+from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.sorted_text import SortedText
 from phantom_guard.detect.words import english_words
 from phantom_guard.model import Registry
@@ -393,9 +393,9 @@ class TyposquatIndex:
 @cache
 def typosquat_index(registry: Registry) -> TyposquatIndex:
     """The prebuilt index of `registry`, read once per process and shared."""
-    table = SortedText.open(DATA / "index" / f"{registry.value}.txt")
+    table = SortedText.open(data_path("index", f"{registry.value}.txt"))
     try:
-        with (DATA / "index" / f"{registry.value}.keys").open("rb") as file:
+        with open(data_path("index", f"{registry.value}.keys"), "rb") as file:
             keys = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError):  # no filter (a partial install), or unmappable: search all
         keys = None

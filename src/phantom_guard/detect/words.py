@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from phantom_guard.detect.datafiles import DATA
+from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.sorted_text import SortedText
 
 
 @cache
 def english_words() -> SortedText:
     """The shipped word list, read on first use (``word in english_words()``)."""
-    return SortedText.open(DATA / "words.txt")
+    return SortedText.open(data_path("words.txt"))
