@@ -17,11 +17,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 try:
-    from _json import encode_basestring as _encode_string
-
-    _HAVE_ENCODER = True
+    #: A string as a JSON string literal, escaped as json.dumps(ensure_ascii=False) does.
+    from _json import encode_basestring as quote
 except ImportError:  # pragma: no cover - CPython has _json
-    _HAVE_ENCODER = False
+    from json.encoder import py_encode_basestring as quote
+
+__all__ = ["dumps_indented", "loads", "quote"]
 
 _WHITESPACE = " \t\n\r"  # RFC 8259 §2: the only insignificant whitespace
 
@@ -80,14 +81,13 @@ def dumps_indented(value: object) -> str:
     dicts with `str` keys, lists, tuples, strings, numbers, booleans and None (anything else,
     e.g. a dict with an int key, goes to `json.dumps` itself).
     """
-    if _HAVE_ENCODER:
-        parts: list[str] = []
-        try:
-            _write(value, parts, "\n")
-        except _NotPlain:
-            pass
-        else:
-            return "".join(parts)
+    parts: list[str] = []
+    try:
+        _write(value, parts, "\n")
+    except _NotPlain:
+        pass
+    else:
+        return "".join(parts)
     import json
 
     return json.dumps(value, indent=2, ensure_ascii=False)
@@ -100,7 +100,7 @@ class _NotPlain(Exception):
 def _write(value: object, parts: list[str], newline: str) -> None:
     # The checks in json.encoder's order: a str (or StrEnum) before an int, bool before int.
     if isinstance(value, str):
-        parts.append(_encode_string(value))
+        parts.append(quote(value))
     elif value is None:
         parts.append("null")
     elif value is True:
@@ -121,7 +121,7 @@ def _write(value: object, parts: list[str], newline: str) -> None:
             if not isinstance(key, str):
                 raise _NotPlain
             parts.append(separator)
-            parts.append(_encode_string(key))
+            parts.append(quote(key))
             parts.append(": ")
             _write(item, parts, inner)
             separator = "," + inner

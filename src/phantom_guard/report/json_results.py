@@ -13,6 +13,7 @@ two writers on generated reports.
 
 from __future__ import annotations
 
+from phantom_guard.jsontext import quote as _quote
 from phantom_guard.names import to_purl
 from phantom_guard.report import dumps
 
@@ -22,12 +23,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from phantom_guard.model import PackageRisk, Signal, Source
-
-# json.dumps's own C quoting function, without importing json (and re) for it.
-try:
-    from _json import encode_basestring as _quote
-except ImportError:  # pragma: no cover - CPython has _json
-    from json.encoder import py_encode_basestring as _quote
 
 _PIECE = 64
 _KEY = '\n  "results": []'  # where `dumps` writes the (empty) results list of the document
