@@ -240,9 +240,10 @@ class Detector:
 
     def name_verdict(self, ref: PackageRef) -> PackageRisk | None:
         """The verdict on `ref` from the allow list and the popular list alone (no cache, no
-        network), else None; an ignored or invalid name is None too.
+        network), else None; an ignored or invalid name is None too. The feed is not opened:
+        its listings do not change whether the name alone answers.
         """
-        targets = self.plan([ref]).targets
+        targets = plan([ref], self._ignore).targets
         if not targets:
             return None
         target = targets[0]
