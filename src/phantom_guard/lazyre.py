@@ -11,15 +11,14 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the s
 if TYPE_CHECKING:
     import re
 
-_COMPILED: dict[tuple[str, int], re.Pattern[str]] = {}
+_COMPILED: dict[str, re.Pattern[str]] = {}
 
 
-def compiled(source: str, flags: int = 0) -> re.Pattern[str]:
-    """`source` compiled (once per process) with `flags` (``re.IGNORECASE`` is 2)."""
-    key = (source, flags)
-    found = _COMPILED.get(key)
+def compiled(source: str) -> re.Pattern[str]:
+    """`source` compiled, once per process."""
+    found = _COMPILED.get(source)
     if found is None:
         import re
 
-        found = _COMPILED[key] = re.compile(source, flags)
+        found = _COMPILED[source] = re.compile(source)
     return found

@@ -162,19 +162,23 @@ _HIDDEN = (
 )
 
 
+_UNSAFE = f"[\x00-\x1f{_HIDDEN}]"
+_UNSAFE_IN_JSON = f"[{_HIDDEN}]"
+
+
 # Compiled on first use: the classes are long, and most runs print only ASCII.
 def _unsafe() -> re.Pattern[str]:
     """What `clean` escapes: the hidden characters and C0 controls."""
     from phantom_guard.lazyre import compiled
 
-    return compiled(f"[\x00-\x1f{_HIDDEN}]")
+    return compiled(_UNSAFE)
 
 
 def _unsafe_in_json() -> re.Pattern[str]:
     """What a JSON encoder leaves raw (it escapes C0) but a reader acts on (only in strings)."""
     from phantom_guard.lazyre import compiled
 
-    return compiled(f"[{_HIDDEN}]")
+    return compiled(_UNSAFE_IN_JSON)
 
 
 def _escaped(match: re.Match[str]) -> str:
