@@ -9,7 +9,8 @@ and writes ``pypi.txt`` and ``npm.txt`` under ``src/phantom_guard/detect/data/po
 ``npm-tier2.txt``: the next most downloaded npm names, which are typosquat targets (squatters aim
 below the very top) but not trusted as popular. Each
 output file starts with ``# `` header lines (source, date, ordering, count) followed by one
-``name<TAB>score`` line per package, most popular first.
+``name<TAB>score`` line per package, most popular first; beside ``pypi.txt`` and ``npm.txt``
+``<registry>.names`` holds their names alone, one per line, which is what a run reads.
 
 Standard library plus ``packaging`` only; the snapshots are streamed line by line.
 """
@@ -143,6 +144,16 @@ def write_list(path: Path, header: list[str], entries: list[tuple[str, int]]) ->
     path.write_text(render_list(header, entries), encoding="utf-8", newline="\n")
 
 
+def render_names(entries: list[tuple[str, int]]) -> str:
+    """The names of a list, one per line in rank order: the file a run reads (``.names``)."""
+    return "".join(f"{name}\n" for name, _ in entries)
+
+
+def write_names(path: Path, entries: list[tuple[str, int]]) -> None:
+    """Write the ``.names`` file beside a top-tier list."""
+    path.write_text(render_names(entries), encoding="utf-8", newline="\n")
+
+
 def pypi_header(source: Path, date: str, count: int) -> list[str]:
     """Header lines for ``pypi.txt``."""
     return [
@@ -212,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     pypi, pypi_stats = load_pypi_ranked(args.pypi_tsv)
     pypi_path = args.out_dir / "pypi.txt"
     write_list(pypi_path, pypi_header(args.pypi_tsv, date, len(pypi)), pypi)
+    write_names(pypi_path.with_suffix(".names"), pypi)
     print(f"pypi: {len(pypi)} ranked projects -> {pypi_path}")
     print(
         f"  rows read {pypi_stats['rows']}, short rows {pypi_stats['short_rows']}, "
@@ -226,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     n_skipped = sum(len(names) for names in skipped.values())
     npm_path = args.out_dir / "npm.txt"
     write_list(npm_path, npm_header(args.npm_tsv, date, len(npm), n_skipped), npm)
+    write_names(npm_path.with_suffix(".names"), npm)
     print(f"npm: top {len(npm)} packages -> {npm_path}")
     print(
         f"  rows read {npm_stats['rows']}, short rows {npm_stats['short_rows']}, "

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.popular import PopularList, popular_list
 from phantom_guard.model import Registry
 
@@ -18,7 +19,7 @@ def test_searched_rank_equals_indexed_rank(registry: Registry) -> None:
     names = shipped.names
     sample = [names[0], names[1], names[-1], *random.Random(7).sample(names, 200)]
     for name in [*sample, "zz-not-on-any-list", names[0][:-1], "\tx", "a\nb", ""]:
-        searched = PopularList(registry, shipped._text)._scan(name)
+        searched = PopularList(registry, shipped._text, names_only=True)._scan(name)
         assert searched == shipped.ranks.get(name), name
 
 
@@ -54,13 +55,36 @@ def test_a_list_is_read_line_by_line_or_split_alike(header: str, body: str) -> N
     assert direct.ranks == named.ranks  # built from the lines, or from `names` on a repeat
 
 
+def _scored(registry: Registry) -> PopularList:
+    with open(data_path("popular", f"{registry.value}.txt"), encoding="utf-8") as file:
+        return PopularList(registry, file.read())
+
+
 @pytest.mark.parametrize("registry", [Registry.PYPI, Registry.NPM])
 def test_the_shipped_lists_take_the_fast_read(registry: Registry) -> None:
-    shipped = popular_list(registry)
-    body = shipped._text[shipped._body :]
-    assert body.count("\n") == len(shipped._lines()) == len(shipped.names)
-    fresh = PopularList(registry, shipped._text)
-    assert fresh.ranks == dict(zip(shipped.names, range(1, len(shipped.names) + 1), strict=True))
+    scored = _scored(registry)
+    body = scored._text[scored._body :]
+    assert body.count("\n") == len(scored._lines()) == len(scored.names)
+    fresh = _scored(registry)
+    assert fresh.ranks == dict(zip(scored.names, range(1, len(scored.names) + 1), strict=True))
+
+
+@pytest.mark.parametrize("registry", [Registry.PYPI, Registry.NPM])
+def test_the_names_file_a_run_reads_is_the_scored_lists_names(registry: Registry) -> None:
+    shipped = popular_list(registry)  # read from <registry>.names
+    assert shipped._names_only
+    scored = _scored(registry)
+    assert shipped.names == scored.names
+    assert shipped.ranks == scored.ranks
+    assert shipped._text == "".join(f"{name}\n" for name in scored.names)
+
+
+@pytest.mark.parametrize("text", ["a\nb\nc\n", "a\nb\nc", "a\n"])
+def test_a_names_only_text_is_searched_and_indexed_alike(text: str) -> None:
+    for name in ["a", "b", "c", "", "ab", "a\nb"]:
+        searched = PopularList(Registry.PYPI, text, names_only=True).rank(name)
+        indexed = PopularList(Registry.PYPI, text, names_only=True).ranks.get(name)
+        assert searched == indexed, name
 
 
 def test_the_first_lookups_search_then_the_list_is_indexed() -> None:

@@ -1,7 +1,10 @@
 """The shipped popular-package lists, loaded lazily from package data (never at import time).
 
 Each list is ``name<TAB>score`` lines in popularity order under ``#`` header lines that record
-its source and date (see scripts/build_popular_lists.py). Line order is the rank.
+its source and date (see scripts/build_popular_lists.py). Line order is the rank. Beside the PyPI
+and npm lists the build script writes ``<registry>.names``, the same names one per line and
+nothing else, which is what a run reads: a lock file's popular answers index the whole list, and
+splitting a names-only text costs a third of splitting the scored one.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ _NOT_SEPARATORS = bytes(b for b in range(256) if b not in (9, 10))
 class PopularList:
     """One registry's popular names in comparable (lowercase, normalized) form, with ranks."""
 
-    def __init__(self, registry: Registry, text: str) -> None:
+    def __init__(self, registry: Registry, text: str, *, names_only: bool = False) -> None:
         self.registry = registry
         self._text = text
+        self._names_only = names_only
+        #: What ends a name on its line: the score's tab, or the newline of a names-only text.
+        self._end = "\n" if names_only else "\t"
         # Only PyPI and npm lists are written normalized, one name per line, no duplicates
         # (the build script's guarantee): only there does a line number equal the rank.
         self._scans_left = _SCANS_BEFORE_INDEX if registry is not Registry.CRATES else 0
@@ -60,6 +66,8 @@ class PopularList:
         script writes them (a third less time than a pass over the lines in a fresh process).
         """
         body = self._text[self._body :]
+        if self._names_only:  # every name ends with its newline, the last one too
+            return body.split("\n")[:-1]
         # Every line holds exactly one tab (its separators read tab, newline, tab, ..., which
         # also rules out blank lines) and none starts with "#" or a tab (a comment, an empty name).
         if (
@@ -94,10 +102,10 @@ class PopularList:
     def _scan(self, name: str) -> int | None:
         if not name or "\n" in name or "\t" in name:
             return None
-        text = self._text
-        if text.startswith(name + "\t", self._body):
+        text, end = self._text, self._end
+        if text.startswith(name + end, self._body):
             return 1
-        at = text.find(f"\n{name}\t", self._body)
+        at = text.find(f"\n{name}{end}", self._body)
         if at < 0:
             return None
         return text.count("\n", self._body, at) + 2
@@ -110,6 +118,8 @@ def popular_list(registry: Registry) -> PopularList:
     """The popular list of `registry`, read once per process."""
     found = _LISTS.get(registry)
     if found is None:
-        with open(data_path("popular", f"{registry.value}.txt"), encoding="utf-8") as file:
-            found = _LISTS[registry] = PopularList(registry, file.read())
+        names_only = registry is not Registry.CRATES
+        suffix = "names" if names_only else "txt"
+        with open(data_path("popular", f"{registry.value}.{suffix}"), encoding="utf-8") as file:
+            found = _LISTS[registry] = PopularList(registry, file.read(), names_only=names_only)
     return found
