@@ -182,6 +182,20 @@ class Detector:
         # Looked up once: this loop runs once per name of a lock file.
         assess = None if feed.absent else feed.assess
         popular_of, name_verdict = self._names.popular, self._name_verdict
+        if assess is None and not self._allow.entries and not self.settings.verify_popular:
+            # Nothing but the popular list can answer a name here (no feed, no allow list):
+            # a popular name's verdict is its one signal's, without its findings or the checks
+            # `_name_verdict` makes of them.
+            popular_signal, one_signal = self._names.popular_signal, self._one_signal_verdict
+            for target in targets:
+                found = popular_signal(target.normalized, target.registry)
+                if found is None:
+                    answers.append(None)
+                    open_names.append((len(answers) - 1, target, None, None))
+                    continue
+                verdict, score = one_signal(found)
+                answers.append(target.risk(verdict, score, exists=True, signals=(found,)))
+            targets = ()
         for target in targets:
             listed = assess(target) if assess is not None else None
             if listed is not None and listed.decisive:
@@ -359,18 +373,21 @@ class Detector:
         if popular is None or self.settings.verify_popular:
             return None
         if listed is None and len(popular.signals) == 1:
-            # A popular name's findings are one POPULAR_PACKAGE signal, and the verdict on one
-            # signal depends on its kind and weight alone: worked out once a run, not per name.
-            only = popular.signals[0]
-            verdict = self._one_signal.get((only.kind, only.weight))
-            if verdict is None:
-                verdict = self._one_signal[only.kind, only.weight] = recommend(
-                    popular.signals, exists=True
-                )
-            return target.risk(verdict[0], verdict[1], exists=True, signals=popular.signals)
+            verdict, score = self._one_signal_verdict(popular.signals[0])
+            return target.risk(verdict, score, exists=True, signals=popular.signals)
         signals = (*popular.signals, *_trusted(listed))
         recommendation, score = recommend(signals, exists=True)
         return target.risk(recommendation, score, exists=True, signals=signals)
+
+    def _one_signal_verdict(self, only: Signal) -> tuple[Recommendation, float]:
+        """The verdict on an existing package with this one signal: a popular name's findings
+        are one POPULAR_PACKAGE signal, and the verdict depends on its kind and weight alone,
+        so it is worked out once a run, not per name.
+        """
+        verdict = self._one_signal.get((only.kind, only.weight))
+        if verdict is None:
+            verdict = self._one_signal[only.kind, only.weight] = recommend((only,), exists=True)
+        return verdict
 
     def _findings(self, target: Target) -> NameFindings:
         """Name analysis of a name not on the popular list, read from the cache when an earlier

@@ -138,14 +138,19 @@ class NameAnalyzer:
 
     def popular(self, name: NormalizedName, registry: Registry) -> NameFindings | None:
         """The findings of a name on the popular list (only the list is loaded), else None."""
+        found = self.popular_signal(name, registry)
+        return None if found is None else NameFindings(True, (found,))
+
+    @staticmethod
+    def popular_signal(name: NormalizedName, registry: Registry) -> Signal | None:
+        """The one signal of a name on the popular list (`popular`'s findings hold only it)."""
         # npm names are case-sensitive: "LODASH" is another package (and unpublishable today).
-        key = name if registry is _NPM else names.comparable(name)
-        rank = popular_list(registry).rank(key)
+        rank = popular_list(registry).rank(name if registry is _NPM else names.comparable(name))
         if rank is None:
             return None
         # `signal` at full strength, written out: a lock file asks this for every entry.
         message = f"{_POPULAR_MESSAGES[registry]}{rank:,})"
-        return NameFindings(True, (Signal(_POPULAR, _POPULAR_WEIGHT, message, {"rank": rank}),))
+        return Signal(_POPULAR, _POPULAR_WEIGHT, message, {"rank": rank})
 
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
         """Signals from the name of a package on `registry`."""
