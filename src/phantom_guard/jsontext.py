@@ -53,13 +53,14 @@ def _scanner() -> Callable[[str, int], tuple[object, int]] | None:
 
 
 _scan = _scanner()
+_BOM = b"\xef\xbb\xbf"
 
 
 def loads(raw: bytes | str) -> object:
     """The value of the JSON document `raw` (UTF-8 bytes, a BOM allowed, or text), as
     `json.loads` reads it; a `ValueError` for anything that is not one JSON value.
     """
-    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw  # UnicodeDecodeError
+    text = raw if isinstance(raw, str) else _utf8_sig(raw)
     if _scan is None:  # pragma: no cover - CPython has _json
         import json
 
@@ -74,6 +75,11 @@ def loads(raw: bytes | str) -> object:
     if end != len(text.rstrip(_WHITESPACE)):
         raise ValueError(f"Extra data: char {end}")
     return value
+
+
+def _utf8_sig(raw: bytes) -> str:
+    """``raw.decode("utf-8-sig")`` without the codec's Python-level wrapper (UnicodeDecodeError)."""
+    return (raw[3:] if raw.startswith(_BOM) else raw).decode()
 
 
 def dumps_indented(value: object) -> str:

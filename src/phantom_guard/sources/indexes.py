@@ -130,8 +130,23 @@ class IndexPolicy:
         the file a ref was declared in ("" for refs declared on a command line).
         """
         out = Triage()
+        check, one = out.check.append, self._one
+        # `_public_route`'s answer for the usual lock entry, written out for the whole file when
+        # nothing configured pins a name or an index option applies: a prefix test per entry.
+        simple = not (self.private or self.names or options)
+        prefixes = {registry: _bases(self.public.get(registry, ()))[0] for registry in Registry}
+        npm_scopes = bool(self.scopes)
         for ref in refs:
-            self._one(ref, out, options.get(ref.source.file if ref.source else "", ()))
+            index = ref.index
+            if (
+                simple
+                and index is not None
+                and index.startswith(prefixes[ref.registry])
+                and not (npm_scopes and ref.registry is Registry.NPM and ref.name.startswith("@"))
+            ):
+                check(ref)
+            else:
+                one(ref, out, options.get(ref.source.file if ref.source else "", ()))
         # A name private in one place is private everywhere: no other declaration of it (a
         # manifest line without index information) may send it to the public registry.
         private: dict[tuple[Registry, str], str] = {}
