@@ -16,8 +16,15 @@ from phantom_guard.registry.facts import FACTS
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 
-def _deleting(allowed: str) -> dict[int, None]:
-    return dict.fromkeys(map(ord, allowed))
+def _deleting(allowed: str) -> bytes:
+    return allowed.encode("ascii")
+
+
+def _only(text: str, allowed: bytes) -> bool:
+    """Whether every character of `text` is one of the ASCII characters `allowed`: deleted by
+    `bytes.translate` at C speed (a `str.translate` table costs ~30 ns a character).
+    """
+    return text.isascii() and not text.encode().translate(None, allowed)
 
 
 # PEP 508: "A name ... MUST start and end with a letter or digit ... and may contain
@@ -59,13 +66,7 @@ def parse_registry(value: str) -> Registry:
 
 def is_pep508_name(text: str) -> bool:
     """Whether `text` is a valid PEP 508 name as it stands (no version, extras or spaces)."""
-    return (
-        bool(text)
-        and text.isascii()
-        and not text.translate(_PEP508_CHARS)
-        and text[0].isalnum()
-        and text[-1].isalnum()
-    )
+    return bool(text) and _only(text, _PEP508_CHARS) and text[0].isalnum() and text[-1].isalnum()
 
 
 def validate(name: str, registry: Registry) -> None:
@@ -86,7 +87,7 @@ def validate(name: str, registry: Registry) -> None:
         case Registry.NPM:
             _validate_npm(name)
         case Registry.CRATES:
-            if len(name) > _CRATE_MAX or name.translate(_CRATE_CHARS) or not name[0].isalpha():
+            if len(name) > _CRATE_MAX or not _only(name, _CRATE_CHARS) or not name[0].isalpha():
                 raise InvalidPackageName(
                     name,
                     registry,
@@ -103,7 +104,7 @@ def _plain_npm(name: str) -> bool:
     """
     return (
         0 < len(name) <= _NPM_MAX
-        and not name.translate(_NPM_CHARS)
+        and _only(name, _NPM_CHARS)
         and name[0] not in "._"
         and name.lower() not in _NPM_FORBIDDEN
     )
@@ -120,7 +121,7 @@ def _validate_npm(name: str) -> None:
     else:
         parts = [name]
     for part in parts:
-        if not part or part.translate(_NPM_CHARS):
+        if not part or not _only(part, _NPM_CHARS):
             raise InvalidPackageName(name, Registry.NPM, "npm names must be URL-safe")
         if part.startswith((".", "_")):
             raise InvalidPackageName(name, Registry.NPM, "npm names cannot start with '.' or '_'")
@@ -180,7 +181,7 @@ def to_purl(registry: Registry, name: NormalizedName) -> str:
 
 
 def _quote(part: str) -> str:
-    if not part.translate(_PURL_PLAIN):
+    if _only(part, _PURL_PLAIN):
         return part  # the common case, without importing urllib.parse
     from urllib.parse import quote
 

@@ -126,7 +126,6 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
     """
     targets: dict[tuple[Registry, NormalizedName], Target] = {}
     errors: list[str] = []
-    known: dict[tuple[Registry, str], NormalizedName] = {}  # a name repeated is normalized once
     # Every (target, source) pair already listed, so a name declared on 80,000 lines costs
     # linear time, not quadratic; one set for the plan, not one per target kept for the run.
     # A target's first source enters it only when a second declaration of the name comes:
@@ -137,13 +136,11 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
         ignore = None
     for ref in refs:
         registry, name, source = ref.registry, ref.name, ref.source
-        normalized = known.get((registry, name))
-        if normalized is None:
-            try:
-                normalized = known[registry, name] = normalize(name, registry)
-            except InputError as exc:
-                errors.append(f"{where(source)}{exc}")
-                continue
+        try:
+            normalized = normalize(name, registry)  # remembers the names it has seen
+        except InputError as exc:
+            errors.append(f"{where(source)}{exc}")
+            continue
         if ignore is not None and ignore.contains(registry, normalized):
             continue
         key = (registry, normalized)
@@ -159,7 +156,12 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
             if (listed := (key, source)) not in seen:
                 seen.add(listed)
                 target.sources.append(source)
-        use = _use(ref)
+        # `_use`, written out for the usual declaration: its source, with the version it pins.
+        use = (
+            source
+            if ref.version is None or (source is not None and source.version is not None)
+            else _use(ref)
+        )
         if use is not None:
             target.uses[use] = None
     return Plan(list(targets.values()), errors)
