@@ -79,7 +79,7 @@ class _Lock:
 
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
-        lines, ref = self._install_path_lines, self.found.ref
+        lines, fetched = self._install_path_lines, self.found.fetched
         for key, entry in self._mapping(packages, ("packages",)).items():
             cut = key.rfind(_MODULES)
             if cut == -1:
@@ -104,7 +104,7 @@ class _Lock:
                     line = lines.get(key)
                     if line is None:
                         line = self._entry_line(key)
-                    ref(name or installed_as, line, version=version, index=resolved)
+                    fetched(name or installed_as, line, version, resolved)
                     continue
             try:
                 self._package(key, entry, installed_as)
