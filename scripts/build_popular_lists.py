@@ -10,9 +10,11 @@ and writes ``pypi.txt`` and ``npm.txt`` under ``src/phantom_guard/detect/data/po
 below the very top) but not trusted as popular. Each
 output file starts with ``# `` header lines (source, date, ordering, count) followed by one
 ``name<TAB>score`` line per package, most popular first; beside ``pypi.txt`` and ``npm.txt``
-``<registry>.names`` holds their names alone, one per line, which is what a run reads.
+``<registry>.names`` holds their names alone, one per line, which is what a run reads, and
+``<registry>.index`` a hash table of them (`phantom_guard.detect.name_index`).
 
-Standard library plus ``packaging`` only; the snapshots are streamed line by line.
+Standard library plus ``packaging`` (and phantom_guard's own index writer); the snapshots are
+streamed line by line.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
+
+from phantom_guard.detect import name_index
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT_DIR = REPO_ROOT / "src" / "phantom_guard" / "detect" / "data" / "popular"
@@ -150,8 +154,9 @@ def render_names(entries: list[tuple[str, int]]) -> str:
 
 
 def write_names(path: Path, entries: list[tuple[str, int]]) -> None:
-    """Write the ``.names`` file beside a top-tier list."""
+    """Write the ``.names`` file beside a top-tier list, and its hash table (``.index``)."""
     path.write_text(render_names(entries), encoding="utf-8", newline="\n")
+    path.with_suffix(".index").write_bytes(name_index.build([name for name, _ in entries]))
 
 
 def pypi_header(source: Path, date: str, count: int) -> list[str]:

@@ -188,13 +188,13 @@ class Detector:
             # `_name_verdict` makes of them.
             popular_signal, one_signal = self._names.popular_signal, self._one_signal_verdict
             for target in targets:
-                found = popular_signal(target.normalized, target.registry)
-                if found is None:
+                popularity = popular_signal(target.normalized, target.registry)
+                if popularity is None:
                     answers.append(None)
                     open_names.append((len(answers) - 1, target, None, None))
                     continue
-                verdict, score = one_signal(found)
-                answers.append(target.risk(verdict, score, exists=True, signals=(found,)))
+                verdict, score = one_signal(popularity)
+                answers.append(target.risk(verdict, score, exists=True, signals=(popularity,)))
             targets = ()
         for target in targets:
             listed = assess(target) if assess is not None else None

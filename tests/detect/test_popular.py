@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from phantom_guard.detect import name_index, popular
 from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.popular import PopularList, popular_list
 from phantom_guard.model import Registry
@@ -107,3 +108,66 @@ def test_membership_needs_a_string() -> None:
     popular = popular_list(Registry.PYPI)
     assert "requests" in popular
     assert 3 not in popular
+
+
+@pytest.mark.parametrize("registry", [Registry.PYPI, Registry.NPM])
+def test_the_shipped_index_is_a_fresh_build_of_the_names(registry: Registry) -> None:
+    shipped = popular_list(registry)
+    with open(data_path("popular", f"{registry.value}.index"), "rb") as file:
+        assert file.read() == name_index.build(shipped.names)
+
+
+@pytest.mark.parametrize("registry", [Registry.PYPI, Registry.NPM])
+def test_past_the_first_searches_lookups_go_through_the_shipped_index(registry: Registry) -> None:
+    fresh = PopularList(
+        registry,
+        popular_list(registry)._text,
+        names_only=True,
+        index=lambda: popular._name_index(registry, popular_list(registry)._text),
+    )
+    names = popular_list(registry).names
+    sample = [*random.Random(3).sample(names, 100), "zz-not-on-any-list", names[0] + "x", ""]
+    answers = [fresh.rank(name) for name in sample]
+    assert fresh._index is not None
+    assert "ranks" not in fresh.__dict__  # the list itself was never indexed
+    assert answers == [popular_list(registry).ranks.get(name) for name in sample]
+
+
+_NAMES = st.lists(
+    st.text(alphabet="abc-.@/_0", min_size=1, max_size=6), unique=True, min_size=1, max_size=60
+)
+
+
+@given(_NAMES, st.lists(st.text(alphabet="abc-.@/_0é\n", max_size=7), max_size=20))
+def test_an_index_ranks_names_as_a_dict_of_the_list_does(
+    names: list[str], others: list[str]
+) -> None:
+    text = "".join(f"{name}\n" for name in names)
+    index = name_index.NameIndex(name_index.build(names), text)
+    expected = {name: rank for rank, name in enumerate(names, 1)}
+    for name in [*names, *others]:
+        assert index.rank(name) == expected.get(name), name
+
+
+def test_an_index_that_does_not_fit_its_names_is_refused() -> None:
+    names = ["alpha", "beta", "gamma"]
+    text = "alpha\nbeta\ngamma\n"
+    data = name_index.build(names)
+    assert name_index.NameIndex(data, text).rank("beta") == 2
+    for bad_data, bad_text in [
+        (data[:-8], text),  # a slot short
+        (data[:-1], text),  # not whole words
+        (b"\0" * 8 + data[8:], text),  # another magic
+        (data, text + "delta\n"),  # the names changed
+        (data, "alphä\nbeta\ngamma\n"),  # not ASCII
+        (b"", text),
+    ]:
+        with pytest.raises(ValueError):
+            name_index.NameIndex(bad_data, bad_text)
+
+
+def test_a_list_without_its_index_falls_back_to_indexing_the_text() -> None:
+    text = "".join(f"n{i}\n" for i in range(20))
+    fresh = PopularList(Registry.PYPI, text, names_only=True, index=lambda: None)
+    assert [fresh.rank(f"n{i}") for i in range(20)] == list(range(1, 21))
+    assert "ranks" in fresh.__dict__

@@ -3,8 +3,9 @@
 Each list is ``name<TAB>score`` lines in popularity order under ``#`` header lines that record
 its source and date (see scripts/build_popular_lists.py). Line order is the rank. Beside the PyPI
 and npm lists the build script writes ``<registry>.names``, the same names one per line and
-nothing else, which is what a run reads: a lock file's popular answers index the whole list, and
-splitting a names-only text costs a third of splitting the scored one.
+nothing else, which is what a run reads, and ``<registry>.index``, a hash table of those names
+(`detect.name_index`): a lookup costs a probe or two, so a lock file's popular answers need not
+index the whole list.
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ from phantom_guard.detect.datafiles import data_path
 from phantom_guard.model import Registry
 from phantom_guard.names import comparable, normalize
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from phantom_guard.detect.name_index import NameIndex
+
 # A handful of names (one `validate`) are looked up by a search of the text, which costs
-# microseconds; more than this and the whole list is indexed once (a few milliseconds).
+# microseconds; after that the shipped hash table is loaded (or, without one, the whole list is
+# indexed once, a few milliseconds).
 _SCANS_BEFORE_INDEX = 8
+# Lookups through the hash table (~1 µs each) before the list is indexed as a dict after all
+# (~5 ms, then ~0.1 µs a lookup): a lock file's entries take the table, name analysis of a
+# batch, which asks about several words of every name, soon takes the dict.
+_INDEX_LOOKUPS = 4096
 # Every byte but a tab and a newline, for `bytes.translate` to delete.
 _NOT_SEPARATORS = bytes(b for b in range(256) if b not in (9, 10))
 
@@ -25,10 +37,21 @@ _NOT_SEPARATORS = bytes(b for b in range(256) if b not in (9, 10))
 class PopularList:
     """One registry's popular names in comparable (lowercase, normalized) form, with ranks."""
 
-    def __init__(self, registry: Registry, text: str, *, names_only: bool = False) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        text: str,
+        *,
+        names_only: bool = False,
+        index: Callable[[], NameIndex | None] | None = None,
+    ) -> None:
         self.registry = registry
         self._text = text
         self._names_only = names_only
+        #: Loads the shipped hash table once the searches run out (None: index the text).
+        self._load_index = index
+        self._index: NameIndex | None = None
+        self._index_lookups_left = _INDEX_LOOKUPS
         #: What ends a name on its line: the score's tab, or the newline of a names-only text.
         self._end = "\n" if names_only else "\t"
         # Only PyPI and npm lists are written normalized, one name per line, no duplicates
@@ -89,14 +112,21 @@ class PopularList:
 
     def rank(self, comparable: str) -> int | None:
         """1-based popularity rank, or None if not on the list."""
+        if (index := self._index) is not None:
+            self._index_lookups_left -= 1
+            if self._index_lookups_left <= 0:
+                self._index = None  # from here on, the dict: it has paid for itself
+            return index.rank(comparable)
         if self._scans_left > 0 and "ranks" not in self.__dict__:
             self._scans_left -= 1
             return self._scan(comparable)
+        if self._load_index is not None:
+            self._index, self._load_index = self._load_index(), None
+            if self._index is not None:
+                return self._index.rank(comparable)
         return self.ranks.get(comparable)
 
     def __contains__(self, comparable: object) -> bool:
-        if self._scans_left <= 0 and (ranks := self.__dict__.get("ranks")) is not None:
-            return isinstance(comparable, str) and comparable in ranks  # `rank` written out
         return isinstance(comparable, str) and self.rank(comparable) is not None
 
     def _scan(self, name: str) -> int | None:
@@ -118,8 +148,26 @@ def popular_list(registry: Registry) -> PopularList:
     """The popular list of `registry`, read once per process."""
     found = _LISTS.get(registry)
     if found is None:
-        names_only = registry is not Registry.CRATES
-        suffix = "names" if names_only else "txt"
-        with open(data_path("popular", f"{registry.value}.{suffix}"), encoding="utf-8") as file:
-            found = _LISTS[registry] = PopularList(registry, file.read(), names_only=names_only)
+        if registry is Registry.CRATES:
+            with open(data_path("popular", "crates.txt"), encoding="utf-8") as file:
+                found = _LISTS[registry] = PopularList(registry, file.read())
+            return found
+        with open(data_path("popular", f"{registry.value}.names"), encoding="utf-8") as file:
+            text = file.read()
+        found = _LISTS[registry] = PopularList(
+            registry, text, names_only=True, index=lambda: _name_index(registry, text)
+        )
     return found
+
+
+def _name_index(registry: Registry, text: str) -> NameIndex | None:
+    """The shipped hash table of `registry`'s names, or None (absent, or not for this text):
+    lookups then index the text.
+    """
+    from phantom_guard.detect.name_index import NameIndex  # past a handful of lookups only
+
+    try:
+        with open(data_path("popular", f"{registry.value}.index"), "rb") as file:
+            return NameIndex(file.read(), text)
+    except (OSError, ValueError):
+        return None
