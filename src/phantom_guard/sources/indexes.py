@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from phantom_guard.errors import InputError
 from phantom_guard.model import PackageRef, Registry, Skipped
@@ -22,9 +21,10 @@ from phantom_guard.registry import endpoints
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from typing import Any
 
+    from phantom_guard.settings import StrPath
     from phantom_guard.sources import IndexOption
 
 _PURL_TYPES = {"pypi": Registry.PYPI, "npm": Registry.NPM, "cargo": Registry.CRATES}
@@ -96,14 +96,14 @@ class IndexPolicy:
     public: dict[Registry, tuple[str, ...]] = field(default_factory=dict)
     #: How configuration files are read (`read_config` from disk; a git revision's text).
     # A lambda: read_config is defined further down this module.
-    reader: Callable[[Path], str | None] = field(
+    reader: Callable[[str], str | None] = field(
         default=lambda path: read_config(path),  # noqa: PLW0108
         repr=False,
     )
     #: The configuration files that were read, in order.
-    read: list[Path] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)
 
-    def text(self, path: Path) -> str | None:
+    def text(self, path: str) -> str | None:
         """A configuration file's text through `reader` (None: absent), noting it in `read`."""
         found = self.reader(path)
         if found is not None:
@@ -348,19 +348,19 @@ class Environment:
     """Where configuration lives: variables, the home folder, the system config folder."""
 
     env: Mapping[str, str]
-    home: Path
-    etc: Path = Path("/etc")
+    home: StrPath
+    etc: StrPath = "/etc"
 
     @classmethod
     def current(cls) -> Environment:
-        """The running process's environment."""
-        return cls(dict(os.environ), Path.home())
+        """The running process's environment (home: what ``pathlib.Path.home()`` gives)."""
+        return cls(dict(os.environ), os.path.expanduser("~"))
 
 
-def read_config(path: Path) -> str | None:
+def read_config(path: StrPath) -> str | None:
     """A config file's text, or None when it is absent or unreadable (the manager skips it too)."""
     try:
-        if not path.is_file():
+        if not os.path.isfile(path):
             return None
         from phantom_guard.sources import read_text
 
@@ -370,36 +370,57 @@ def read_config(path: Path) -> str | None:
 
 
 def load(
-    files: Sequence[Path],
+    files: Sequence[StrPath],
     environment: Environment,
     *,
     public: dict[Registry, tuple[str, ...]],
     private: Sequence[str] = (),
-    reader: Callable[[Path], str | None] = read_config,
+    reader: Callable[[str], str | None] = read_config,
 ) -> IndexPolicy:
     """The index policy for a scan of `files` (the dependency files found); `reader` reads
     each configuration file (None: absent).
+
+    Paths are strings (`os.path`): a hook's or CI step's ``check FILE`` needs no pathlib.
     """
+    from phantom_guard.files import normal_path
+
     policy = IndexPolicy(private=tuple(private), public=public, reader=reader)
-    folders = list(dict.fromkeys(file.resolve().parent for file in files))
+    named = [normal_path(file) for file in files]
+    folders = list(dict.fromkeys(_folder(file) for file in named))
     _pip(policy, environment)
-    for file in files:
-        if file.name == "pyproject.toml":
+    for file in named:
+        name = os.path.basename(file)
+        if name == "pyproject.toml":
             _pyproject(policy, file)
-        elif file.name == "Pipfile":
+        elif name == "Pipfile":
             _pipfile(policy, file)
-        elif file.name == "Cargo.toml":
+        elif name == "Cargo.toml":
             _cargo_manifest(policy, file)
     _uv_env(policy, environment.env)
-    if any(_is_npm(file) for file in files):
-        _npm(policy, environment, [f.resolve().parent for f in files if _is_npm(f)])
-    if any(file.name.startswith("Cargo.") for file in files):
+    if any(_is_npm(file) for file in named):
+        _npm(policy, environment, [_folder(f) for f in named if _is_npm(f)])
+    if any(os.path.basename(file).startswith("Cargo.") for file in named):
         _cargo(policy, environment, folders)
     return policy
 
 
-def _is_npm(file: Path) -> bool:
-    return file.name in (
+def _folder(file: str) -> str:
+    """The real folder holding `file` (pathlib's ``file.resolve().parent``)."""
+    return os.path.dirname(os.path.realpath(file))
+
+
+def _parents(folder: str) -> Iterator[str]:
+    """`folder` (absolute) and each folder above it, up to the root."""
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
+def _is_npm(file: str) -> bool:
+    return os.path.basename(file) in (
         "package.json",
         "package-lock.json",
         "npm-shrinkwrap.json",
@@ -408,7 +429,7 @@ def _is_npm(file: Path) -> bool:
     )
 
 
-def _toml(policy: IndexPolicy, path: Path) -> dict[str, Any]:
+def _toml(policy: IndexPolicy, path: str) -> dict[str, Any]:
     text = policy.text(path)
     if text is None:
         return {}
@@ -420,7 +441,7 @@ def _toml(policy: IndexPolicy, path: Path) -> dict[str, Any]:
         return {}
 
 
-def _display(path: Path) -> str:
+def _display(path: str) -> str:
     try:
         return os.path.relpath(path)
     except ValueError:
@@ -450,21 +471,22 @@ def _extra(policy: IndexPolicy, registry: Registry, index: Index) -> None:
 
 # pip: "the configuration files are loaded in order global, user, site", then PIP_CONFIG_FILE;
 # environment variables PIP_<OPTION> override every file; os.devnull as PIP_CONFIG_FILE means none.
-def _pip_files(environment: Environment) -> list[Path]:
+def _pip_files(environment: Environment) -> list[str]:
     env = environment.env
-    files: list[Path] = []
+    join = os.path.join
+    files: list[str] = []
     config_file = env.get("PIP_CONFIG_FILE")
     if config_file != os.devnull:
-        dirs = env.get("XDG_CONFIG_DIRS") or str(environment.etc / "xdg")
-        files += [Path(d, "pip", "pip.conf") for d in dirs.split(os.pathsep) if d]
-        files.append(environment.etc / "pip.conf")
-        files.append(environment.home / ".pip" / "pip.conf")
-        xdg_home = env.get("XDG_CONFIG_HOME") or str(environment.home / ".config")
-        files.append(Path(xdg_home, "pip", "pip.conf"))
+        dirs = env.get("XDG_CONFIG_DIRS") or join(environment.etc, "xdg")
+        files += [join(d, "pip", "pip.conf") for d in dirs.split(os.pathsep) if d]
+        files.append(join(environment.etc, "pip.conf"))
+        files.append(join(environment.home, ".pip", "pip.conf"))
+        xdg_home = env.get("XDG_CONFIG_HOME") or join(environment.home, ".config")
+        files.append(join(xdg_home, "pip", "pip.conf"))
         if env.get("VIRTUAL_ENV"):
-            files.append(Path(env["VIRTUAL_ENV"], "pip.conf"))
+            files.append(join(env["VIRTUAL_ENV"], "pip.conf"))
         if config_file:
-            files.append(Path(config_file))
+            files.append(config_file)
     return files
 
 
@@ -539,7 +561,7 @@ def note_requirements_options(policy: IndexPolicy, options: Sequence[IndexOption
     _requirements_public(policy, options)
 
 
-def _pyproject(policy: IndexPolicy, path: Path) -> None:
+def _pyproject(policy: IndexPolicy, path: str) -> None:
     data = _toml(policy, path)
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     assert isinstance(tool, dict)
@@ -655,7 +677,7 @@ def _poetry_project(policy: IndexPolicy, poetry: object, where: str) -> None:
                         _pin(policy, Registry.PYPI, name, Index(chosen.url, chosen.origin))
 
 
-def _pipfile(policy: IndexPolicy, path: Path) -> None:
+def _pipfile(policy: IndexPolicy, path: str) -> None:
     """Pipenv: the first ``[[source]]`` is the primary index, the others extra; a package with
     ``index = "name"`` is installed from that source.
     """
@@ -694,27 +716,30 @@ def _pin(policy: IndexPolicy, registry: Registry, name: str, index: Index) -> No
 _NPMRC_LINE = re.compile(r"^\s*([^=;#\s][^=]*?)\s*=\s*(.*?)\s*$")
 
 
-def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[Path]) -> None:
+def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) -> None:
     """npm's config chain (builtin < global < user < project < environment), pnpm's too, and
     yarn 2+'s ``.yarnrc.yml``: ``registry`` and ``@scope:registry``.
     """
+    join = os.path.join
     env = environment.env
     lower = {key.lower(): value for key, value in env.items()}
-    user = Path(lower.get("npm_config_userconfig") or environment.home / ".npmrc")
-    files: list[Path] = []
+    user = lower.get("npm_config_userconfig") or join(environment.home, ".npmrc")
+    files: list[str] = []
     if lower.get("npm_config_globalconfig"):
-        files.append(Path(lower["npm_config_globalconfig"]))
+        files.append(lower["npm_config_globalconfig"])
     files.append(user)
-    projects: list[Path] = []
+    projects: list[str] = []
     for folder in folders:
-        for parent in (folder, *folder.parents):
-            if (parent / ".npmrc").is_file() or (parent / ".yarnrc.yml").is_file():
+        for parent in _parents(folder):
+            if os.path.isfile(join(parent, ".npmrc")) or os.path.isfile(
+                join(parent, ".yarnrc.yml")
+            ):
                 projects.append(parent)
                 break
-            if (parent / ".git").exists():
+            if os.path.exists(join(parent, ".git")):
                 break
     for project in dict.fromkeys(projects):
-        files.append(project / ".npmrc")
+        files.append(join(project, ".npmrc"))
     settings: dict[str, tuple[str, str]] = {}
     for path in files:
         text = policy.text(path)
@@ -726,7 +751,10 @@ def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[Path])
     for key, value in lower.items():
         if key.startswith("npm_config_") and key.endswith("registry") and value:
             settings[key.removeprefix("npm_config_")] = (value, key)
-    for path in [environment.home / ".yarnrc.yml", *(p / ".yarnrc.yml" for p in projects)]:
+    for path in [
+        join(environment.home, ".yarnrc.yml"),
+        *(join(p, ".yarnrc.yml") for p in projects),
+    ]:
         _yarnrc(policy, settings, path)
     if env.get("YARN_NPM_REGISTRY_SERVER"):
         settings["registry"] = (env["YARN_NPM_REGISTRY_SERVER"], "YARN_NPM_REGISTRY_SERVER")
@@ -739,7 +767,7 @@ def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[Path])
                 policy.scopes[key.removesuffix(":registry")] = policy.add(index)
 
 
-def _yarnrc(policy: IndexPolicy, settings: dict[str, tuple[str, str]], path: Path) -> None:
+def _yarnrc(policy: IndexPolicy, settings: dict[str, tuple[str, str]], path: str) -> None:
     text = policy.text(path)
     if text is None:
         return
@@ -768,18 +796,19 @@ def _expand(value: str, env: Mapping[str, str]) -> str:
     return re.sub(r"\$\{([^}]+)\}", lambda m: env.get(m.group(1), ""), value)
 
 
-def _cargo(policy: IndexPolicy, environment: Environment, folders: Sequence[Path]) -> None:
+def _cargo(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) -> None:
     """Cargo reads ``.cargo/config.toml`` (or ``.cargo/config``) in the current folder and every
     parent, then ``$CARGO_HOME/config.toml``; ``[registries.NAME] index``, ``[registry] default``,
     and source replacement of crates-io (a mirror: the primary index is then private).
     """
+    join = os.path.join
     env = environment.env
-    paths: list[Path] = []
+    paths: list[str] = []
     for folder in folders:
-        for parent in (folder, *folder.parents):
-            paths += [parent / ".cargo" / "config.toml", parent / ".cargo" / "config"]
-    cargo_home = Path(env.get("CARGO_HOME") or environment.home / ".cargo")
-    paths += [cargo_home / "config.toml", cargo_home / "config"]
+        for parent in _parents(folder):
+            paths += [join(parent, ".cargo", "config.toml"), join(parent, ".cargo", "config")]
+    cargo_home = env.get("CARGO_HOME") or join(environment.home, ".cargo")
+    paths += [join(cargo_home, "config.toml"), join(cargo_home, "config")]
     for path in dict.fromkeys(paths):
         data = _toml(policy, path)
         if not data:
@@ -831,7 +860,7 @@ def _cargo_replacement(policy: IndexPolicy, sources: dict[str, Any], origin: str
             return
 
 
-def _cargo_manifest(policy: IndexPolicy, path: Path) -> None:
+def _cargo_manifest(policy: IndexPolicy, path: str) -> None:
     """``registry = "name"`` on a dependency of Cargo.toml: that crate comes from that registry
     (the parser skips it; this records the name so its lock entries are private too).
     """

@@ -13,9 +13,9 @@ from phantom_guard.sources._keypath import line_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any
 
+    from phantom_guard.settings import StrPath
     from phantom_guard.sources import ParseResult
     from phantom_guard.sources._keypath import KeyPath
 
@@ -27,7 +27,7 @@ _TEXT_TYPES = frozenset({str, type(None)})
 _GIT_STARTS = ("git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Refs from ``packages`` (v2, v3: name after the last ``node_modules/``, or ``name``), else
     from the nested v1 ``dependencies`` tree; one ref per name, on its first key's line.
     """
