@@ -156,3 +156,15 @@ def test_lock_entry_from_an_unnamed_host_is_foreign(tmp_path: Path) -> None:
     triage = policy.triage([ref, public_ref])
     assert [(f.ref.name, f.host) for f in triage.foreign] == [("x", "git.evil.test")]
     assert [r.name for r in triage.check] == ["y"]
+
+
+def test_a_symlink_loop_among_the_files_is_no_crash(tmp_path: Path) -> None:
+    """Its read fails as a per-file error; the configuration of its folder is still read (it
+    once raised RuntimeError from pathlib's resolve()).
+    """
+    loop = tmp_path / "web" / "package-lock.json"
+    loop.parent.mkdir()
+    loop.symlink_to(loop.name)
+    _write(loop.parent / ".npmrc", "registry=https://npm.acme.internal/\n")
+    policy = load([loop], _env(tmp_path), public=PUBLIC)
+    assert policy.primary[Registry.NPM].host == "npm.acme.internal"
