@@ -16,6 +16,7 @@ from phantom_guard.sources.indexes import (
     Environment,
     IndexPolicy,
     _parts,
+    _plain_parts,
     _under,
     host_of,
     load,
@@ -156,6 +157,112 @@ def test_lock_entry_from_an_unnamed_host_is_foreign(tmp_path: Path) -> None:
     triage = policy.triage([ref, public_ref])
     assert [(f.ref.name, f.host) for f in triage.foreign] == [("x", "git.evil.test")]
     assert [r.name for r in triage.check] == ["y"]
+
+
+def _urlsplit_parts(url: str) -> tuple[str, str, str]:
+    """What `_parts` answered before it split plain URLs itself: urlsplit's."""
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    for prefix in ("registry+", "sparse+"):
+        url = url.removeprefix(prefix)
+    split = urlsplit(url)
+    return split.scheme.lower(), split.netloc.rpartition("@")[2].lower(), split.path.rstrip("/")
+
+
+# Pieces of index URLs, and of URLs crafted to be read differently by a hand-made splitter:
+# credentials, escapes, backslashes, IPv6 brackets, controls, non-ASCII look-alikes, odd schemes.
+_URL_PIECES = st.sampled_from(
+    [
+        "https://",
+        "http://",
+        "file://",
+        "HTTPS://",
+        "https:",
+        "https:/",
+        "ftp://",
+        "git+https://",
+        "sparse+",
+        "registry+",
+        "npm.acme.internal",
+        "PyPI.Example.Test",
+        ":8443",
+        "/",
+        "//",
+        "/simple/",
+        "?q=1",
+        "#frag",
+        "@",
+        "user:pw@",
+        "%2F",
+        "%40",
+        "\\",
+        "[::1]",
+        "[",
+        "]",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\x00",
+        "\x7f",
+        "\u00e9",
+        "\uff0f",
+        "\u2100",
+        ".",
+        "..",
+        ";",
+        "x",
+    ]
+)
+_URLS = st.one_of(
+    st.builds("".join, st.lists(_URL_PIECES, max_size=8)),
+    st.text(max_size=30),
+    st.builds(
+        lambda host, rest: f"https://{host}{rest}", st.text(max_size=12), st.text(max_size=12)
+    ),
+)
+
+
+@given(_URLS)
+def test_parts_is_urlsplit(url: str) -> None:
+    """The hand-made split of plain URLs answers exactly what urlsplit answers: whether a lock
+    entry's URL is on the public index rests on it.
+    """
+    try:
+        expected: tuple[str, str, str] | type[ValueError] = _urlsplit_parts(url)
+    except ValueError:  # urlsplit refuses some netlocs (unbalanced brackets, NFKC tricks)
+        expected = ValueError
+    try:
+        found: tuple[str, str, str] | type[ValueError] = _parts(url)
+    except ValueError:
+        found = ValueError
+    assert found == expected
+
+
+def test_plain_urls_are_split_without_urllib() -> None:
+    """The URLs of public indexes and lock entries, and file: indexes, never reach urlsplit;
+    anything unusual does.
+    """
+    for url in (
+        "https://npm.acme.internal/left-pad/-/left-pad-1.3.0.tgz",
+        "http://127.0.0.1:9/simple/",
+        "sparse+https://crates.acme.internal/index/",
+        "file:///opt/wheels/simple",
+        "https://PyPI.Example.Test:8443/a?b#c",
+    ):
+        assert _plain_parts(url.removeprefix("sparse+")) == _urlsplit_parts(url)
+    for url in (
+        "https://user:pw@npm.acme.internal/",
+        "https://npm.acme.internal%2F@evil.test/",
+        "https://npm.acme.internal\\@evil.test/",
+        "https://[::1]/",
+        "HTTPS://npm.acme.internal/",
+        "https://npm.acme.internal/\u00e9",
+        "https://npm.acme.internal/a b",
+        "git+https://npm.acme.internal/",
+    ):
+        assert _plain_parts(url) is None
 
 
 def test_a_symlink_loop_among_the_files_is_no_crash(tmp_path: Path) -> None:
