@@ -5,8 +5,10 @@ and the triage of refs, with a made-up HOME and system folder per test.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -275,3 +277,30 @@ def test_a_symlink_loop_among_the_files_is_no_crash(tmp_path: Path) -> None:
     _write(loop.parent / ".npmrc", "registry=https://npm.acme.internal/\n")
     policy = load([loop], _env(tmp_path), public=PUBLIC)
     assert policy.primary[Registry.NPM].host == "npm.acme.internal"
+
+
+def test_a_pip_conf_is_parsed_once_then_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run takes pip.conf's values from the memo, without configparser; an edited file
+    (or one the memo lacks) is parsed again, by configparser as pip parses it.
+    """
+    env = _env(tmp_path)
+    conf = _write(
+        env.etc / "pip.conf",
+        "[DEFAULT]\nextra-index-url = https://pypi.extra.internal/simple\n"
+        "[install]\nindex-url = https://pypi.one.internal/simple\nno-index = off\n",
+    )
+    broken = _write(env.home / ".pip" / "pip.conf", "index-url = no section header\n")
+    first = load([], env, public=PUBLIC)
+    monkeypatch.setitem(sys.modules, "configparser", None)  # importing it now fails
+    again = load([], env, public=PUBLIC)
+    for policy in (first, again):
+        assert policy.primary[Registry.PYPI].host == "pypi.one.internal"
+        assert policy.hosts["pypi.extra.internal"].origin == f"pip.conf {os.path.relpath(conf)}"
+        assert policy.read == [str(conf), str(broken)]
+    conf.write_text("[global]\nindex-url = https://pypi.two.internal/\n", encoding="utf-8")
+    with pytest.raises(ImportError):
+        load([], env, public=PUBLIC)
+    monkeypatch.delitem(sys.modules, "configparser")
+    assert load([], env, public=PUBLIC).primary[Registry.PYPI].host == "pypi.two.internal"

@@ -22,7 +22,7 @@ from phantom_guard.registry import endpoints
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-    from typing import Any
+    from typing import Any, TypeGuard
 
     from phantom_guard.settings import StrPath
     from phantom_guard.sources import IndexOption
@@ -535,23 +535,17 @@ def _pip(policy: IndexPolicy, environment: Environment) -> None:
         text = policy.text(path)
         if text is None:
             continue
-        import configparser  # only when a pip.conf exists
-
-        parser = configparser.RawConfigParser()
-        try:
-            parser.read_string(text)
-        except configparser.Error:
+        sections = _pip_sections(path, text)
+        if sections is None:
             continue
         origin = f"pip.conf {_display(path)}"
-        for section in ("global", "install"):
-            if not parser.has_section(section):
-                continue
-            if parser.has_option(section, "index-url"):
-                index_url = (parser.get(section, "index-url").strip(), origin)
-            if parser.has_option(section, "extra-index-url"):
-                extras = [(u, origin) for u in parser.get(section, "extra-index-url").split()]
-            if parser.has_option(section, "no-index"):
-                value = parser.get(section, "no-index").strip().lower()
+        for options in sections:
+            if "index-url" in options:
+                index_url = (options["index-url"].strip(), origin)
+            if "extra-index-url" in options:
+                extras = [(u, origin) for u in options["extra-index-url"].split()]
+            if "no-index" in options:
+                value = options["no-index"].strip().lower()
                 no_index = origin if value in ("1", "true", "yes", "on") else None
     if env.get("PIP_INDEX_URL"):
         index_url = (env["PIP_INDEX_URL"].strip(), "PIP_INDEX_URL")
@@ -574,6 +568,53 @@ def _pip(policy: IndexPolicy, environment: Environment) -> None:
                 " explicit index"
             )
         _extra(policy, Registry.PYPI, Index(url, origin, exposure))
+
+
+#: The pip.conf sections and options `_pip` reads, in pip's order (install overrides global).
+_PIP_SECTIONS = ("global", "install")
+_PIP_OPTIONS = ("index-url", "extra-index-url", "no-index")
+
+
+def _pip_sections(path: str, text: str) -> list[dict[str, str]] | None:
+    """The `_PIP_OPTIONS` set in each of `_PIP_SECTIONS` a pip.conf has, as pip's own reader
+    (configparser) finds them; None if it cannot parse the file (pip skips it).
+
+    Remembered in `config_memo` by the file's exact text: importing configparser costs ~7 ms
+    (with `re`), and a CI machine or a developer's may hold a pip.conf every run reads.
+    """
+    from phantom_guard import config_memo
+
+    key = f"{path}\0pip.conf"  # NUL: never in a path, so never a config file's key
+    known, table = config_memo.recall(key, text)
+    if known and (table is None or _pip_table(table)):
+        return table
+    import configparser  # a pip.conf not seen before
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        sections = None
+    else:
+        sections = [
+            {
+                name: parser.get(section, name)
+                for name in _PIP_OPTIONS
+                if parser.has_option(section, name)
+            }
+            for section in _PIP_SECTIONS
+            if parser.has_section(section)
+        ]
+    config_memo.remember(key, text, sections)
+    return sections
+
+
+def _pip_table(table: object) -> TypeGuard[list[dict[str, str]]]:
+    """Whether a remembered table has the shape `_pip_sections` returns."""
+    return isinstance(table, list) and all(
+        isinstance(options, dict) and all(isinstance(v, str) for v in options.values())
+        for options in table
+    )
 
 
 def _requirements_public(policy: IndexPolicy, options: Sequence[IndexOption]) -> None:
