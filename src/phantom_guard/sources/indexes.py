@@ -10,9 +10,9 @@ confusion, or "answer locally or skip" (the primary index itself is private).
 from __future__ import annotations
 
 import os
-import re
 from functools import lru_cache
 
+from phantom_guard import lazyre
 from phantom_guard.errors import InputError
 from phantom_guard.model import PackageRef, Registry, Skipped
 from phantom_guard.names import normalize
@@ -789,7 +789,8 @@ def _pin(policy: IndexPolicy, registry: Registry, name: str, index: Index) -> No
     policy.names[(registry, normalized)] = policy.add(index)
 
 
-_NPMRC_LINE = re.compile(r"^\s*([^=;#\s][^=]*?)\s*=\s*(.*?)\s*$")
+# Source text, compiled by `lazyre` when an .npmrc is read: most runs have none.
+_NPMRC_LINE = r"^\s*([^=;#\s][^=]*?)\s*=\s*(.*?)\s*$"
 
 
 def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) -> None:
@@ -820,7 +821,7 @@ def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) 
     for path in files:
         text = policy.text(path)
         for line in (text or "").splitlines():
-            match = _NPMRC_LINE.match(line)
+            match = lazyre.compiled(_NPMRC_LINE).match(line)
             if match and match.group(1).lower().endswith("registry"):
                 value = match.group(2).strip("\"'")
                 settings[match.group(1).lower()] = (_expand(value, env), f".npmrc {_display(path)}")
@@ -869,7 +870,9 @@ def _yarnrc(policy: IndexPolicy, settings: dict[str, tuple[str, str]], path: str
 
 def _expand(value: str, env: Mapping[str, str]) -> str:
     """npm expands ``${VAR}`` in .npmrc values."""
-    return re.sub(r"\$\{([^}]+)\}", lambda m: env.get(m.group(1), ""), value)
+    if "${" not in value:
+        return value
+    return lazyre.compiled(r"\$\{([^}]+)\}").sub(lambda m: env.get(m.group(1), ""), value)
 
 
 def _cargo(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) -> None:
