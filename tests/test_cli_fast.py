@@ -50,6 +50,10 @@ _WATCH = (
     "fnmatch",
     "signal",
     "contextlib",
+    # `check FILE` reads the package managers' configuration: pip.conf's values come from the
+    # memo, so configparser is not loaded; index URLs are split without urllib (ipaddress).
+    "configparser",
+    "ipaddress",
 )
 # Run the entry point, then name which of the watched packages were imported.
 _ENTRY_REPORTING_IMPORTS = f"""
@@ -165,6 +169,51 @@ def test_cached_names_add_only_sqlite3(warm: FakeRegistry) -> None:
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["results"][0]["cached"] is True
     assert imported == {"sqlite3"}
+
+
+def test_checking_a_named_lock_file_imports_no_path_url_or_config_parsers(
+    warm: FakeRegistry,
+) -> None:
+    """``check package-lock.json`` (a hook's, a CI step's) on a warm cache, on a machine with a
+    pip.conf: paths stay strings, plain index URLs are split by hand, the lock's lines found
+    without `re`, and pip.conf's values come from the memo the first run wrote.
+    """
+    home = Path(os.environ["HOME"])
+    conf = Path(os.environ["XDG_CONFIG_DIRS"], "pip", "pip.conf")
+    conf.parent.mkdir(parents=True)
+    conf.write_text(
+        "[global]\nextra-index-url = https://pypi.example.test/simple file:///opt/wheels\n",
+        encoding="utf-8",
+    )
+    (home / ".pip").mkdir()
+    (home / ".pip" / "pip.conf").write_text("[install]\nno-index = off\n", encoding="utf-8")
+    npm = os.environ["PHANTOM_GUARD_NPM_URL"].rstrip("/")
+    packages = {"": {"name": "web", "version": "1.0.0"}}
+    for name in ("left-pad", "express", "react", CACHED):
+        packages[f"node_modules/{name}"] = {
+            "version": "1.0.0",
+            "resolved": f"{npm}/{name}/-/{name}-1.0.0.tgz",
+        }
+    lock = Path("web", "package-lock.json")
+    lock.parent.mkdir()
+    document = {"name": "web", "lockfileVersion": 3, "packages": packages}
+    lock.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    first = fast("check", "-o", "json", str(lock))  # parses pip.conf, remembers it
+    assert first.returncode == 1, first.stderr  # CACHED is NOT_FOUND
+    warm.reset_log()
+    for fmt in FORMATS:
+        # The path as pathlib spells it (click passes a Path), in every format.
+        plain = assert_same("check", "-o", fmt, "./web//package-lock.json")
+        assert plain.stdout == fast("check", "-o", fmt, str(lock)).stdout
+        done, imported = loaded("check", "-o", fmt, "./web//package-lock.json")
+        assert (done.returncode, done.stdout) == (plain.returncode, plain.stdout)
+        assert done.stderr.decode().startswith("LOADED ")
+        if fmt == "sarif":  # its artifact URIs are built with pathlib and urllib.parse
+            assert "configparser" not in imported
+        else:  # report/markdown.py escapes with `re`
+            assert imported == ({"sqlite3", "re"} if fmt == "markdown" else {"sqlite3"})
+    assert json.loads(first.stdout)["results"][-1]["name"] == CACHED
+    assert warm.requests == []
 
 
 def test_an_unknown_option_falls_through_to_click() -> None:

@@ -18,10 +18,10 @@ from phantom_guard.settings import Settings, Weakening
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
-    from pathlib import Path
 
     from phantom_guard.commands import CommandPlan
     from phantom_guard.runner import ProgressCallback
+    from phantom_guard.settings import StrPath
     from phantom_guard.sources import IndexOption
     from phantom_guard.sources.indexes import IndexPolicy, Triage
 
@@ -144,7 +144,7 @@ async def validate_many(
 
 
 def collect_refs(
-    paths: Sequence[str | Path],
+    paths: Sequence[StrPath],
     *,
     registry: Registry | None = None,
     since: str | None = None,
@@ -170,7 +170,8 @@ class _Collected:
     refs: list[PackageRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
+    #: The files read, as `files.normal_path` spells them.
+    files: list[str] = field(default_factory=list)
     #: Every ref, before `since` keeps only the introduced ones.
     all_refs: list[PackageRef] = field(default_factory=list)
     #: Index options of requirements files, by the file each ref was declared in.
@@ -178,16 +179,14 @@ class _Collected:
 
 
 def _collect(
-    paths: Sequence[str | Path],
+    paths: Sequence[StrPath],
     *,
     registry: Registry | None,
     since: str | None,
     follow_outside: bool,
     exclude: Sequence[str],
 ) -> _Collected:
-    from pathlib import Path
-
-    from phantom_guard.files import scan_root, shown
+    from phantom_guard.files import normal_path, scan_root, shown
     from phantom_guard.sources import (
         DiskReader,
         discover,
@@ -198,15 +197,17 @@ def _collect(
     )
 
     out = _Collected()
-    files: dict[Path, tuple[Path, Path | None]] = {}  # file -> (its tree, the folder scanned)
+    # file -> (its tree, the folder scanned). Paths as strings: a file named on the command
+    # line (a hook's, a CI step's) is read without importing pathlib.
+    files: dict[str, tuple[str, str | None]] = {}
     for given in paths or ["."]:
-        path = Path(given)
+        path = normal_path(given)
         root = scan_root(path)
-        if path.is_dir() and format_of(path, explicit=False) is not None:
+        if os.path.isdir(path) and format_of(path, explicit=False) is not None:
             out.errors.append(f"{shown(path)}: refused: not a regular file (a directory)")
-        elif path.is_dir():
+        elif os.path.isdir(path):
             for found in discover(path, exclude=exclude):
-                files.setdefault(found, (root, path))
+                files.setdefault(str(found), (root, path))
         elif os.path.lexists(path):
             files.setdefault(path, (root, None))
         else:
@@ -232,7 +233,7 @@ def _collect(
 
 
 def _introduced(
-    refs: list[PackageRef], files: list[Path], since: str, errors: list[str]
+    refs: list[PackageRef], files: list[str], since: str, errors: list[str]
 ) -> list[PackageRef]:
     from phantom_guard.sources.git import refs_at
 
@@ -271,7 +272,7 @@ def added_refs(now: Iterable[PackageRef], before: Iterable[PackageRef]) -> list[
 
 
 async def check_paths(
-    paths: Sequence[str | Path] = (),
+    paths: Sequence[StrPath] = (),
     *,
     settings: Settings | None = None,
     registry: Registry | None = None,
@@ -308,7 +309,7 @@ async def check_paths(
 
 
 def check_files(
-    paths: Sequence[str | Path] = (),
+    paths: Sequence[StrPath] = (),
     *,
     settings: Settings | None = None,
     registry: Registry | None = None,
@@ -349,7 +350,7 @@ class _Prepared:
 
 
 def _prepare(
-    paths: Sequence[str | Path],
+    paths: Sequence[StrPath],
     settings: Settings,
     *,
     registry: Registry | None,
@@ -392,7 +393,7 @@ def _prepare(
     )
 
 
-def index_policy(files: Sequence[Path], settings: Settings) -> IndexPolicy:
+def index_policy(files: Sequence[StrPath], settings: Settings) -> IndexPolicy:
     """Which names a private index serves, from the package managers' own configuration for
     `files` (their folders' .npmrc, pyproject sources, Cargo config; pip.conf and ``PIP_*``).
     """
@@ -408,7 +409,7 @@ def index_policy(files: Sequence[Path], settings: Settings) -> IndexPolicy:
 
 def private_triage(
     refs: Sequence[PackageRef],
-    files: Sequence[Path],
+    files: Sequence[StrPath],
     settings: Settings,
     options: Sequence[IndexOption] = (),
 ) -> tuple[list[PackageRef], list[Skipped], list[str]]:
@@ -459,9 +460,7 @@ def command_refs(
         return list(plan.refs), list(plan.skipped), []
     # pip reads no project file for its index (pip.conf and PIP_* apply to every folder).
     manifest = None if plan.manager in ("pip", "python") else _MANIFEST[plan.registry]
-    from pathlib import Path
-
-    files = [Path(plan.project_dir, manifest)] if manifest else []
+    files = [os.path.join(plan.project_dir, manifest)] if manifest else []
     public, skipped, notices = private_triage(unknown, files, settings, plan.index_options)
     kept = {*local, *public}
     # In command-line order: results come in input order.
@@ -635,14 +634,12 @@ def _rerouted(
         at_since = TextsAt(since)
     except SourceError:
         return [], {}
-    from pathlib import Path
-
-    nowhere = indexes.Environment({}, Path(os.devnull), etc=Path(os.devnull))
+    nowhere = indexes.Environment({}, os.devnull, etc=os.devnull)
     now = indexes.load(found.files, nowhere, public=policy.public)
     before = indexes.load(found.files, nowhere, public=policy.public, reader=at_since)
     for options in dict.fromkeys(found.options.values()):
         indexes.note_requirements_options(now, options)
-    requirements = format_of(Path("requirements.txt"))
+    requirements = format_of("requirements.txt")
     for file in found.files:
         if format_of(file) is not requirements:
             continue

@@ -6,7 +6,9 @@ A small JSON file in the cache directory (``$PHANTOM_GUARD_CACHE_DIR``, else the
 cache dir: the settings that could name another are not read yet) maps a config file's path to
 its exact text and the table parsed from it. The text must match character for character, so an
 edited file is parsed again; a table holding TOML dates or times (no JSON form) is not kept.
-Reading or writing the memo never fails a run: any problem means "parse it".
+Reading or writing the memo never fails a run: any problem means "parse it". pip.conf's index
+options are kept here too (`sources.indexes`, keyed apart from config files), so a machine
+with a pip.conf does not load configparser on every run.
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ and the triage of refs, with a made-up HOME and system folder per test.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +18,7 @@ from phantom_guard.sources.indexes import (
     Environment,
     IndexPolicy,
     _parts,
+    _plain_parts,
     _under,
     host_of,
     load,
@@ -156,3 +159,148 @@ def test_lock_entry_from_an_unnamed_host_is_foreign(tmp_path: Path) -> None:
     triage = policy.triage([ref, public_ref])
     assert [(f.ref.name, f.host) for f in triage.foreign] == [("x", "git.evil.test")]
     assert [r.name for r in triage.check] == ["y"]
+
+
+def _urlsplit_parts(url: str) -> tuple[str, str, str]:
+    """What `_parts` answered before it split plain URLs itself: urlsplit's."""
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    for prefix in ("registry+", "sparse+"):
+        url = url.removeprefix(prefix)
+    split = urlsplit(url)
+    return split.scheme.lower(), split.netloc.rpartition("@")[2].lower(), split.path.rstrip("/")
+
+
+# Pieces of index URLs, and of URLs crafted to be read differently by a hand-made splitter:
+# credentials, escapes, backslashes, IPv6 brackets, controls, non-ASCII look-alikes, odd schemes.
+_URL_PIECES = st.sampled_from(
+    [
+        "https://",
+        "http://",
+        "file://",
+        "HTTPS://",
+        "https:",
+        "https:/",
+        "ftp://",
+        "git+https://",
+        "sparse+",
+        "registry+",
+        "npm.acme.internal",
+        "PyPI.Example.Test",
+        ":8443",
+        "/",
+        "//",
+        "/simple/",
+        "?q=1",
+        "#frag",
+        "@",
+        "user:pw@",
+        "%2F",
+        "%40",
+        "\\",
+        "[::1]",
+        "[",
+        "]",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\x00",
+        "\x7f",
+        "\u00e9",
+        "\uff0f",
+        "\u2100",
+        ".",
+        "..",
+        ";",
+        "x",
+    ]
+)
+_URLS = st.one_of(
+    st.builds("".join, st.lists(_URL_PIECES, max_size=8)),
+    st.text(max_size=30),
+    st.builds(
+        lambda host, rest: f"https://{host}{rest}", st.text(max_size=12), st.text(max_size=12)
+    ),
+)
+
+
+@given(_URLS)
+def test_parts_is_urlsplit(url: str) -> None:
+    """The hand-made split of plain URLs answers exactly what urlsplit answers: whether a lock
+    entry's URL is on the public index rests on it.
+    """
+    try:
+        expected: tuple[str, str, str] | type[ValueError] = _urlsplit_parts(url)
+    except ValueError:  # urlsplit refuses some netlocs (unbalanced brackets, NFKC tricks)
+        expected = ValueError
+    try:
+        found: tuple[str, str, str] | type[ValueError] = _parts(url)
+    except ValueError:
+        found = ValueError
+    assert found == expected
+
+
+def test_plain_urls_are_split_without_urllib() -> None:
+    """The URLs of public indexes and lock entries, and file: indexes, never reach urlsplit;
+    anything unusual does.
+    """
+    for url in (
+        "https://npm.acme.internal/left-pad/-/left-pad-1.3.0.tgz",
+        "http://127.0.0.1:9/simple/",
+        "sparse+https://crates.acme.internal/index/",
+        "file:///opt/wheels/simple",
+        "https://PyPI.Example.Test:8443/a?b#c",
+    ):
+        assert _plain_parts(url.removeprefix("sparse+")) == _urlsplit_parts(url)
+    for url in (
+        "https://user:pw@npm.acme.internal/",
+        "https://npm.acme.internal%2F@evil.test/",
+        "https://npm.acme.internal\\@evil.test/",
+        "https://[::1]/",
+        "HTTPS://npm.acme.internal/",
+        "https://npm.acme.internal/\u00e9",
+        "https://npm.acme.internal/a b",
+        "git+https://npm.acme.internal/",
+    ):
+        assert _plain_parts(url) is None
+
+
+def test_a_symlink_loop_among_the_files_is_no_crash(tmp_path: Path) -> None:
+    """Its read fails as a per-file error; the configuration of its folder is still read (it
+    once raised RuntimeError from pathlib's resolve()).
+    """
+    loop = tmp_path / "web" / "package-lock.json"
+    loop.parent.mkdir()
+    loop.symlink_to(loop.name)
+    _write(loop.parent / ".npmrc", "registry=https://npm.acme.internal/\n")
+    policy = load([loop], _env(tmp_path), public=PUBLIC)
+    assert policy.primary[Registry.NPM].host == "npm.acme.internal"
+
+
+def test_a_pip_conf_is_parsed_once_then_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run takes pip.conf's values from the memo, without configparser; an edited file
+    (or one the memo lacks) is parsed again, by configparser as pip parses it.
+    """
+    env = _env(tmp_path)
+    conf = _write(
+        env.etc / "pip.conf",
+        "[DEFAULT]\nextra-index-url = https://pypi.extra.internal/simple\n"
+        "[install]\nindex-url = https://pypi.one.internal/simple\nno-index = off\n",
+    )
+    broken = _write(env.home / ".pip" / "pip.conf", "index-url = no section header\n")
+    first = load([], env, public=PUBLIC)
+    monkeypatch.setitem(sys.modules, "configparser", None)  # importing it now fails
+    again = load([], env, public=PUBLIC)
+    for policy in (first, again):
+        assert policy.primary[Registry.PYPI].host == "pypi.one.internal"
+        assert policy.hosts["pypi.extra.internal"].origin == f"pip.conf {os.path.relpath(conf)}"
+        assert policy.read == [str(conf), str(broken)]
+    conf.write_text("[global]\nindex-url = https://pypi.two.internal/\n", encoding="utf-8")
+    with pytest.raises(ImportError):
+        load([], env, public=PUBLIC)
+    monkeypatch.delitem(sys.modules, "configparser")
+    assert load([], env, public=PUBLIC).primary[Registry.PYPI].host == "pypi.two.internal"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources.package_lock import parse
+from phantom_guard.sources.package_lock import _Lock, parse
 from tests.sources import (
     JSON,
     KEYS,
@@ -241,3 +241,65 @@ def test_any_json_parses_or_raises_source_error(data: Any, indent: int | None) -
         return
     assert_deduplicated(result)
     assert_every_source_has_a_line(result, refs_only=True, within=text)
+
+
+#: The pattern the install-path scan replaced: its matches are what `_install_path_lines` finds.
+_INSTALL_PATH_KEY = r'\n[ \t\r]*"(node_modules/[^"\\\n]*)"[ \t]*:'
+
+
+def _regex_lines(text: str) -> dict[str, int]:
+    import re
+
+    found: dict[str, int] = {}
+    for match in re.finditer(_INSTALL_PATH_KEY, text):
+        found.setdefault(match.group(1), text.count("\n", 0, match.start() + 1) + 1)
+    return found
+
+
+_LOCK_PIECES = st.sampled_from(
+    [
+        '"node_modules/',
+        "node_modules/",
+        '"node_modules/a": {',
+        '"',
+        "\\",
+        ":",
+        "\n",
+        "\r",
+        " ",
+        "\t",
+        "a",
+        "@s/b",
+        "/",
+        "{",
+        "}",
+        ",",
+        '"x": "node_modules/c"',
+        "\u00e9",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.builds("".join, st.lists(_LOCK_PIECES, max_size=20)))
+def test_install_path_lines_are_the_patterns_matches(text: str) -> None:
+    assert _Lock("package-lock.json", text)._install_path_lines == _regex_lines(text)
+
+
+def test_install_path_lines_of_a_lock_as_npm_writes_it() -> None:
+    text = json.dumps(
+        {
+            "lockfileVersion": 3,
+            "packages": {
+                "": {"name": "p"},
+                "node_modules/a": {"version": "1.0.0"},
+                "node_modules/a/node_modules/@s/b": {"version": "2.0.0"},
+                'node_modules/q"uote': {"version": "1.0.0"},
+            },
+        },
+        indent=2,
+    )
+    lines = _Lock("package-lock.json", text)._install_path_lines
+    assert (
+        lines == _regex_lines(text) == {"node_modules/a": 7, "node_modules/a/node_modules/@s/b": 10}
+    )

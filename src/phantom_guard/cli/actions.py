@@ -20,7 +20,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the s
 if TYPE_CHECKING:
     import logging
     from collections.abc import Sequence
-    from pathlib import Path
     from typing import TextIO
 
     from phantom_guard.settings import StrPath
@@ -94,7 +93,7 @@ def validate(names: Sequence[str], registry: Registry, options: ScanOptions) -> 
 
 
 def check(
-    paths: Sequence[Path],
+    paths: Sequence[StrPath],
     registry: Registry | None,
     options: ScanOptions,
     *,

@@ -163,8 +163,6 @@ def validate(args: Sequence[str]) -> int | None:
 
 def check(args: Sequence[str]) -> int | None:
     """``check [PATH...] [options]``; None: leave it to click."""
-    from pathlib import Path
-
     from phantom_guard.cli import actions
 
     parsed = _parse(args, _CHECK_VALUES, _CHECK_FLAGS)
@@ -176,7 +174,7 @@ def check(args: Sequence[str]) -> int | None:
     options, registry = scan
     actions.warnings_to_stderr()
     return actions.check(
-        [Path(path) for path in parsed.positional],
+        parsed.positional,  # strings: `api` reads a named file without pathlib
         registry,
         options,
         ignore=actions.split_names(parsed.values.get("ignore")),

@@ -1,6 +1,7 @@
 """Dependency files -> `PackageRef`s: one parser module per format, chosen by file name.
 
-Each parser module exposes ``parse(path: Path, text: str) -> ParseResult``. Entries that name no
+Each parser module exposes ``parse(path: str, text: str) -> ParseResult`` (`path` as
+`files.normal_path` spells it: what reports show). Entries that name no
 registry package (editable installs, paths, URLs, git, workspace links) are reported as skipped
 with the reason, never guessed at.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar
-from pathlib import Path
 
 from phantom_guard.errors import SourceError, UnsupportedFile
 from phantom_guard.model import PackageRef, Registry, Skipped, Source
@@ -19,17 +19,20 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the c
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from contextvars import Token
+    from pathlib import Path
     from typing import Protocol
+
+    from phantom_guard.settings import StrPath
 
     class Parser(Protocol):
         """What every module in this package provides."""
 
-        def __call__(self, path: Path, text: str) -> ParseResult: ...
+        def __call__(self, path: str, text: str) -> ParseResult: ...
 
     class Reader(Protocol):
         """Where dependency files come from: the working tree (`DiskReader`) or a git revision."""
 
-        def read(self, path: Path) -> bytes:
+        def read(self, path: StrPath) -> bytes:
             """The file's bytes, at most `MAX_FILE_BYTES`; raises `SourceError`."""
             ...
 
@@ -143,20 +146,34 @@ SKIP_DIRS = frozenset(
 _REQUIREMENTS_SUFFIXES = (".txt", ".in")
 
 
-def format_of(path: Path, *, explicit: bool = True) -> Format | None:
+def format_of(path: StrPath, *, explicit: bool = True) -> Format | None:
     """The format a file belongs to by its name (and its folder: ``requirements/dev.in``), or
     None. A file named `explicit`ly is also judged by its content type: ``*.txt``/``*.in`` are
     requirements files.
     """
-    name = path.name
-    where = f"{path.parent.name}/{name}"
+    name, folder = _name_and_folder(path)
+    where = f"{folder}/{name}"
     for fmt in FORMATS:
         for pattern in fmt.patterns:
             if _matches(where if "/" in pattern else name, pattern):
                 return fmt
-    if explicit and path.suffix.lower() in _REQUIREMENTS_SUFFIXES:
+    # pathlib's suffix: from the last dot, unless the name starts or ends with it.
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+    if explicit and suffix in _REQUIREMENTS_SUFFIXES:
         return FORMATS[0]
     return None
+
+
+def _name_and_folder(path: StrPath) -> tuple[str, str]:
+    """pathlib's ``path.name`` and ``path.parent.name``, from the path as a string."""
+    from phantom_guard.files import normal_path
+
+    text = normal_path(path)
+    if text == ".":
+        return "", ""  # pathlib's "." has no name
+    parent = os.path.dirname(text)
+    return os.path.basename(text), "" if parent == "." else os.path.basename(parent)
 
 
 def _matches(text: str, pattern: str) -> bool:
@@ -185,10 +202,10 @@ def supported_names() -> str:
 class DiskReader:
     """Regular files under `root` only (None: anywhere), unless `follow_outside`."""
 
-    root: Path | None = None
+    root: StrPath | None = None
     follow_outside: bool = False
 
-    def read(self, path: Path) -> bytes:
+    def read(self, path: StrPath) -> bytes:
         """The file's bytes through `files.read_confined`."""
         from phantom_guard.files import read_confined
 
@@ -217,7 +234,7 @@ class reading_from:  # lowercase: used as the function it was, ``with reading_fr
         _reader.reset(self._tokens.pop())
 
 
-def read_text(path: Path) -> str:
+def read_text(path: StrPath) -> str:
     """A dependency file's text: size-capped, UTF-8 (a BOM is dropped), errors as SourceError.
 
     Read through the current `Reader` (`reading_from`), so a scan never leaves its tree and
@@ -233,17 +250,20 @@ def read_text(path: Path) -> str:
         raise SourceError(shown(path), "file is not valid UTF-8", line) from None
 
 
-def parse_file(path: Path) -> ParseResult:
+def parse_file(path: StrPath) -> ParseResult:
     """Parse one dependency file, choosing the parser by its name."""
     return parse_text(path, None)
 
 
-def parse_text(path: Path, text: str | None) -> ParseResult:
+def parse_text(path: StrPath, text: str | None) -> ParseResult:
     """Parse `text` as the file `path` names (read from disk when `text` is None)."""
+    from phantom_guard.files import normal_path
+
+    path = normal_path(path)
     fmt = format_of(path)
     if fmt is None:
         raise UnsupportedFile(
-            str(path), f"unsupported file type; supported files are: {supported_names()}"
+            path, f"unsupported file type; supported files are: {supported_names()}"
         )
     # __import__, not importlib.import_module: the same module, without importing importlib.
     module = __import__(f"phantom_guard.sources.{fmt.module}", fromlist=["parse"])
@@ -251,12 +271,15 @@ def parse_text(path: Path, text: str | None) -> ParseResult:
     return parser(path, read_text(path) if text is None else text)
 
 
-def discover(root: Path, *, exclude: Sequence[str] = ()) -> Iterator[Path]:
+def discover(root: StrPath, *, exclude: Sequence[str] = ()) -> Iterator[Path]:
     """Every supported dependency file under `root`, in a stable order, skipping SKIP_DIRS,
     paths matching an `exclude` glob and, in a git work tree, files git ignores.
 
     The walk keeps its own stack (no recursion): a tree of any depth is walked.
     """
+    from pathlib import Path  # a folder to walk: files named one by one need no pathlib
+
+    root = Path(root)
     patterns = tuple(_pattern(p) for p in exclude if _pattern(p))
     found: list[Path] = []
     stack: list[tuple[Path, str]] = [(root, "")]
@@ -334,14 +357,15 @@ _FIXTURE_FOLDERS = frozenset(
 )
 
 
-def exclude_hint(file: Path, root: Path) -> str | None:
+def exclude_hint(file: StrPath, root: StrPath) -> str | None:
     """The ``--exclude`` value that would leave `file` (found under `root`) out of a scan: its
     first run of fixture-like folders (``tests/fixtures``), else the file itself.
     """
     import shlex
+    from pathlib import Path
 
     try:
-        parts = file.relative_to(root).parts
+        parts = Path(file).relative_to(root).parts
     except ValueError:
         return None
     folders = parts[:-1]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
@@ -12,10 +10,14 @@ from phantom_guard.sources._keypath import line_of
 from phantom_guard.sources._toml import load_toml
 from phantom_guard.sources._toml_lines import value_lines
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 _REGISTRY_SOURCES = ("registry+", "sparse+")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """One ref per name among ``[[package]]`` blocks with a ``registry+``/``sparse+`` source,
     on the block's ``name =`` line; no source (the workspace's own crates) is not a dependency.
     """

@@ -14,6 +14,10 @@ from phantom_guard.sources._keypath import KeyPath, line_of
 from phantom_guard.sources._toml import load_toml
 from phantom_guard.sources._toml_lines import value_lines
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 #: The dependency tables of a crate, also found under ``[target.<cfg>]``. Cargo still accepts
 #: the old underscore spellings.
 TABLES = (
@@ -33,13 +37,13 @@ _NOT_REGISTRY = (
 )
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Refs from ``[dependencies]``, ``[dev-dependencies]``, ``[build-dependencies]`` (also under
     ``[target.<cfg>]``) and ``[workspace.dependencies]``; ``package = "..."`` gives the real name.
     """
     file = str(path)
     manifest = _Manifest(file, load_toml(file, text, column=True), value_lines(text))
-    manifest.root = lambda: _workspace_root(path, manifest.data)
+    manifest.root = lambda: _workspace_root(Path(path), manifest.data)
     return manifest.read()
 
 

@@ -30,6 +30,8 @@ from phantom_guard.sources import MAX_FILE_BYTES, format_of, parse_text, reading
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from phantom_guard.settings import StrPath
 
 _GIT_TIMEOUT = 30
@@ -97,7 +99,7 @@ class GitReader:
     commit: str | None
     limit: int = MAX_FILE_BYTES
 
-    def read(self, path: Path) -> bytes:
+    def read(self, path: StrPath) -> bytes:
         """The blob at `path` in `commit`; `SourceError` when absent, not a file, or too big."""
         data = self.read_or_none(path)
         if data is None:
@@ -171,7 +173,8 @@ class TextsAt:
         self.revision = revision
         self._readers: dict[Path, GitReader | None] = {}
 
-    def __call__(self, file: Path) -> str | None:
+    def __call__(self, file: StrPath) -> str | None:
+        file = Path(file)
         folder = Path(os.path.realpath(file.parent))
         if folder not in self._readers:
             try:
@@ -190,11 +193,11 @@ class TextsAt:
         return None if data is None else data.decode("utf-8-sig", errors="replace")
 
 
-def refs_at(revision: str, files: list[Path]) -> list[PackageRef]:
+def refs_at(revision: str, files: Sequence[StrPath]) -> list[PackageRef]:
     """The dependencies `files` declared at `revision` (a file absent there declared none)."""
     refs: list[PackageRef] = []
     readers: dict[Path, GitReader] = {}
-    for file in files:
+    for file in map(Path, files):
         if format_of(file) is None:
             continue
         folder = Path(os.path.realpath(file.parent))

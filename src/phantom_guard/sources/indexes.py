@@ -10,10 +10,9 @@ confusion, or "answer locally or skip" (the primary index itself is private).
 from __future__ import annotations
 
 import os
-import re
 from functools import lru_cache
-from pathlib import Path
 
+from phantom_guard import lazyre
 from phantom_guard.errors import InputError
 from phantom_guard.model import PackageRef, Registry, Skipped
 from phantom_guard.names import normalize
@@ -22,9 +21,10 @@ from phantom_guard.registry import endpoints
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
-    from typing import Any
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from typing import Any, TypeGuard
 
+    from phantom_guard.settings import StrPath
     from phantom_guard.sources import IndexOption
 
 _PURL_TYPES = {"pypi": Registry.PYPI, "npm": Registry.NPM, "cargo": Registry.CRATES}
@@ -96,14 +96,14 @@ class IndexPolicy:
     public: dict[Registry, tuple[str, ...]] = field(default_factory=dict)
     #: How configuration files are read (`read_config` from disk; a git revision's text).
     # A lambda: read_config is defined further down this module.
-    reader: Callable[[Path], str | None] = field(
+    reader: Callable[[str], str | None] = field(
         default=lambda path: read_config(path),  # noqa: PLW0108
         repr=False,
     )
     #: The configuration files that were read, in order.
-    read: list[Path] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)
 
-    def text(self, path: Path) -> str | None:
+    def text(self, path: str) -> str | None:
         """A configuration file's text through `reader` (None: absent), noting it in `read`."""
         found = self.reader(path)
         if found is not None:
@@ -297,14 +297,49 @@ def host_of(url: str) -> str:
 
 
 def _parts(url: str) -> tuple[str, str, str]:
+    """(scheme, host[:port], path without trailing slashes) of an index URL, lowercased but
+    the path, as `urllib.parse.urlsplit` finds them.
+    """
     url = url.strip()
     for prefix in ("registry+", "sparse+"):
         url = url.removeprefix(prefix)
+    plain = _plain_parts(url)
+    if plain is not None:
+        return plain
     from urllib.parse import urlsplit
 
     split = urlsplit(url)
     netloc = split.netloc.rpartition("@")[2].lower()  # credentials are not part of the host
     return split.scheme.lower(), netloc, split.path.rstrip("/")
+
+
+#: The schemes, spelled in lowercase, and the characters after ``://`` (printable ASCII less
+#: the ones with a meaning of their own: ``@`` credentials, ``[]`` IPv6, ``%`` escapes,
+#: backslashes) of a URL `_plain_parts` splits. Anything else goes to urlsplit.
+_PLAIN_SCHEMES = frozenset({"https", "http", "file"})
+_PLAIN_URL = frozenset(map(chr, range(0x21, 0x7F))) - set("@[]%\\")
+
+
+def _plain_parts(url: str) -> tuple[str, str, str] | None:
+    """`_parts` of a plain ``https://host/path`` (``http``, ``file``) URL without importing
+    urllib (~4 ms with ipaddress); None for anything else, which urlsplit splits. For such a URL
+    urlsplit's rule is short: the netloc runs from ``//`` to the first ``/``, ``?`` or ``#``;
+    the path from there to the first ``?`` or ``#``.
+    """
+    scheme, colon_slashes, rest = url.partition("://")
+    if not colon_slashes or scheme not in _PLAIN_SCHEMES:
+        return None
+    if not _PLAIN_URL.issuperset(rest):
+        return None
+    end = len(rest)
+    for delimiter in "/?#":
+        found = rest.find(delimiter)
+        if found != -1 and found < end:
+            end = found
+    path = rest[end:]
+    for delimiter in "?#":
+        path = path.partition(delimiter)[0]
+    return scheme, rest[:end].lower(), path.rstrip("/")
 
 
 @lru_cache(maxsize=16)
@@ -348,19 +383,19 @@ class Environment:
     """Where configuration lives: variables, the home folder, the system config folder."""
 
     env: Mapping[str, str]
-    home: Path
-    etc: Path = Path("/etc")
+    home: StrPath
+    etc: StrPath = "/etc"
 
     @classmethod
     def current(cls) -> Environment:
-        """The running process's environment."""
-        return cls(dict(os.environ), Path.home())
+        """The running process's environment (home: what ``pathlib.Path.home()`` gives)."""
+        return cls(dict(os.environ), os.path.expanduser("~"))
 
 
-def read_config(path: Path) -> str | None:
+def read_config(path: StrPath) -> str | None:
     """A config file's text, or None when it is absent or unreadable (the manager skips it too)."""
     try:
-        if not path.is_file():
+        if not os.path.isfile(path):
             return None
         from phantom_guard.sources import read_text
 
@@ -370,36 +405,57 @@ def read_config(path: Path) -> str | None:
 
 
 def load(
-    files: Sequence[Path],
+    files: Sequence[StrPath],
     environment: Environment,
     *,
     public: dict[Registry, tuple[str, ...]],
     private: Sequence[str] = (),
-    reader: Callable[[Path], str | None] = read_config,
+    reader: Callable[[str], str | None] = read_config,
 ) -> IndexPolicy:
     """The index policy for a scan of `files` (the dependency files found); `reader` reads
     each configuration file (None: absent).
+
+    Paths are strings (`os.path`): a hook's or CI step's ``check FILE`` needs no pathlib.
     """
+    from phantom_guard.files import normal_path
+
     policy = IndexPolicy(private=tuple(private), public=public, reader=reader)
-    folders = list(dict.fromkeys(file.resolve().parent for file in files))
+    named = [normal_path(file) for file in files]
+    folders = list(dict.fromkeys(_folder(file) for file in named))
     _pip(policy, environment)
-    for file in files:
-        if file.name == "pyproject.toml":
+    for file in named:
+        name = os.path.basename(file)
+        if name == "pyproject.toml":
             _pyproject(policy, file)
-        elif file.name == "Pipfile":
+        elif name == "Pipfile":
             _pipfile(policy, file)
-        elif file.name == "Cargo.toml":
+        elif name == "Cargo.toml":
             _cargo_manifest(policy, file)
     _uv_env(policy, environment.env)
-    if any(_is_npm(file) for file in files):
-        _npm(policy, environment, [f.resolve().parent for f in files if _is_npm(f)])
-    if any(file.name.startswith("Cargo.") for file in files):
+    if any(_is_npm(file) for file in named):
+        _npm(policy, environment, [_folder(f) for f in named if _is_npm(f)])
+    if any(os.path.basename(file).startswith("Cargo.") for file in named):
         _cargo(policy, environment, folders)
     return policy
 
 
-def _is_npm(file: Path) -> bool:
-    return file.name in (
+def _folder(file: str) -> str:
+    """The real folder holding `file` (pathlib's ``file.resolve().parent``)."""
+    return os.path.dirname(os.path.realpath(file))
+
+
+def _parents(folder: str) -> Iterator[str]:
+    """`folder` (absolute) and each folder above it, up to the root."""
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
+def _is_npm(file: str) -> bool:
+    return os.path.basename(file) in (
         "package.json",
         "package-lock.json",
         "npm-shrinkwrap.json",
@@ -408,7 +464,7 @@ def _is_npm(file: Path) -> bool:
     )
 
 
-def _toml(policy: IndexPolicy, path: Path) -> dict[str, Any]:
+def _toml(policy: IndexPolicy, path: str) -> dict[str, Any]:
     text = policy.text(path)
     if text is None:
         return {}
@@ -420,7 +476,7 @@ def _toml(policy: IndexPolicy, path: Path) -> dict[str, Any]:
         return {}
 
 
-def _display(path: Path) -> str:
+def _display(path: str) -> str:
     try:
         return os.path.relpath(path)
     except ValueError:
@@ -450,21 +506,22 @@ def _extra(policy: IndexPolicy, registry: Registry, index: Index) -> None:
 
 # pip: "the configuration files are loaded in order global, user, site", then PIP_CONFIG_FILE;
 # environment variables PIP_<OPTION> override every file; os.devnull as PIP_CONFIG_FILE means none.
-def _pip_files(environment: Environment) -> list[Path]:
+def _pip_files(environment: Environment) -> list[str]:
     env = environment.env
-    files: list[Path] = []
+    join = os.path.join
+    files: list[str] = []
     config_file = env.get("PIP_CONFIG_FILE")
     if config_file != os.devnull:
-        dirs = env.get("XDG_CONFIG_DIRS") or str(environment.etc / "xdg")
-        files += [Path(d, "pip", "pip.conf") for d in dirs.split(os.pathsep) if d]
-        files.append(environment.etc / "pip.conf")
-        files.append(environment.home / ".pip" / "pip.conf")
-        xdg_home = env.get("XDG_CONFIG_HOME") or str(environment.home / ".config")
-        files.append(Path(xdg_home, "pip", "pip.conf"))
+        dirs = env.get("XDG_CONFIG_DIRS") or join(environment.etc, "xdg")
+        files += [join(d, "pip", "pip.conf") for d in dirs.split(os.pathsep) if d]
+        files.append(join(environment.etc, "pip.conf"))
+        files.append(join(environment.home, ".pip", "pip.conf"))
+        xdg_home = env.get("XDG_CONFIG_HOME") or join(environment.home, ".config")
+        files.append(join(xdg_home, "pip", "pip.conf"))
         if env.get("VIRTUAL_ENV"):
-            files.append(Path(env["VIRTUAL_ENV"], "pip.conf"))
+            files.append(join(env["VIRTUAL_ENV"], "pip.conf"))
         if config_file:
-            files.append(Path(config_file))
+            files.append(config_file)
     return files
 
 
@@ -478,23 +535,17 @@ def _pip(policy: IndexPolicy, environment: Environment) -> None:
         text = policy.text(path)
         if text is None:
             continue
-        import configparser  # only when a pip.conf exists
-
-        parser = configparser.RawConfigParser()
-        try:
-            parser.read_string(text)
-        except configparser.Error:
+        sections = _pip_sections(path, text)
+        if sections is None:
             continue
         origin = f"pip.conf {_display(path)}"
-        for section in ("global", "install"):
-            if not parser.has_section(section):
-                continue
-            if parser.has_option(section, "index-url"):
-                index_url = (parser.get(section, "index-url").strip(), origin)
-            if parser.has_option(section, "extra-index-url"):
-                extras = [(u, origin) for u in parser.get(section, "extra-index-url").split()]
-            if parser.has_option(section, "no-index"):
-                value = parser.get(section, "no-index").strip().lower()
+        for options in sections:
+            if "index-url" in options:
+                index_url = (options["index-url"].strip(), origin)
+            if "extra-index-url" in options:
+                extras = [(u, origin) for u in options["extra-index-url"].split()]
+            if "no-index" in options:
+                value = options["no-index"].strip().lower()
                 no_index = origin if value in ("1", "true", "yes", "on") else None
     if env.get("PIP_INDEX_URL"):
         index_url = (env["PIP_INDEX_URL"].strip(), "PIP_INDEX_URL")
@@ -519,6 +570,53 @@ def _pip(policy: IndexPolicy, environment: Environment) -> None:
         _extra(policy, Registry.PYPI, Index(url, origin, exposure))
 
 
+#: The pip.conf sections and options `_pip` reads, in pip's order (install overrides global).
+_PIP_SECTIONS = ("global", "install")
+_PIP_OPTIONS = ("index-url", "extra-index-url", "no-index")
+
+
+def _pip_sections(path: str, text: str) -> list[dict[str, str]] | None:
+    """The `_PIP_OPTIONS` set in each of `_PIP_SECTIONS` a pip.conf has, as pip's own reader
+    (configparser) finds them; None if it cannot parse the file (pip skips it).
+
+    Remembered in `config_memo` by the file's exact text: importing configparser costs ~7 ms
+    (with `re`), and a CI machine or a developer's may hold a pip.conf every run reads.
+    """
+    from phantom_guard import config_memo
+
+    key = f"{path}\0pip.conf"  # NUL: never in a path, so never a config file's key
+    known, table = config_memo.recall(key, text)
+    if known and (table is None or _pip_table(table)):
+        return table
+    import configparser  # a pip.conf not seen before
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        sections = None
+    else:
+        sections = [
+            {
+                name: parser.get(section, name)
+                for name in _PIP_OPTIONS
+                if parser.has_option(section, name)
+            }
+            for section in _PIP_SECTIONS
+            if parser.has_section(section)
+        ]
+    config_memo.remember(key, text, sections)
+    return sections
+
+
+def _pip_table(table: object) -> TypeGuard[list[dict[str, str]]]:
+    """Whether a remembered table has the shape `_pip_sections` returns."""
+    return isinstance(table, list) and all(
+        isinstance(options, dict) and all(isinstance(v, str) for v in options.values())
+        for options in table
+    )
+
+
 def _requirements_public(policy: IndexPolicy, options: Sequence[IndexOption]) -> None:
     """Hosts named by index options in requirements files count as configured."""
     for option in options:
@@ -539,7 +637,7 @@ def note_requirements_options(policy: IndexPolicy, options: Sequence[IndexOption
     _requirements_public(policy, options)
 
 
-def _pyproject(policy: IndexPolicy, path: Path) -> None:
+def _pyproject(policy: IndexPolicy, path: str) -> None:
     data = _toml(policy, path)
     tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
     assert isinstance(tool, dict)
@@ -655,7 +753,7 @@ def _poetry_project(policy: IndexPolicy, poetry: object, where: str) -> None:
                         _pin(policy, Registry.PYPI, name, Index(chosen.url, chosen.origin))
 
 
-def _pipfile(policy: IndexPolicy, path: Path) -> None:
+def _pipfile(policy: IndexPolicy, path: str) -> None:
     """Pipenv: the first ``[[source]]`` is the primary index, the others extra; a package with
     ``index = "name"`` is installed from that source.
     """
@@ -691,42 +789,49 @@ def _pin(policy: IndexPolicy, registry: Registry, name: str, index: Index) -> No
     policy.names[(registry, normalized)] = policy.add(index)
 
 
-_NPMRC_LINE = re.compile(r"^\s*([^=;#\s][^=]*?)\s*=\s*(.*?)\s*$")
+# Source text, compiled by `lazyre` when an .npmrc is read: most runs have none.
+_NPMRC_LINE = r"^\s*([^=;#\s][^=]*?)\s*=\s*(.*?)\s*$"
 
 
-def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[Path]) -> None:
+def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) -> None:
     """npm's config chain (builtin < global < user < project < environment), pnpm's too, and
     yarn 2+'s ``.yarnrc.yml``: ``registry`` and ``@scope:registry``.
     """
+    join = os.path.join
     env = environment.env
     lower = {key.lower(): value for key, value in env.items()}
-    user = Path(lower.get("npm_config_userconfig") or environment.home / ".npmrc")
-    files: list[Path] = []
+    user = lower.get("npm_config_userconfig") or join(environment.home, ".npmrc")
+    files: list[str] = []
     if lower.get("npm_config_globalconfig"):
-        files.append(Path(lower["npm_config_globalconfig"]))
+        files.append(lower["npm_config_globalconfig"])
     files.append(user)
-    projects: list[Path] = []
+    projects: list[str] = []
     for folder in folders:
-        for parent in (folder, *folder.parents):
-            if (parent / ".npmrc").is_file() or (parent / ".yarnrc.yml").is_file():
+        for parent in _parents(folder):
+            if os.path.isfile(join(parent, ".npmrc")) or os.path.isfile(
+                join(parent, ".yarnrc.yml")
+            ):
                 projects.append(parent)
                 break
-            if (parent / ".git").exists():
+            if os.path.exists(join(parent, ".git")):
                 break
     for project in dict.fromkeys(projects):
-        files.append(project / ".npmrc")
+        files.append(join(project, ".npmrc"))
     settings: dict[str, tuple[str, str]] = {}
     for path in files:
         text = policy.text(path)
         for line in (text or "").splitlines():
-            match = _NPMRC_LINE.match(line)
+            match = lazyre.compiled(_NPMRC_LINE).match(line)
             if match and match.group(1).lower().endswith("registry"):
                 value = match.group(2).strip("\"'")
                 settings[match.group(1).lower()] = (_expand(value, env), f".npmrc {_display(path)}")
     for key, value in lower.items():
         if key.startswith("npm_config_") and key.endswith("registry") and value:
             settings[key.removeprefix("npm_config_")] = (value, key)
-    for path in [environment.home / ".yarnrc.yml", *(p / ".yarnrc.yml" for p in projects)]:
+    for path in [
+        join(environment.home, ".yarnrc.yml"),
+        *(join(p, ".yarnrc.yml") for p in projects),
+    ]:
         _yarnrc(policy, settings, path)
     if env.get("YARN_NPM_REGISTRY_SERVER"):
         settings["registry"] = (env["YARN_NPM_REGISTRY_SERVER"], "YARN_NPM_REGISTRY_SERVER")
@@ -739,7 +844,7 @@ def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[Path])
                 policy.scopes[key.removesuffix(":registry")] = policy.add(index)
 
 
-def _yarnrc(policy: IndexPolicy, settings: dict[str, tuple[str, str]], path: Path) -> None:
+def _yarnrc(policy: IndexPolicy, settings: dict[str, tuple[str, str]], path: str) -> None:
     text = policy.text(path)
     if text is None:
         return
@@ -765,21 +870,24 @@ def _yarnrc(policy: IndexPolicy, settings: dict[str, tuple[str, str]], path: Pat
 
 def _expand(value: str, env: Mapping[str, str]) -> str:
     """npm expands ``${VAR}`` in .npmrc values."""
-    return re.sub(r"\$\{([^}]+)\}", lambda m: env.get(m.group(1), ""), value)
+    if "${" not in value:
+        return value
+    return lazyre.compiled(r"\$\{([^}]+)\}").sub(lambda m: env.get(m.group(1), ""), value)
 
 
-def _cargo(policy: IndexPolicy, environment: Environment, folders: Sequence[Path]) -> None:
+def _cargo(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) -> None:
     """Cargo reads ``.cargo/config.toml`` (or ``.cargo/config``) in the current folder and every
     parent, then ``$CARGO_HOME/config.toml``; ``[registries.NAME] index``, ``[registry] default``,
     and source replacement of crates-io (a mirror: the primary index is then private).
     """
+    join = os.path.join
     env = environment.env
-    paths: list[Path] = []
+    paths: list[str] = []
     for folder in folders:
-        for parent in (folder, *folder.parents):
-            paths += [parent / ".cargo" / "config.toml", parent / ".cargo" / "config"]
-    cargo_home = Path(env.get("CARGO_HOME") or environment.home / ".cargo")
-    paths += [cargo_home / "config.toml", cargo_home / "config"]
+        for parent in _parents(folder):
+            paths += [join(parent, ".cargo", "config.toml"), join(parent, ".cargo", "config")]
+    cargo_home = env.get("CARGO_HOME") or join(environment.home, ".cargo")
+    paths += [join(cargo_home, "config.toml"), join(cargo_home, "config")]
     for path in dict.fromkeys(paths):
         data = _toml(policy, path)
         if not data:
@@ -831,7 +939,7 @@ def _cargo_replacement(policy: IndexPolicy, sources: dict[str, Any], origin: str
             return
 
 
-def _cargo_manifest(policy: IndexPolicy, path: Path) -> None:
+def _cargo_manifest(policy: IndexPolicy, path: str) -> None:
     """``registry = "name"`` on a dependency of Cargo.toml: that crate comes from that registry
     (the parser skips it; this records the name so its lock entries are private too).
     """

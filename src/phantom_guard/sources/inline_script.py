@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry, Source
@@ -19,13 +18,17 @@ from phantom_guard.sources import IndexOption, ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources.requirements import Skip, pep508_pin
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 # The reference regular expression of PEP 723.
 _BLOCK = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
 # uv's [tool.uv] keys that name an index (a string, or a list of them).
 _UV_INDEXES = ("index-url", "extra-index-url", "find-links")
 
 
-def parse(path: Path, text: str) -> ParseResult | None:
+def parse(path: StrPath, text: str) -> ParseResult | None:
     """The dependencies of the script's ``script`` block, or None when it has none.
 
     Raises `SourceError` for two ``script`` blocks, TOML that does not parse, or a dependency

@@ -6,8 +6,6 @@ parsers and the install guard's npm grammar).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.npm_specs import spec_target, split_spec
@@ -16,12 +14,16 @@ from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._json import json_key_lines, load_json
 from phantom_guard.sources._keypath import KeyPath, line_of
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 #: Sections whose keys are package names. ``bundledDependencies`` only repeats names from
 #: ``dependencies``; ``overrides`` and ``resolutions`` pin versions of packages found elsewhere.
 SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Refs from ``dependencies``, ``devDependencies``, ``peerDependencies`` and
     ``optionalDependencies``, one per declaration, on the line of the entry's key.
     """

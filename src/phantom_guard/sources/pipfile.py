@@ -8,12 +8,14 @@ to ``"*"``, a version specifier, or a table; a table with ``path``, ``git``, ``f
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._toml import TomlDocument, kind
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
 
 #: Top-level Pipfile tables that are not package categories.
 NOT_CATEGORIES = frozenset({"source", "requires", "scripts", "pipenv"})
@@ -29,7 +31,7 @@ NON_REGISTRY = {
 }
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Parse a ``Pipfile`` (Pipenv's format): every package category table, name by name."""
     doc = TomlDocument(str(path), text)
     found = Collector(doc.file, Registry.PYPI)

@@ -7,8 +7,6 @@ mapping names to ``{"version": ..., "hashes": [...]}``. Entries with ``path``, `
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
@@ -16,12 +14,16 @@ from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._json import json_key_lines, load_json
 from phantom_guard.sources.pipfile import NON_REGISTRY
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 # Lock entry keys that mean "not from an index": the Pipfile's, less "editable" (a locked
 # editable entry also carries the "path" or VCS key that says where it comes from).
 _NON_REGISTRY = {key: reason for key, reason in NON_REGISTRY.items() if key != "editable"}
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Parse a ``Pipfile.lock``: the names in each category, at the line of ``"name": {``."""
     file = str(path)
     data = load_json(file, text)

@@ -5,7 +5,6 @@ first document locks pnpm's own config and package-manager dependencies, the sec
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 
@@ -14,6 +13,10 @@ from phantom_guard.npm_specs import spec_target
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._yaml import compose_yaml_all, yaml_get, yaml_items, yaml_str
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
 
 _SECTIONS = (
     "dependencies",
@@ -25,7 +28,7 @@ _SECTIONS = (
 _VERSION = re.compile(r"\d")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """One ref per name, from the ``packages``/``snapshots`` keys (``/name/1.0.0_peer`` in v5,
     ``/name@1.0.0(peer)`` in v6, ``name@1.0.0`` in v9) and the ``importers`` entries.
     """

@@ -7,18 +7,20 @@ index URL for private-index awareness.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._toml import TomlDocument
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 # [package.source] types that install from elsewhere than a package index.
 _NON_REGISTRY = frozenset({"git", "directory", "file", "url"})
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Parse a ``poetry.lock``: each ``[[package]]`` name, at the line of its ``name = ...``."""
     doc = TomlDocument(str(path), text)
     found = Collector(doc.file, Registry.PYPI)

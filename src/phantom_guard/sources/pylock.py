@@ -8,18 +8,20 @@ is skipped with the reason.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._toml import TomlDocument
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 # PEP 751 package sources other than an index, in the order checked.
 _NON_INDEX = ("vcs", "directory", "archive")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Each ``[[packages]]`` entry, at the line of its ``name =``, with its version and index."""
     doc = TomlDocument(str(path), text)
     found = Collector(doc.file, Registry.PYPI, dedupe=True)

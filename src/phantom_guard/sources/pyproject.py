@@ -7,7 +7,6 @@ name no registry package and are skipped with the reason.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from phantom_guard.errors import SourceError
@@ -18,13 +17,17 @@ from phantom_guard.sources._keypath import KeyPath
 from phantom_guard.sources._toml import TomlDocument, kind
 from phantom_guard.sources.requirements import Skip, pep508_pin
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 # Poetry dependency tables with one of these keys install from elsewhere than an index.
 _POETRY_NON_REGISTRY = {"path": "path dependency", "git": "git dependency", "url": "URL dependency"}
 # uv's own lists of PEP 508 strings under [tool.uv].
 _UV_LISTS = ("dev-dependencies", "constraint-dependencies", "override-dependencies")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Parse ``pyproject.toml``: build-system requires (PEP 518), [project] (PEP 621),
     [dependency-groups] (PEP 735), and the Poetry, PDM and uv dependency tables.
     """

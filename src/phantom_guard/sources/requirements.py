@@ -23,6 +23,10 @@ from phantom_guard.records import field, record
 from phantom_guard.sources import IndexOption, ParseResult, read_text
 from phantom_guard.sources._comments import cut_comment
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 # pip: COMMENT_RE = re.compile(r"(^|\s+)#.*$"); anchored by match() it is linear, and its
 # sub() is done by cut_comment.
 _COMMENT = re.compile(r"(^|\s+)#.*$")
@@ -187,12 +191,13 @@ def _url_skip(target: str) -> Skip:
     return Skip(f"direct URL: {target}")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Parse a requirements file in pip's requirements file format, following ``-r``/``-c``.
 
     Included files are read from disk relative to the including file; an include already on
     the include stack is reported as a cycle, not followed again.
     """
+    path = Path(path)
     state = _State()
     display = str(path)
     state.stack.append((_identity(path), display))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import configparser
 import re
-from pathlib import Path
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
@@ -17,6 +16,10 @@ from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._comments import cut_comment
 from phantom_guard.sources.requirements import Skip, pep508_name
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
 
 _OPTION_KEYS = ("install_requires", "setup_requires", "tests_require")
 _EXTRAS = "options.extras_require"
@@ -29,7 +32,7 @@ _OPTION = re.compile(r"(?P<key>.*?)\s*[=:]\s*(?P<value>.*)$")
 _INNER_BLANKS = re.compile(r"(?<=\S)[^\S\n]{2,}")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Parse ``setup.cfg``: setuptools' requirement options, each entry a PEP 508 string."""
     file = str(path)
     text = _INNER_BLANKS.sub(" ", text.removeprefix("\ufeff"))

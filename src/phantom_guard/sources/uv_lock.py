@@ -7,12 +7,14 @@ out; ``git``, ``path``, ``directory`` and ``url`` sources are skipped with the r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._toml import TomlDocument
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
 
 # uv.lock source kinds that are the user's own project (not reported at all).
 _OWN_PROJECT = ("editable", "virtual")
@@ -20,7 +22,7 @@ _OWN_PROJECT = ("editable", "virtual")
 _NON_REGISTRY = ("git", "path", "directory", "url")
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """Parse a ``uv.lock``: each ``[[package]]`` from a registry, at its ``name = ...`` line."""
     doc = TomlDocument(str(path), text)
     found = Collector(doc.file, Registry.PYPI)

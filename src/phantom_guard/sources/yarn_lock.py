@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
@@ -13,13 +12,17 @@ from phantom_guard.sources import ParseResult
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._yaml import compose_yaml, yaml_get, yaml_items, yaml_str
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
+if TYPE_CHECKING:
+    from phantom_guard.settings import StrPath
+
 _BERRY = re.compile(r"^[\"']?__metadata[\"']?:", re.MULTILINE)
 # One spec of a classic header: "quoted" (JSON escapes) or bare, then a comma or the end.
 # The bare form is possessive and trimmed in code: a lazy one backtracks over long blank runs.
 _HEADER_SPEC = re.compile(r'[ \t]*(?:"((?:[^"\\]|\\.)*)"|([^,"\s][^,"]*+))[ \t]*(?:,|$)')
 
 
-def parse(path: Path, text: str) -> ParseResult:
+def parse(path: StrPath, text: str) -> ParseResult:
     """One ref per package name: from each entry's ``resolution`` (berry, which has
     ``__metadata``) or from the ``name@range`` specs of its header (classic v1).
     """
