@@ -175,8 +175,9 @@ def test_checking_a_named_lock_file_imports_no_path_url_or_config_parsers(
     warm: FakeRegistry,
 ) -> None:
     """``check package-lock.json`` (a hook's, a CI step's) on a warm cache, on a machine with a
-    pip.conf: paths stay strings, plain index URLs are split by hand, the lock's lines found
-    without `re`, and pip.conf's values come from the memo the first run wrote.
+    pip.conf and a user .npmrc: paths stay strings, plain index URLs are split by hand, the
+    lock's lines and the .npmrc's are read without `re`, and pip.conf's values come from the
+    memo the first run wrote.
     """
     home = Path(os.environ["HOME"])
     conf = Path(os.environ["XDG_CONFIG_DIRS"], "pip", "pip.conf")
@@ -187,6 +188,11 @@ def test_checking_a_named_lock_file_imports_no_path_url_or_config_parsers(
     )
     (home / ".pip").mkdir()
     (home / ".pip" / "pip.conf").write_text("[install]\nno-index = off\n", encoding="utf-8")
+    # A user .npmrc, as most machines with npm have: its lines are read without `re`.
+    (home / ".npmrc").write_text(
+        "fund=false\n; a comment\n@acme:registry = https://npm.acme.internal/\n",
+        encoding="utf-8",
+    )
     npm = os.environ["PHANTOM_GUARD_NPM_URL"].rstrip("/")
     packages = {"": {"name": "web", "version": "1.0.0"}}
     for name in ("left-pad", "express", "react", CACHED):

@@ -304,3 +304,41 @@ def test_a_pip_conf_is_parsed_once_then_remembered(
         load([], env, public=PUBLIC)
     monkeypatch.delitem(sys.modules, "configparser")
     assert load([], env, public=PUBLIC).primary[Registry.PYPI].host == "pypi.two.internal"
+
+
+# The regular expression .npmrc lines were read with before `npmrc_setting`.
+_NPMRC_LINE = r"^\s*([^=;#\s][^=]*?)\s*=\s*(.*?)\s*$"
+
+
+@given(st.text(alphabet=" \t\u3000\x0b\x1fa=;#@:/._\"'${}é", max_size=24))
+def test_an_npmrc_line_reads_as_the_regular_expression_read_it(text: str) -> None:
+    import re
+
+    from phantom_guard.sources.indexes import npmrc_setting
+
+    for line in text.splitlines() or [text]:
+        match = re.match(_NPMRC_LINE, line)
+        expected = (match.group(1), match.group(2)) if match else None
+        assert npmrc_setting(line) == expected, repr(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("registry=https://npm.acme.internal/", ("registry", "https://npm.acme.internal/")),
+        (
+            "  @acme:registry = https://npm.acme.internal/  ",
+            ("@acme:registry", "https://npm.acme.internal/"),
+        ),
+        ("; registry=https://npm.acme.internal/", None),
+        ("# registry=x", None),
+        ("=x", None),
+        ("no equals sign", None),
+        ("key=", ("key", "")),
+        ("a;b = c=d", ("a;b", "c=d")),
+    ],
+)
+def test_npmrc_lines(line: str, expected: tuple[str, str] | None) -> None:
+    from phantom_guard.sources.indexes import npmrc_setting
+
+    assert npmrc_setting(line) == expected

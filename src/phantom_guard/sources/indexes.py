@@ -789,8 +789,15 @@ def _pin(policy: IndexPolicy, registry: Registry, name: str, index: Index) -> No
     policy.names[(registry, normalized)] = policy.add(index)
 
 
-# Source text, compiled by `lazyre` when an .npmrc is read: most runs have none.
-_NPMRC_LINE = r"^\s*([^=;#\s][^=]*?)\s*=\s*(.*?)\s*$"
+def npmrc_setting(line: str) -> tuple[str, str] | None:
+    """An .npmrc line's ``key = value`` (both stripped), or None for a comment (``;``, ``#``),
+    a blank line or one without a key: what ``^\\s*([^=;#\\s][^=]*?)\\s*=\\s*(.*?)\\s*$``
+    matches, without importing `re` (a user .npmrc is read by every npm check).
+    """
+    key, equals, value = line.lstrip().partition("=")
+    if not equals or not key or key[0] in ";#":
+        return None
+    return key.rstrip(), value.strip()
 
 
 def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) -> None:
@@ -821,10 +828,10 @@ def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) 
     for path in files:
         text = policy.text(path)
         for line in (text or "").splitlines():
-            match = lazyre.compiled(_NPMRC_LINE).match(line)
-            if match and match.group(1).lower().endswith("registry"):
-                value = match.group(2).strip("\"'")
-                settings[match.group(1).lower()] = (_expand(value, env), f".npmrc {_display(path)}")
+            setting = npmrc_setting(line)
+            if setting is not None and setting[0].lower().endswith("registry"):
+                value = setting[1].strip("\"'")
+                settings[setting[0].lower()] = (_expand(value, env), f".npmrc {_display(path)}")
     for key, value in lower.items():
         if key.startswith("npm_config_") and key.endswith("registry") and value:
             settings[key.removeprefix("npm_config_")] = (value, key)
