@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources import ParseResult
-from phantom_guard.sources.package_lock import _Lock, parse
+from phantom_guard.sources._keypath import line_of
+from phantom_guard.sources.package_lock import _KeysInOrder, _Lock, parse
 from tests.sources import (
     JSON,
     KEYS,
@@ -303,3 +304,44 @@ def test_install_path_lines_of_a_lock_as_npm_writes_it() -> None:
     assert (
         lines == _regex_lines(text) == {"node_modules/a": 7, "node_modules/a/node_modules/@s/b": 10}
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(LOCKS, st.sampled_from([None, 1, 2, "\t"]))
+def test_keys_searched_in_order_are_on_the_lines_the_full_scan_finds(
+    data: Any, indent: int | str | None
+) -> None:
+    text = json.dumps(data, indent=indent)
+    lock = _Lock("package-lock.json", text, tuple(data))
+    in_order = lock.package_keys()
+    for key in data.get("packages", {}):
+        line = in_order.line_of(key)
+        if line is None or "node_modules/" not in key:
+            continue  # the caller scans for it; only install paths are asked for
+        # The line the full scan of the document finds, or what the lines were before: the
+        # line of the key's first occurrence anywhere.
+        scanned = line_of(lock.lines, ("packages", key))
+        assert line in (scanned, lock._install_path_lines.get(key)), key
+
+
+def test_keys_searched_in_order_skip_what_only_looks_like_them() -> None:
+    text = (
+        '{\n  "packages": {\n    "node_modules/a": {\n      "note": "node_modules/b"\n    },\n'
+        '    "node_modules/b" : {},\n    "node_modules/c\\u0041": {}\n  }\n}\n'
+    )
+    in_order = _KeysInOrder(text)
+    assert in_order.line_of("node_modules/a") == 3
+    assert in_order.line_of("node_modules/b") == 6  # not the value on line 4
+    assert in_order.line_of("node_modules/cA") is None  # escaped: the caller scans for it
+
+
+def test_package_keys_are_searched_for_past_the_packages_key() -> None:
+    document = {
+        "lockfileVersion": 2,
+        "dependencies": {"node_modules/a": {"version": "0.1.0"}},  # an odd v1 name, first
+        "packages": {"node_modules/a": {"version": "1.0.0"}},
+    }
+    text = json.dumps(document, indent=2)
+    lock = _Lock("package-lock.json", text, tuple(document))
+    assert lock.package_keys().line_of("node_modules/a") == 9
+    assert line_of(lock.lines, ("packages", "node_modules/a")) == 9

@@ -32,7 +32,7 @@ def parse(path: StrPath, text: str) -> ParseResult:
     data = load_json(file, text)
     if not isinstance(data, dict):
         raise SourceError(file, "a package-lock file must hold a JSON object", 1)
-    lock = _Lock(file, text)
+    lock = _Lock(file, text, tuple(data))
     if "packages" in data:
         lock.packages(data["packages"])
     else:
@@ -41,9 +41,10 @@ def parse(path: StrPath, text: str) -> ParseResult:
 
 
 class _Lock:
-    def __init__(self, file: str, text: str) -> None:
+    def __init__(self, file: str, text: str, top_keys: tuple[str, ...] = ()) -> None:
         self.file = file
         self.text = text
+        self.top_keys = top_keys  # the document's keys, in its order
         self.found = Collector(file, Registry.NPM, dedupe=True)
 
     @cached_property
@@ -92,9 +93,20 @@ class _Lock:
         line = self._install_path_lines.get(key)
         return line if line is not None else line_of(self.lines, ("packages", key))
 
+    def package_keys(self) -> _KeysInOrder:
+        """A search for the ``packages`` keys' lines, from past the top-level ``"packages"`` key
+        (found after the top-level keys written before it, in their order).
+        """
+        lines = _KeysInOrder(self.text)
+        for key in self.top_keys:
+            if key == "packages" or lines.line_of(key) is None:
+                break
+        lines.line_of("packages")
+        return lines
+
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
-        lines, fetched = self._install_path_lines, self.found.fetched
+        lines, fetched = self.package_keys(), self.found.fetched
         for key, entry in self._mapping(packages, ("packages",)).items():
             cut = key.rfind(_MODULES)
             if cut == -1:
@@ -116,7 +128,7 @@ class _Lock:
                     and (name or installed_as)
                     and entry.get("link") is not True
                 ):
-                    line = lines.get(key)
+                    line = lines.line_of(key)
                     if line is None:
                         line = self._entry_line(key)
                     fetched(name or installed_as, line, version, resolved)
@@ -203,6 +215,48 @@ class _Lock:
             line = line_of(self.lines, (*path, key))
             raise SourceError(self.file, f"{key!r} must be a string", line)
         return value
+
+
+class _KeysInOrder:
+    """The lines of a JSON object's keys, asked for in the order the object lists them: each is
+    searched for from where the one before it was found, so the whole lock is read once.
+
+    A key is found as `_install_path_lines` finds one (the pattern it names): quoted without
+    escapes, first on its line after JSON whitespace, a colon after it. For a key not found so
+    (escaped, or not first on its line) `line_of` returns None; the caller scans for it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._searched_from = 0  # just past the key found last
+        self._line = 1
+        self._line_start = 0  # where line `_line` starts
+
+    def line_of(self, key: str) -> int | None:
+        """The line `key` is on (found after the keys asked for before it), or None."""
+        if '"' in key or "\\" in key or "\n" in key:
+            return None
+        text = self._text
+        quoted = f'"{key}"'
+        at = text.find(quoted, self._searched_from)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1  # where the key's line starts
+            after = at + len(quoted)
+            if start and not text[start:at].strip(" \t\r") and _colon_at(text, after):
+                self._line += text.count("\n", self._line_start, start)
+                self._line_start, self._searched_from = start, after
+                return self._line
+            at = text.find(quoted, at + 1)
+        return None
+
+
+def _colon_at(text: str, at: int) -> bool:
+    """Whether a colon follows `at`, after spaces and tabs only (JSON's separator)."""
+    if text.startswith(":", at):
+        return True
+    while text.startswith((" ", "\t"), at):
+        at += 1
+    return text.startswith(":", at)
 
 
 def _keep(path: KeyPath) -> bool:
