@@ -227,9 +227,11 @@ OTHER = [
     (NPM, "pygsheets"),
     (NPM, "sentry-sdk"),
     (NPM, "sqlalchemy"),
+    (NPM, "ruamel.yaml"),  # PyPI's ruamel-yaml: one project under PEP 503
     (PYPI, "chownr"),
     (PYPI, "lodash"),
     (PYPI, "p-cancelable"),
+    (PYPI, "lodash.merge"),
 ]
 OTHER_LEGIT = [
     (PYPI, "commander"),  # an English word, published in both
@@ -238,7 +240,13 @@ OTHER_LEGIT = [
     (NPM, "redux-devtools"),
     (PYPI, "seaborn-image"),
     (PYPI, "black-macchiato"),
+    # Published names spelled with other separators than a top package of the other registry
+    # (npm's geojson-vt, PyPI's configobj): names of their own, not the other one copied.
+    (PYPI, "geojsonvt"),
+    (NPM, "config-obj"),
 ]
+# An npm scope is its owner's: the vendor's own package for the same service as its PyPI one.
+OTHER_SCOPED = ["@google-cloud/dataform", "@langchain/protocol"]
 
 
 @pytest.mark.parametrize(("registry", "name"), OTHER)
@@ -251,6 +259,26 @@ def test_a_name_from_the_other_ecosystem(registry: Registry, name: str) -> None:
 def test_names_of_both_ecosystems_do_not_fire(registry: Registry, name: str) -> None:
     rules = {s.evidence.get("rule") for s in analyze(name, registry).signals}
     assert "name from another ecosystem" not in rules
+
+
+@pytest.mark.parametrize("name", OTHER_SCOPED)
+def test_a_scoped_npm_name_is_not_the_other_registrys_package(name: str) -> None:
+    rules = {s.evidence.get("rule") for s in analyze(name, NPM).signals}
+    assert "name from another ecosystem" not in rules
+
+
+def test_the_other_ecosystem_evidence_names_the_package_and_its_popularity() -> None:
+    found = next(s for s in analyze("p-cancelable", PYPI).signals)
+    assert found.evidence["rule"] == "name from another ecosystem"
+    assert found.evidence["target"] == "p-cancelable"
+    assert found.evidence["target_registry"] == "npm"
+    assert isinstance(found.evidence["target_rank"], int)
+    assert isinstance(found.evidence["target_downloads"], int)
+    assert found.message.startswith("name from another ecosystem: the npm package 'p-cancelable'")
+    assert "downloads a month there" in found.message
+    pypi = next(s for s in analyze("pygsheets", NPM).signals)
+    assert pypi.evidence["target_registry"] == "pypi" and "rank" in pypi.message
+    assert "target_downloads" not in pypi.evidence
 
 
 # -- npm letter case --------------------------------------------------------------------------
