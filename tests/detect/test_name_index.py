@@ -210,3 +210,22 @@ def test_no_rule_names_a_corpus_entry() -> None:
             and id(node) not in docstrings
         }
         assert not literals & every, module.name
+
+
+def test_the_plugin_hosts_are_the_conventions_ten_times_the_minimum() -> None:
+    """``hosts`` in conventions.json: the unscoped conventions that at least ten times the
+    convention minimum (150 PyPI, 60 npm) published names share, counted on the package lists
+    (skipped where they are absent)."""
+    spec = importlib.util.spec_from_file_location(
+        "build_name_conventions", ROOT / "scripts" / "build_name_conventions.py"
+    )
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    if not (builder.PYPI_TSV.is_file() and builder.NPM_TSV.is_file()):
+        pytest.skip("package lists not on this machine")
+    data = json.loads((DATA / "conventions.json").read_text(encoding="utf-8"))
+    for registry, path, minimum in (("pypi", builder.PYPI_TSV, 150), ("npm", builder.NPM_TSV, 60)):
+        big = dict(builder.prefixes(builder.names(path), builder.HUGE * minimum))
+        expected = sorted(p for p in data[registry] if not p.startswith("@") and p in big)
+        assert data["hosts"][registry] == expected, registry

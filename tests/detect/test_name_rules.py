@@ -222,6 +222,40 @@ def test_hallucination_prone_words_still_fire(registry: Registry, name: str) -> 
     assert K.HALLUCINATION_PATTERN in kinds
 
 
+# -- plugin hosts: in the biggest families only a hallucination-prone word tells ---------------
+GENERIC_RULE = "popular package + generic words"
+# Unpublished: a prone word inside a host's family, and a stack of stock words in a family
+# that is not a host (fastapi).
+HOST_PROMPTED = [
+    (PYPI, "django-gpt-cache-helper"),
+    (PYPI, "pytest-llm-fixture-utils"),
+    (PYPI, "flask-ai-session-manager"),
+    (NPM, "react-ai-hooks-helper"),
+    (NPM, "eslint-config-gpt-rules-kit"),
+    (PYPI, "fastapi-cache-helper-utils"),
+]
+# Published members of django-*, flask-*, pytest-*, react-*, eslint-config-* with two words
+# after the family's own, each a stack of stock words.
+HOST_MEMBERS = [
+    (PYPI, "django-cognito-jwt"),
+    (PYPI, "flask-prometheus-metrics"),
+    (PYPI, "pytest-typing-runner"),
+    (NPM, "react-hooks-sse"),
+    (NPM, "react-preview-file"),
+    (NPM, "eslint-config-adidas-react"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), HOST_PROMPTED)
+def test_a_prone_word_in_a_host_or_a_stack_elsewhere_fires(registry: Registry, name: str) -> None:
+    assert GENERIC_RULE in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), HOST_MEMBERS)
+def test_a_stack_of_stock_words_in_a_plugin_host_is_a_member(registry: Registry, name: str) -> None:
+    assert not strong(analyze(name, registry))
+
+
 # -- a top package of the other registry --------------------------------------------------------
 OTHER = [
     (NPM, "pygsheets"),

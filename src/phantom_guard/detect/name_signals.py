@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from phantom_guard.detect.popular import PopularList
     from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch
 
-    # The popular list, the typosquat index, the naming conventions, brand lines, libraries.
-    _Rules = tuple[PopularList, TyposquatIndex, frozenset[str], frozenset[str], frozenset[str]]
+    # The popular list, the typosquat index, the naming conventions, brand lines, libraries,
+    # plugin hosts.
+    _Rules = tuple[
+        PopularList, TyposquatIndex, frozenset[str], frozenset[str], frozenset[str], frozenset[str]
+    ]
 
 # A near-miss of a top package is a stronger signal than one of a package ranked 10,000th.
 _TOP_RANK = 1000
@@ -158,7 +161,7 @@ class NameAnalyzer:
             return findings
         if (rules := self._rules.get(registry)) is None:
             rules = self._rules[registry] = self._load_rules(registry)
-        popular, index, convention, brand_lines, libraries = rules
+        popular, index, convention, brand_lines, libraries, plugin_hosts = rules
         # Here, not at the top: the pattern rules (and `re`) are for names off the popular list.
         from phantom_guard.detect.patterns import match_patterns
 
@@ -182,6 +185,7 @@ class NameAnalyzer:
             convention,
             brand_lines=brand_lines,
             libraries=libraries,
+            plugin_hosts=plugin_hosts,
         )
         if found and any(p.rule in _ESTABLISHED_EXEMPT for p in found) and index.target(comparable):
             # Downloaded widely enough to be on the second tier: an established add-on, or a
@@ -237,7 +241,7 @@ class NameAnalyzer:
 
     def _load_rules(self, registry: Registry) -> _Rules:
         """What `analyze` consults for `registry`, looked up once rather than once a name."""
-        from phantom_guard.detect.patterns import brand_families, conventions, unextended
+        from phantom_guard.detect.patterns import brand_families, conventions, hosts, unextended
 
         kind = registry.value
         return (
@@ -246,6 +250,7 @@ class NameAnalyzer:
             conventions(kind),
             brand_families(kind),
             unextended(kind),
+            hosts(kind),
         )
 
     def _index(self, registry: Registry) -> TyposquatIndex:
