@@ -48,6 +48,8 @@ HUGE = 10
 BRAND_FAMILY = 3
 UNEXTENDED_TOP = 500
 UNEXTENDED = 20
+# Words that say which language a package is for (as in detect/patterns.py).
+_LANGUAGE = frozenset({"py", "python", "node", "js", "rs", "rust", "lib"})
 
 
 def names(path: Path) -> list[str]:
@@ -101,6 +103,12 @@ def families(
             kept.append(prefix)
             continue
         first = prefix.split("-", 1)[0]
+        if "-" in prefix and not set(prefix.split("-")) <= words | _LANGUAGE:
+            # Two words that many names share are a product line ("wix-protos",
+            # "aliyun-python", "node-red"), whoever publishes it; two stock words
+            # ("data-science") would be a description.
+            kept.append(prefix)
+            continue
         host = first.rstrip("0123456789") or first
         # "data-*", "ai-*": a description; "react-*" is a family, and so is a generic word
         # that is a popular package ten times the minimum names extend ("vue-*").

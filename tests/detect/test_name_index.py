@@ -212,10 +212,11 @@ def test_no_rule_names_a_corpus_entry() -> None:
         assert not literals & every, module.name
 
 
-def test_the_plugin_hosts_are_the_conventions_ten_times_the_minimum() -> None:
-    """``hosts`` in conventions.json: the unscoped conventions that at least ten times the
-    convention minimum (150 PyPI, 60 npm) published names share, counted on the package lists
-    (skipped where they are absent)."""
+def test_the_plugin_hosts_and_product_lines_match_the_package_lists() -> None:
+    """conventions.json, recounted on the package lists (skipped where they are absent):
+    ``hosts`` are the unscoped conventions that ten times the minimum (150 PyPI, 60 npm)
+    published names share; every two-word prefix the minimum shares is a convention unless
+    both words are stock words."""
     spec = importlib.util.spec_from_file_location(
         "build_name_conventions", ROOT / "scripts" / "build_name_conventions.py"
     )
@@ -225,7 +226,13 @@ def test_the_plugin_hosts_are_the_conventions_ten_times_the_minimum() -> None:
     if not (builder.PYPI_TSV.is_file() and builder.NPM_TSV.is_file()):
         pytest.skip("package lists not on this machine")
     data = json.loads((DATA / "conventions.json").read_text(encoding="utf-8"))
+    vocabulary = json.loads((DATA / "patterns.json").read_text(encoding="utf-8"))
+    stock = set(vocabulary["generic_words"]) | set(vocabulary["hallucination_prone"])
+    stock |= builder._LANGUAGE
     for registry, path, minimum in (("pypi", builder.PYPI_TSV, 150), ("npm", builder.NPM_TSV, 60)):
-        big = dict(builder.prefixes(builder.names(path), builder.HUGE * minimum))
+        counts = dict(builder.prefixes(builder.names(path), minimum))
+        big = {p for p, n in counts.items() if n >= builder.HUGE * minimum}
         expected = sorted(p for p in data[registry] if not p.startswith("@") and p in big)
         assert data["hosts"][registry] == expected, registry
+        lines = {p for p in counts if "-" in p and not set(p.split("-")) <= stock}
+        assert lines <= set(data[registry]), registry

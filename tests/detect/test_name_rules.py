@@ -256,6 +256,38 @@ def test_a_stack_of_stock_words_in_a_plugin_host_is_a_member(registry: Registry,
     assert not strong(analyze(name, registry))
 
 
+# -- product lines: two words many published names share ------------------------------------
+# Published members of two-word prefixes that 150+ PyPI / 60+ npm names share, whose first
+# word is no listed package (an organization's line, a framework's plugins).
+PRODUCT_LINE_MEMBERS = [
+    (PYPI, "aliyun-python-sdk-config"),
+    (PYPI, "wix-protos-prime-example-hello-prime"),
+    (PYPI, "cdk-cloudformation-datadog-dashboards-dashboard"),
+    (PYPI, "odoo11-addon-base-location-geonames-import"),
+    (PYPI, "certora-cli-alpha-uri-eradicate-certora-dir"),
+    (NPM, "node-red-contrib-simple-message-queue"),
+]
+# Unpublished: the same first words outside the line, padded with stock words.
+OUTSIDE_PRODUCT_LINE = [
+    (PYPI, "wix-graphql-stardb-client"),
+    (PYPI, "aliyun-llm-api-helper"),
+    (PYPI, "cdk-graphql-redisgraph-utils"),
+    (PYPI, "nonebot-ai-chat-helper"),
+    (NPM, "node-gpt-api-wrapper"),
+    (NPM, "node-graphql-stardb-client"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), PRODUCT_LINE_MEMBERS)
+def test_a_product_line_member_is_not_a_compound(registry: Registry, name: str) -> None:
+    assert not strong(analyze(name, registry))
+
+
+@pytest.mark.parametrize(("registry", "name"), OUTSIDE_PRODUCT_LINE)
+def test_the_same_first_word_outside_its_line_still_fires(registry: Registry, name: str) -> None:
+    assert strong(analyze(name, registry))
+
+
 # -- a top package of the other registry --------------------------------------------------------
 OTHER = [
     (NPM, "pygsheets"),
