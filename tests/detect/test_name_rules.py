@@ -256,6 +256,39 @@ def test_a_stack_of_stock_words_in_a_plugin_host_is_a_member(registry: Registry,
     assert not strong(analyze(name, registry))
 
 
+# -- a brand word followed by a product or feature names what the package works with ---------
+# Published: a brand word, then mostly words of the brand's products or the package's feature.
+BRAND_PRODUCT = [
+    (PYPI, "google-ngram-downloader"),
+    (PYPI, "aws-ecr-cleanup"),
+    (PYPI, "openai-otel"),
+    (NPM, "aws-svg-icons"),
+    (NPM, "stripe-pwa-elements"),
+    (NPM, "azure-gallery"),
+]
+# Unpublished: a brand word, then stock words, as an SDK of the brand's would be named.
+BRAND_STOCK = [
+    (PYPI, "openai-helper-utils"),
+    (PYPI, "google-ai-sdk"),
+    (PYPI, "gemini-sdk-helper"),
+    (NPM, "github-api-toolkit"),
+    (NPM, "slack-sdk-helper"),
+    (NPM, "openai-agent-utils"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), BRAND_PRODUCT)
+def test_a_brand_word_before_a_product_is_not_brand_namespace(
+    registry: Registry, name: str
+) -> None:
+    assert K.BRAND_NAMESPACE not in {s.kind for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), BRAND_STOCK)
+def test_a_brand_word_before_stock_words_is(registry: Registry, name: str) -> None:
+    assert K.BRAND_NAMESPACE in {s.kind for s in analyze(name, registry).signals}
+
+
 # -- product lines: two words many published names share ------------------------------------
 # Published members of two-word prefixes that 150+ PyPI / 60+ npm names share, whose first
 # word is no listed package (an organization's line, a framework's plugins).
