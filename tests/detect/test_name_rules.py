@@ -289,6 +289,38 @@ def test_a_brand_word_before_stock_words_is(registry: Registry, name: str) -> No
     assert K.BRAND_NAMESPACE in {s.kind for s in analyze(name, registry).signals}
 
 
+# -- a language word first is an affix: the compound is the rest --------------------------------
+COMPOUND_RULE = "compound of stock words"
+# Published: a language word, then two words.
+LANGUAGE_FIRST = [
+    (PYPI, "python-markdown-generator"),
+    (PYPI, "python-serverless-runner"),
+    (PYPI, "python-table-converter"),
+    (NPM, "node-sass-utils"),
+    (NPM, "node-http-error"),
+    (NPM, "node-xml-stream"),
+]
+# Unpublished: a language word, then a compound of three stock or coined words.
+LANGUAGE_COMPOUND = [
+    (PYPI, "python-graphql-stardb-helper"),
+    (PYPI, "python-telemetry-wavesocket-client"),
+    (PYPI, "python-graphql-redisgraph-client"),
+    (NPM, "node-graphql-stardb-helper"),
+    (NPM, "js-llm-cache-toolkit"),
+    (NPM, "node-agentic-stream-utils"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), LANGUAGE_FIRST)
+def test_a_language_word_and_two_words_is_no_compound(registry: Registry, name: str) -> None:
+    assert COMPOUND_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), LANGUAGE_COMPOUND)
+def test_a_language_word_and_a_compound_is_one(registry: Registry, name: str) -> None:
+    assert COMPOUND_RULE in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
 # -- product lines: two words many published names share ------------------------------------
 # Published members of two-word prefixes that 150+ PyPI / 60+ npm names share, whose first
 # word is no listed package (an organization's line, a framework's plugins).

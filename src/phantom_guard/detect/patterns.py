@@ -255,22 +255,35 @@ def match_patterns(
     if not found and (marked := _marker(tokens, words.markers)):
         found.append(marked)
     # In an npm scope the words describe the scope owner's package (only the owner publishes).
-    if not found and len(tokens) >= _COMPOUND_WORDS and not in_convention and not scope:
-        known = [t for t in tokens if t in words.generic_words or t in popular]
-        # A made-up word after the first: honest projects put their own name first
-        # ("mesospim-python-tools"); invented names coin the tail ("-reverse-stardb").
-        coined = [t for t in tokens[1:] if t not in known and _coined(t)]
-        if len(known) >= _COMPOUND_KNOWN and (prone or coined or len(known) >= _STACK + 1):
-            found.append(
-                PatternMatch(
-                    "compound of stock words",
-                    None,
-                    f"a compound of stock words ({', '.join(known)})"
-                    + (f" with the hallucination-prone word '{prone[0]}'" if prone else "")
-                    + ", outside any naming convention",
-                )
-            )
+    if not found and not in_convention and not scope:
+        compound = _compound(tokens, popular, words, prone)
+        if compound is not None:
+            found.append(compound)
     return found
+
+
+def _compound(
+    tokens: list[str], popular: PopularList, words: Vocabulary, prone: list[str]
+) -> PatternMatch | None:
+    """Three or more words, two or more of them stock words or popular names, and a prone
+    word, a coined word or a third known word."""
+    # A language word first is an affix: "python-<service>-wrapper" is a two-word name.
+    body = tokens[1:] if tokens[0] in _LANGUAGE_WORDS else tokens
+    if len(body) < _COMPOUND_WORDS:
+        return None
+    known = [t for t in body if t in words.generic_words or t in popular]
+    # A made-up word after the first: honest projects put their own name first
+    # ("mesospim-python-tools"); invented names coin the tail ("-reverse-stardb").
+    coined = [t for t in body[1:] if t not in known and _coined(t)]
+    if len(known) < _COMPOUND_KNOWN or not (prone or coined or len(known) >= _STACK + 1):
+        return None
+    return PatternMatch(
+        "compound of stock words",
+        None,
+        f"a compound of stock words ({', '.join(known)})"
+        + (f" with the hallucination-prone word '{prone[0]}'" if prone else "")
+        + ", outside any naming convention",
+    )
 
 
 def _marker(tokens: list[str], markers: tuple[str, ...]) -> PatternMatch | None:
