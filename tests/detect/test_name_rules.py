@@ -321,6 +321,37 @@ def test_a_language_word_and_a_compound_is_one(registry: Registry, name: str) ->
     assert COMPOUND_RULE in {s.evidence.get("rule") for s in analyze(name, registry).signals}
 
 
+# -- a made-up word: stock words glued, not a proper name ----------------------------------------
+# Published: the only word no list knows is a person's, a product's or a tool's own name.
+PROPER_NAME_COMPOUND = [
+    (PYPI, "datetime-utils-sribandi"),
+    (PYPI, "xml-generator-seobaeksol"),
+    (PYPI, "api-helper-saurabh"),
+    (NPM, "pinia-plugin-unistorage"),
+    (NPM, "less-plugin-remcalc"),
+    (NPM, "danger-plugin-todos"),
+]
+# Unpublished: stock words glued into one ("graph" + "stream", "cache" + "graph"), or a brand.
+GLUED_WORD_COMPOUND = [
+    (PYPI, "uvicorn-telemetry-graphstream"),
+    (PYPI, "starlette-proxy-cachegraph"),
+    (PYPI, "httpx-metrics-streamsocket"),
+    (NPM, "ws-claude-loader-kit"),
+    (NPM, "undici-proxy-cachegraph"),
+    (NPM, "undici-telemetry-graphstream"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), PROPER_NAME_COMPOUND)
+def test_a_proper_name_is_not_a_made_up_word(registry: Registry, name: str) -> None:
+    assert COMPOUND_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), GLUED_WORD_COMPOUND)
+def test_stock_words_glued_into_one_are(registry: Registry, name: str) -> None:
+    assert strong(analyze(name, registry))
+
+
 # -- product lines: two words many published names share ------------------------------------
 # Published members of two-word prefixes that 150+ PyPI / 60+ npm names share, whose first
 # word is no listed package (an organization's line, a framework's plugins).
