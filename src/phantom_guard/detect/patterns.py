@@ -274,10 +274,16 @@ def _compound(
     if len(body) < _COMPOUND_WORDS:
         return None
     known = [t for t in body if t in words.generic_words or t in popular]
+    if len(known) < _COMPOUND_KNOWN:
+        return None
     # A made-up word after the first: honest projects put their own name first
-    # ("mesospim-python-tools"); invented names coin the tail ("-reverse-stardb").
-    coined = [t for t in body[1:] if t not in known and _coined(t, popular, words)]
-    if len(known) < _COMPOUND_KNOWN or not (prone or coined or len(known) >= _STACK + 1):
+    # ("mesospim-python-tools"); invented names coin the tail ("-reverse-stardb"). Looked
+    # for last: it is the dearest test.
+    if not (
+        prone
+        or len(known) >= _STACK + 1
+        or any(t not in known and _coined(t, popular, words) for t in body[1:])
+    ):
         return None
     return PatternMatch(
         "compound of stock words",
