@@ -242,7 +242,8 @@ def real_rows() -> list[Row]:
 def longtail_rows(size: int, seed: int = 18) -> list[Row]:
     """`size` random names per registry from the package snapshots, drawn like the corpus's
     long-tail rows but from the whole population: npm names under 10,000 downloads a month on
-    no shipped list, PyPI names unranked and last released before 2024; both with a summary."""
+    no shipped npm list, PyPI names unranked and last released before 2024; both with a
+    summary."""
     import random
 
     # Each registry's own lists only: a long-tail npm name that is also a top PyPI name is
