@@ -242,27 +242,30 @@ def real_rows() -> list[Row]:
 def longtail_rows(size: int, seed: int = 18) -> list[Row]:
     """`size` random names per registry from the package snapshots, drawn like the corpus's
     long-tail rows but from the whole population: npm names under 10,000 downloads a month on
-    no shipped list, PyPI names unranked and last released before 2024; both with a summary."""
+    no shipped npm list, PyPI names unranked and last released before 2024; both with a
+    summary."""
     import random
 
-    listed = set()
-    for part in ("npm.txt", "npm-tier2.txt", "pypi.txt"):
+    # Each registry's own lists only: a long-tail npm name that is also a top PyPI name is
+    # in the population (the cross-ecosystem rule is measured on it).
+    listed: dict[str, set[str]] = {"npm": set(), "pypi": set()}
+    for kind, part in (("npm", "npm.txt"), ("npm", "npm-tier2.txt"), ("pypi", "pypi.txt")):
         with (POPULAR / part).open(encoding="utf-8") as handle:
-            listed |= {line.split("\t", 1)[0].strip() for line in handle if line[:1] != "#"}
+            listed[kind] |= {line.split("\t", 1)[0].strip() for line in handle if line[:1] != "#"}
     npm, pypi = [], []
     with NPM_SNAPSHOT.open(encoding="utf-8", errors="replace") as handle:
         next(handle, None)
         for line in handle:
             p = line.rstrip("\n").split("\t")
             used = len(p) > 3 and p[3].strip() and p[2].isdigit() and int(p[2]) < 10_000
-            if used and p[0] not in listed and p[0] == p[0].lower():
+            if used and p[0] not in listed["npm"] and p[0] == p[0].lower():
                 npm.append(p[0])
     with PYPI_SNAPSHOT.open(encoding="utf-8", errors="replace") as handle:
         next(handle, None)
         for line in handle:
             p = line.rstrip("\n").split("\t")
             old = len(p) > 4 and not p[3] and p[2] < "2024" and len(p[4]) > 15
-            if old and p[0].lower() not in listed:
+            if old and p[0].lower() not in listed["pypi"]:
                 pypi.append(p[0])
     rng = random.Random(seed)
     rows = []

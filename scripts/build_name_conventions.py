@@ -20,6 +20,9 @@ Two more lists per registry, from the same snapshots and the shipped lists:
 * ``unextended``: the ``UNEXTENDED_TOP`` best-ranked listed names that at most ``UNEXTENDED``
   published names extend (``semver-…``, ``chalk-…``; ``mongoose-…`` has hundreds): a popular
   library, not a plugin host, so a new ``<it>-<word>`` is rarely someone's honest add-on.
+* ``hosts``: the unscoped conventions that ``HUGE`` times the minimum names share
+  (``django``, ``pytest``, ``react``, ``eslint-config``): plugin hosts whose honest members
+  outnumber anything padded onto them, so a stack of stock words there is an ordinary member.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ HUGE = 10
 BRAND_FAMILY = 3
 UNEXTENDED_TOP = 500
 UNEXTENDED = 20
+# Words that say which language a package is for (as in detect/patterns.py).
+_LANGUAGE = frozenset({"py", "python", "node", "js", "rs", "rust", "lib"})
 
 
 def names(path: Path) -> list[str]:
@@ -98,6 +103,12 @@ def families(
             kept.append(prefix)
             continue
         first = prefix.split("-", 1)[0]
+        if "-" in prefix and not set(prefix.split("-")) <= words | _LANGUAGE:
+            # Two words that many names share are a product line ("wix-protos",
+            # "aliyun-python", "node-red"), whoever publishes it; two stock words
+            # ("data-science") would be a description.
+            kept.append(prefix)
+            continue
         host = first.rstrip("0123456789") or first
         # "data-*", "ai-*": a description; "react-*" is a family, and so is a generic word
         # that is a popular package ten times the minimum names extend ("vue-*").
@@ -133,6 +144,12 @@ def unextended(found: list[str], packages: list[str]) -> list[str]:
     return sorted(p for p in wanted if counts[p] <= UNEXTENDED)
 
 
+def hosts(prefixes_found: list[tuple[str, int]], kept: list[str], minimum: int) -> list[str]:
+    """The unscoped conventions of `kept` that at least HUGE x `minimum` names share."""
+    counts = dict(prefixes_found)
+    return sorted(p for p in kept if not p.startswith("@") and counts[p] >= HUGE * minimum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write conventions.json."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -149,6 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     words = set(vocabulary["generic_words"]) | set(vocabulary.get("hallucination_prone", ()))
     brands = set(vocabulary["brands"])
     snapshot = {"pypi": names(PYPI_TSV), "npm": names(NPM_TSV)}
+    minimum = {"pypi": args.min_pypi, "npm": args.min_npm}
+    found = {r: prefixes(snapshot[r], minimum[r]) for r in ("pypi", "npm")}
+    kept = {
+        r: families(found[r], listed(r), words, minimum[r], frozenset(listed(r, tiers=1)))
+        for r in ("pypi", "npm")
+    }
     data = {
         "_about": (
             "Naming conventions: first words and npm scopes shared by many published names. "
@@ -157,28 +180,18 @@ def main(argv: list[str] | None = None) -> int:
             "scripts/build_name_conventions.py. Do not edit by hand. "
             f"brand_families: a brand and the next word shared by >= {BRAND_FAMILY} listed "
             f"names; unextended: of the top {UNEXTENDED_TOP} listed names, those at most "
-            f"{UNEXTENDED} published names extend."
+            f"{UNEXTENDED} published names extend; hosts: unscoped conventions shared by >= "
+            f"{HUGE} x the minimum."
         ),
-        "pypi": families(
-            prefixes(snapshot["pypi"], args.min_pypi),
-            listed("pypi"),
-            words,
-            args.min_pypi,
-            frozenset(listed("pypi", tiers=1)),
-        ),
-        "npm": families(
-            prefixes(snapshot["npm"], args.min_npm),
-            listed("npm"),
-            words,
-            args.min_npm,
-            frozenset(listed("npm", tiers=1)),
-        ),
+        "pypi": kept["pypi"],
+        "npm": kept["npm"],
         "brand_families": {r: brand_families(listed(r), brands) for r in ("pypi", "npm")},
         "unextended": {r: unextended(snapshot[r], listed(r)) for r in ("pypi", "npm")},
+        "hosts": {r: hosts(found[r], kept[r], minimum[r]) for r in ("pypi", "npm")},
     }
     OUT.write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
     print(f"conventions: pypi {len(data['pypi'])}, npm {len(data['npm'])} -> {OUT}")
-    for key in ("brand_families", "unextended"):
+    for key in ("brand_families", "unextended", "hosts"):
         print(f"{key}: " + ", ".join(f"{r} {len(v)}" for r, v in data[key].items()))
     return 0
 

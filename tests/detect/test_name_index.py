@@ -210,3 +210,29 @@ def test_no_rule_names_a_corpus_entry() -> None:
             and id(node) not in docstrings
         }
         assert not literals & every, module.name
+
+
+def test_the_plugin_hosts_and_product_lines_match_the_package_lists() -> None:
+    """conventions.json, recounted on the package lists (skipped where they are absent):
+    ``hosts`` are the unscoped conventions that ten times the minimum (150 PyPI, 60 npm)
+    published names share; every two-word prefix the minimum shares is a convention unless
+    both words are stock words."""
+    spec = importlib.util.spec_from_file_location(
+        "build_name_conventions", ROOT / "scripts" / "build_name_conventions.py"
+    )
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    if not (builder.PYPI_TSV.is_file() and builder.NPM_TSV.is_file()):
+        pytest.skip("package lists not on this machine")
+    data = json.loads((DATA / "conventions.json").read_text(encoding="utf-8"))
+    vocabulary = json.loads((DATA / "patterns.json").read_text(encoding="utf-8"))
+    stock = set(vocabulary["generic_words"]) | set(vocabulary["hallucination_prone"])
+    stock |= builder._LANGUAGE
+    for registry, path, minimum in (("pypi", builder.PYPI_TSV, 150), ("npm", builder.NPM_TSV, 60)):
+        counts = dict(builder.prefixes(builder.names(path), minimum))
+        big = {p for p, n in counts.items() if n >= builder.HUGE * minimum}
+        expected = sorted(p for p in data[registry] if not p.startswith("@") and p in big)
+        assert data["hosts"][registry] == expected, registry
+        lines = {p for p in counts if "-" in p and not set(p.split("-")) <= stock}
+        assert lines <= set(data[registry]), registry

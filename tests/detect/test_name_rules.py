@@ -222,14 +222,178 @@ def test_hallucination_prone_words_still_fire(registry: Registry, name: str) -> 
     assert K.HALLUCINATION_PATTERN in kinds
 
 
+# -- plugin hosts: in the biggest families only a hallucination-prone word tells ---------------
+GENERIC_RULE = "popular package + generic words"
+# Unpublished: a prone word inside a host's family, and a stack of stock words in a family
+# that is not a host (fastapi).
+HOST_PROMPTED = [
+    (PYPI, "django-gpt-cache-helper"),
+    (PYPI, "pytest-llm-fixture-utils"),
+    (PYPI, "flask-ai-session-manager"),
+    (NPM, "react-ai-hooks-helper"),
+    (NPM, "eslint-config-gpt-rules-kit"),
+    (PYPI, "fastapi-cache-helper-utils"),
+]
+# Published members of django-*, flask-*, pytest-*, react-*, eslint-config-* with two words
+# after the family's own, each a stack of stock words.
+HOST_MEMBERS = [
+    (PYPI, "django-cognito-jwt"),
+    (PYPI, "flask-prometheus-metrics"),
+    (PYPI, "pytest-typing-runner"),
+    (NPM, "react-hooks-sse"),
+    (NPM, "react-preview-file"),
+    (NPM, "eslint-config-adidas-react"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), HOST_PROMPTED)
+def test_a_prone_word_in_a_host_or_a_stack_elsewhere_fires(registry: Registry, name: str) -> None:
+    assert GENERIC_RULE in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), HOST_MEMBERS)
+def test_a_stack_of_stock_words_in_a_plugin_host_is_a_member(registry: Registry, name: str) -> None:
+    assert not strong(analyze(name, registry))
+
+
+# -- a brand word followed by a product or feature names what the package works with ---------
+# Published: a brand word, then mostly words of the brand's products or the package's feature.
+BRAND_PRODUCT = [
+    (PYPI, "google-ngram-downloader"),
+    (PYPI, "aws-ecr-cleanup"),
+    (PYPI, "openai-otel"),
+    (NPM, "aws-svg-icons"),
+    (NPM, "stripe-pwa-elements"),
+    (NPM, "azure-gallery"),
+]
+# Unpublished: a brand word, then stock words, as an SDK of the brand's would be named.
+BRAND_STOCK = [
+    (PYPI, "openai-helper-utils"),
+    (PYPI, "google-ai-sdk"),
+    (PYPI, "gemini-sdk-helper"),
+    (NPM, "github-api-toolkit"),
+    (NPM, "slack-sdk-helper"),
+    (NPM, "openai-agent-utils"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), BRAND_PRODUCT)
+def test_a_brand_word_before_a_product_is_not_brand_namespace(
+    registry: Registry, name: str
+) -> None:
+    assert K.BRAND_NAMESPACE not in {s.kind for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), BRAND_STOCK)
+def test_a_brand_word_before_stock_words_is(registry: Registry, name: str) -> None:
+    assert K.BRAND_NAMESPACE in {s.kind for s in analyze(name, registry).signals}
+
+
+# -- a language word first is an affix: the compound is the rest --------------------------------
+COMPOUND_RULE = "compound of stock words"
+# Published: a language word, then two words.
+LANGUAGE_FIRST = [
+    (PYPI, "python-markdown-generator"),
+    (PYPI, "python-serverless-runner"),
+    (PYPI, "python-table-converter"),
+    (NPM, "node-sass-utils"),
+    (NPM, "node-http-error"),
+    (NPM, "node-xml-stream"),
+]
+# Unpublished: a language word, then a compound of three stock or coined words.
+LANGUAGE_COMPOUND = [
+    (PYPI, "python-graphql-stardb-helper"),
+    (PYPI, "python-telemetry-wavesocket-client"),
+    (PYPI, "python-graphql-redisgraph-client"),
+    (NPM, "node-graphql-stardb-helper"),
+    (NPM, "js-llm-cache-toolkit"),
+    (NPM, "node-agentic-stream-utils"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), LANGUAGE_FIRST)
+def test_a_language_word_and_two_words_is_no_compound(registry: Registry, name: str) -> None:
+    assert COMPOUND_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), LANGUAGE_COMPOUND)
+def test_a_language_word_and_a_compound_is_one(registry: Registry, name: str) -> None:
+    assert COMPOUND_RULE in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+# -- a made-up word: stock words glued, not a proper name ----------------------------------------
+# Published: the only word no list knows is a person's, a product's or a tool's own name.
+PROPER_NAME_COMPOUND = [
+    (PYPI, "datetime-utils-sribandi"),
+    (PYPI, "xml-generator-seobaeksol"),
+    (PYPI, "api-helper-saurabh"),
+    (NPM, "pinia-plugin-unistorage"),
+    (NPM, "less-plugin-remcalc"),
+    (NPM, "danger-plugin-todos"),
+]
+# Unpublished: stock words glued into one ("graph" + "stream", "cache" + "graph"), or a brand.
+GLUED_WORD_COMPOUND = [
+    (PYPI, "uvicorn-telemetry-graphstream"),
+    (PYPI, "starlette-proxy-cachegraph"),
+    (PYPI, "httpx-metrics-streamsocket"),
+    (NPM, "ws-claude-loader-kit"),
+    (NPM, "undici-proxy-cachegraph"),
+    (NPM, "undici-telemetry-graphstream"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), PROPER_NAME_COMPOUND)
+def test_a_proper_name_is_not_a_made_up_word(registry: Registry, name: str) -> None:
+    assert COMPOUND_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}
+
+
+@pytest.mark.parametrize(("registry", "name"), GLUED_WORD_COMPOUND)
+def test_stock_words_glued_into_one_are(registry: Registry, name: str) -> None:
+    assert strong(analyze(name, registry))
+
+
+# -- product lines: two words many published names share ------------------------------------
+# Published members of two-word prefixes that 150+ PyPI / 60+ npm names share, whose first
+# word is no listed package (an organization's line, a framework's plugins).
+PRODUCT_LINE_MEMBERS = [
+    (PYPI, "aliyun-python-sdk-config"),
+    (PYPI, "wix-protos-prime-example-hello-prime"),
+    (PYPI, "cdk-cloudformation-datadog-dashboards-dashboard"),
+    (PYPI, "odoo11-addon-base-location-geonames-import"),
+    (PYPI, "certora-cli-alpha-uri-eradicate-certora-dir"),
+    (NPM, "node-red-contrib-simple-message-queue"),
+]
+# Unpublished: the same first words outside the line, padded with stock words.
+OUTSIDE_PRODUCT_LINE = [
+    (PYPI, "wix-graphql-stardb-client"),
+    (PYPI, "aliyun-llm-api-helper"),
+    (PYPI, "cdk-graphql-redisgraph-utils"),
+    (PYPI, "nonebot-ai-chat-helper"),
+    (NPM, "node-gpt-api-wrapper"),
+    (NPM, "node-graphql-stardb-client"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), PRODUCT_LINE_MEMBERS)
+def test_a_product_line_member_is_not_a_compound(registry: Registry, name: str) -> None:
+    assert not strong(analyze(name, registry))
+
+
+@pytest.mark.parametrize(("registry", "name"), OUTSIDE_PRODUCT_LINE)
+def test_the_same_first_word_outside_its_line_still_fires(registry: Registry, name: str) -> None:
+    assert strong(analyze(name, registry))
+
+
 # -- a top package of the other registry --------------------------------------------------------
 OTHER = [
     (NPM, "pygsheets"),
     (NPM, "sentry-sdk"),
     (NPM, "sqlalchemy"),
+    (NPM, "ruamel.yaml"),  # PyPI's ruamel-yaml: one project under PEP 503
     (PYPI, "chownr"),
     (PYPI, "lodash"),
     (PYPI, "p-cancelable"),
+    (PYPI, "lodash.merge"),
 ]
 OTHER_LEGIT = [
     (PYPI, "commander"),  # an English word, published in both
@@ -238,7 +402,13 @@ OTHER_LEGIT = [
     (NPM, "redux-devtools"),
     (PYPI, "seaborn-image"),
     (PYPI, "black-macchiato"),
+    # Published names spelled with other separators than a top package of the other registry
+    # (npm's geojson-vt, PyPI's configobj): names of their own, not the other one copied.
+    (PYPI, "geojsonvt"),
+    (NPM, "config-obj"),
 ]
+# An npm scope is its owner's: the vendor's own package for the same service as its PyPI one.
+OTHER_SCOPED = ["@google-cloud/dataform", "@langchain/protocol"]
 
 
 @pytest.mark.parametrize(("registry", "name"), OTHER)
@@ -251,6 +421,26 @@ def test_a_name_from_the_other_ecosystem(registry: Registry, name: str) -> None:
 def test_names_of_both_ecosystems_do_not_fire(registry: Registry, name: str) -> None:
     rules = {s.evidence.get("rule") for s in analyze(name, registry).signals}
     assert "name from another ecosystem" not in rules
+
+
+@pytest.mark.parametrize("name", OTHER_SCOPED)
+def test_a_scoped_npm_name_is_not_the_other_registrys_package(name: str) -> None:
+    rules = {s.evidence.get("rule") for s in analyze(name, NPM).signals}
+    assert "name from another ecosystem" not in rules
+
+
+def test_the_other_ecosystem_evidence_names_the_package_and_its_popularity() -> None:
+    found = next(s for s in analyze("p-cancelable", PYPI).signals)
+    assert found.evidence["rule"] == "name from another ecosystem"
+    assert found.evidence["target"] == "p-cancelable"
+    assert found.evidence["target_registry"] == "npm"
+    assert isinstance(found.evidence["target_rank"], int)
+    assert isinstance(found.evidence["target_downloads"], int)
+    assert found.message.startswith("name from another ecosystem: the npm package 'p-cancelable'")
+    assert "downloads a month there" in found.message
+    pypi = next(s for s in analyze("pygsheets", NPM).signals)
+    assert pypi.evidence["target_registry"] == "pypi" and "rank" in pypi.message
+    assert "target_downloads" not in pypi.evidence
 
 
 # -- npm letter case --------------------------------------------------------------------------

@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from phantom_guard.detect.popular import PopularList
     from phantom_guard.detect.typosquat import TyposquatIndex, TyposquatMatch
 
-    # The popular list, the typosquat index, the naming conventions, brand lines, libraries.
-    _Rules = tuple[PopularList, TyposquatIndex, frozenset[str], frozenset[str], frozenset[str]]
+    # The popular list, the typosquat index, the naming conventions, brand lines, libraries,
+    # plugin hosts.
+    _Rules = tuple[
+        PopularList, TyposquatIndex, frozenset[str], frozenset[str], frozenset[str], frozenset[str]
+    ]
 
 # A near-miss of a top package is a stronger signal than one of a package ranked 10,000th.
 _TOP_RANK = 1000
@@ -158,7 +161,7 @@ class NameAnalyzer:
             return findings
         if (rules := self._rules.get(registry)) is None:
             rules = self._rules[registry] = self._load_rules(registry)
-        popular, index, convention, brand_lines, libraries = rules
+        popular, index, convention, brand_lines, libraries, plugin_hosts = rules
         # Here, not at the top: the pattern rules (and `re`) are for names off the popular list.
         from phantom_guard.detect.patterns import match_patterns
 
@@ -182,13 +185,14 @@ class NameAnalyzer:
             convention,
             brand_lines=brand_lines,
             libraries=libraries,
+            plugin_hosts=plugin_hosts,
         )
         if found and any(p.rule in _ESTABLISHED_EXEMPT for p in found) and index.target(comparable):
             # Downloaded widely enough to be on the second tier: an established add-on, or a
             # project that chose the marker long ago ("future-fstrings").
             found = [p for p in found if p.rule not in _ESTABLISHED_EXEMPT]
         if not signals and not found and (other := self._other_ecosystem(comparable, registry)):
-            found.append(other)
+            signals.append(other)
         for pattern in found:
             if squat is not None and pattern.base == squat.target:
                 continue  # "gulp-concat-js" is one finding about gulp-concat, not two
@@ -198,32 +202,46 @@ class NameAnalyzer:
             suggestion = suggestion or pattern.base
         return NameFindings(popular=False, signals=tuple(signals), suggestion=suggestion)
 
-    def _other_ecosystem(self, comparable: str, registry: Registry) -> PatternMatch | None:
-        """A top package of the other registry asked for here (``pygsheets`` on npm,
-        ``boxen`` on PyPI): LLMs mix up ecosystems; the name is free for a squatter here."""
+    def _other_ecosystem(self, comparable: str, registry: Registry) -> Signal | None:
+        """A top package of the other registry asked for here, spelled as there (``pygsheets``
+        on npm, ``boxen`` on PyPI): LLMs mix up ecosystems; the name is free for a squatter
+        here. Another spelling (``css-utils`` for ``cssutils``) is a name of its own."""
         other = _OTHER_ECOSYSTEM.get(registry)
         if other is None or len(comparable) < _OTHER_MIN_LENGTH:
             return None
         theirs = self._index(other).exact_or_squashed(comparable)
         if theirs is None or theirs.rank > _OTHER_TOP_RANK:
             return None
+        if _pep503(theirs.name) != _pep503(comparable):
+            return None  # the same letters, other separators: "regexparser", "regex-parser"
         if self._index(registry).target(comparable) is not None:
             return None  # well known here too
-        from phantom_guard.detect.patterns import PatternMatch
         from phantom_guard.detect.words import english_words  # its table only when needed
 
         if comparable in english_words():
-            return None  # "commander", "chalk": words, published in both
-        return PatternMatch(
-            "name from another ecosystem",
-            None,
-            f"the name of the {other.value} package '{theirs.name}' (rank {theirs.rank:,} "
-            f"there), asked for on {registry.value}",
+            # "commander", "hypothesis": words, published in both. Even a top-1,000 package
+            # there ("boxen") fired as often on the dev corpus's legitimate names as on its
+            # hallucinations.
+            return None
+        downloads = theirs.score if other is _NPM else 0
+        popularity = f"rank {theirs.rank:,}" + (
+            f", {downloads:,} downloads a month" if downloads else ""
+        )
+        evidence = {"target_downloads": downloads} if downloads else {}
+        return signal(
+            SignalKind.HALLUCINATION_PATTERN,
+            f"name from another ecosystem: the {other.value} package '{theirs.name}' "
+            f"({popularity} there) asked for on {registry.value}",
+            rule="name from another ecosystem",
+            target=theirs.name,
+            target_registry=other.value,
+            target_rank=theirs.rank,
+            **evidence,
         )
 
     def _load_rules(self, registry: Registry) -> _Rules:
         """What `analyze` consults for `registry`, looked up once rather than once a name."""
-        from phantom_guard.detect.patterns import brand_families, conventions, unextended
+        from phantom_guard.detect.patterns import brand_families, conventions, hosts, unextended
 
         kind = registry.value
         return (
@@ -232,6 +250,7 @@ class NameAnalyzer:
             conventions(kind),
             brand_families(kind),
             unextended(kind),
+            hosts(kind),
         )
 
     def _index(self, registry: Registry) -> TyposquatIndex:
@@ -283,6 +302,14 @@ def _shipped_digest(registry: Registry) -> str:
         name = os.path.basename(part).encode()
         checksum = zlib.crc32(content, zlib.crc32(name, checksum))
     return f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}"
+
+
+def _pep503(name: str) -> str:
+    """PEP 503's spelling (runs of ``-_.`` as one ``-``), which npm names keep apart."""
+    spelled = name.replace("_", "-").replace(".", "-")
+    while "--" in spelled:
+        spelled = spelled.replace("--", "-")
+    return spelled
 
 
 def _typed(value: Any, kind: type[Any]) -> Any:
