@@ -80,7 +80,7 @@ def _signals(signals: tuple[Signal, ...]) -> str:
         "        }"
         for s in signals
     ]
-    return "[\n        " + ",\n        ".join(items) + "\n      ]"
+    return _field_list(items)
 
 
 def _evidence(signal: Signal) -> str:
@@ -99,6 +99,11 @@ def _sources(sources: tuple[Source, ...]) -> str:
         "        }"
         for source in sources
     ]
+    return _field_list(items)
+
+
+def _field_list(items: list[str]) -> str:
+    """A result field's non-empty list of objects, as orjson indents it at that depth."""
     return "[\n        " + ",\n        ".join(items) + "\n      ]"
 
 
