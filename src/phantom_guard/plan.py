@@ -156,25 +156,25 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
             if (listed := (key, source)) not in seen:
                 seen.add(listed)
                 target.sources.append(source)
-        # `_use`, written out for the usual declaration: its source, with the version it pins.
+        # The declaration with its version, for the feed: the usual one pins it in its source.
         use = (
             source
             if ref.version is None or (source is not None and source.version is not None)
-            else _use(ref)
+            else _with_version(ref, ref.version)
         )
         if use is not None:
             target.uses[use] = None
     return Plan(list(targets.values()), errors)
 
 
-def _use(ref: PackageRef) -> Source | None:
-    """The declaration of `ref` with its version, when one is known (for the feed)."""
+def _with_version(ref: PackageRef, version: str) -> Source:
+    """`ref`'s declaration with the `version` its source does not record (a command-line pin
+    has no file).
+    """
     source = ref.source
-    if ref.version is None or (source is not None and source.version is not None):
-        return source
     if source is None:
-        return Source("command line", version=ref.version)
-    return Source(source.file, source.line, ref.version, source.constraint)
+        return Source("command line", version=version)
+    return Source(source.file, source.line, version, source.constraint)
 
 
 def make_ref(name: str, registry: Registry | str = Registry.PYPI) -> PackageRef:
