@@ -49,14 +49,6 @@ class Collector:
         source = Source(self.file, line, version, constraint or None)
         self._refs.append(PackageRef(name, self.registry, source, version, index or None))
 
-    def fetched(self, name: str, line: int | None, version: str, index: str) -> None:
-        """`ref` for a lock entry with an exact `version` fetched from the URL `index`, with
-        its arguments in order: a lock file records thousands, and keywords bind slower.
-        """
-        version_or_none = version or None
-        source = Source(self.file, line, version_or_none, None)
-        self._refs.append(PackageRef(name, self.registry, source, version_or_none, index or None))
-
     def skip(self, name: str, line: int | None, reason: str, *, spec: str | None = None) -> None:
         """Record an entry that is not looked up, and why; `name` is what `dedupe` goes by and,
         unless `spec` is given, the spec reported.

@@ -106,7 +106,7 @@ class _Lock:
 
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
-        lines, fetched = self.package_keys(), self.found.fetched
+        lines, ref = self.package_keys(), self.found.ref
         for key, entry in self._mapping(packages, ("packages",)).items():
             cut = key.rfind(_MODULES)
             if cut == -1:
@@ -131,7 +131,7 @@ class _Lock:
                     line = lines.line_of(key)
                     if line is None:
                         line = self._entry_line(key)
-                    fetched(name or installed_as, line, version, resolved)
+                    ref(name or installed_as, line, version=version, index=resolved)
                     continue
             try:
                 self._package(key, entry, installed_as)
