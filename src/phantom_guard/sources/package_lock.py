@@ -112,6 +112,9 @@ class _Lock:
             if cut == -1:
                 continue  # "" is the project itself, other keys are its workspace folders
             installed_as = key[cut + len(_MODULES) :]
+            line = lines.line_of(key)
+            if line is None:
+                line = self._entry_line(key)
             if type(entry) is dict:
                 # The usual entry, a package fetched from an https index: what `_package`
                 # makes of it, without its checks for links, local paths, git and odd types.
@@ -128,19 +131,16 @@ class _Lock:
                     and (name or installed_as)
                     and entry.get("link") is not True
                 ):
-                    line = lines.line_of(key)
-                    if line is None:
-                        line = self._entry_line(key)
                     ref(name or installed_as, line, version=version, index=resolved)
                     continue
             try:
-                self._package(key, entry, installed_as)
+                self._package(key, entry, installed_as, line)
             except SourceError as exc:
                 # One odd entry costs that entry, reported, not the whole lock file.
                 spec = key[cut + len(_MODULES) :] or key
                 self.found.skip(spec, exc.line, f"unreadable lock entry {key!r}: {exc.reason}")
 
-    def _package(self, key: str, entry: Any, installed_as: str) -> None:
+    def _package(self, key: str, entry: Any, installed_as: str, line: int | None) -> None:
         if type(entry) is not dict:
             self._mapping(entry, ("packages", key))  # raises, naming the entry's line
         name = entry.get("name")
@@ -154,7 +154,6 @@ class _Lock:
             version = self._text(entry, "version", path)
         name = name or installed_as
         resolved = resolved or ""
-        line = self._entry_line(key)
         lowered = resolved.lower()
         if entry.get("link") is True:
             self.found.skip(name, line, f"workspace link: {name} -> {resolved or key}")
