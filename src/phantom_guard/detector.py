@@ -181,7 +181,6 @@ class Detector:
         open_names: list[tuple[int, Target, NameFindings | None, Assessment | None]] = []
         # Looked up once: this loop runs once per name of a lock file.
         assess = None if feed.absent else feed.assess
-        popular_of, name_verdict = self._names.popular, self._name_verdict
         if assess is None and not self._allow.entries and not self.settings.verify_popular:
             # Nothing but the popular list can answer a name here (no feed, no allow list):
             # a popular name's verdict is its one signal's, without its findings or the checks
@@ -192,19 +191,20 @@ class Detector:
                 if popularity is None:
                     answers.append(None)
                     open_names.append((len(answers) - 1, target, None, None))
+                else:
+                    verdict, score = one_signal(popularity)
+                    answers.append(target.risk(verdict, score, exists=True, signals=(popularity,)))
+        else:
+            popular_of, name_verdict = self._names.popular, self._name_verdict
+            for target in targets:
+                listed = assess(target) if assess is not None else None
+                if listed is not None and listed.decisive:
+                    answers.append(_listed(target, listed.decisive))
                     continue
-                verdict, score = one_signal(popularity)
-                answers.append(target.risk(verdict, score, exists=True, signals=(popularity,)))
-            targets = ()
-        for target in targets:
-            listed = assess(target) if assess is not None else None
-            if listed is not None and listed.decisive:
-                answers.append(_listed(target, listed.decisive))
-                continue
-            popular = popular_of(target.normalized, target.registry)
-            answers.append(name_verdict(target, popular, listed))
-            if answers[-1] is None:
-                open_names.append((len(answers) - 1, target, popular, listed))
+                popular = popular_of(target.normalized, target.registry)
+                answers.append(name_verdict(target, popular, listed))
+                if answers[-1] is None:
+                    open_names.append((len(answers) - 1, target, popular, listed))
         if not open_names:
             return answers
         store = self._open_store()
