@@ -130,23 +130,13 @@ class IndexPolicy:
         the file a ref was declared in ("" for refs declared on a command line).
         """
         out = Triage()
-        check, one = out.check.append, self._one
-        # `_public_route`'s answer for the usual lock entry, written out for the whole file when
-        # nothing configured pins a name or an index option applies: a prefix test per entry.
-        simple = not (self.private or self.names or options)
-        prefixes = {registry: _bases(self.public.get(registry, ()))[0] for registry in Registry}
-        npm_scopes = bool(self.scopes)
+        public_route, check, one = self._public_route, out.check.append, self._one
         for ref in refs:
-            index = ref.index
-            if (
-                simple
-                and index is not None
-                and index.startswith(prefixes[ref.registry])
-                and not (npm_scopes and ref.registry is Registry.NPM and ref.name.startswith("@"))
-            ):
-                check(ref)
+            declared = options.get(ref.source.file if ref.source else "", ()) if options else ()
+            if public_route(ref, declared):
+                check(ref)  # the commonest case: no name to normalize, nothing to note
             else:
-                one(ref, out, options.get(ref.source.file if ref.source else "", ()))
+                one(ref, out, declared)
         # A name private in one place is private everywhere: no other declaration of it (a
         # manifest line without index information) may send it to the public registry.
         private: dict[tuple[Registry, str], str] = {}
@@ -167,10 +157,8 @@ class IndexPolicy:
         return out
 
     def _one(self, ref: PackageRef, out: Triage, options: Sequence[IndexOption]) -> None:
+        """Sort a ref `_public_route` does not send straight to the check list."""
         registry = ref.registry
-        if self._public_route(ref, options):
-            out.check.append(ref)  # the commonest case: no name to normalize, nothing to note
-            return
         try:
             normalized = str(normalize(ref.name, registry))
         except InputError:
@@ -225,9 +213,9 @@ class IndexPolicy:
             out.via.append((ref, primary))
 
     def _public_route(self, ref: PackageRef, options: Sequence[IndexOption]) -> bool:
-        """Whether `_one` would check `ref` publicly whatever its name normalizes to: no
-        ``private`` glob, no name or scope pinned elsewhere, and the ref's lock entry names a
-        public index (or it names none and the primary index is public).
+        """Whether `ref` is checked publicly whatever its name normalizes to (else `_one` sorts
+        it): no ``private`` glob, no name or scope pinned elsewhere, and the ref's lock entry
+        names a public index (or it names none and the primary index is public).
         """
         if self.private or self.names:
             return False
