@@ -15,7 +15,9 @@ field is measured as unknown. Every name goes through `Detector.check`, as the C
 the same fresh-package document: first published two days ago, one release, no repository, a
 plain summary, 300 npm downloads (mirrors and bots fetch every new package). A squat at
 publication time looks exactly like this, and so does every honest new package, so that table
-shows what the name alone decides.
+shows what the name alone decides. Under it, the hallucination rows are split into names anyone
+could register and names inside an npm scope that listed popular packages show is owned: only the
+scope's owner can publish there, so a fresh package in it is the owner's, not a squat.
 """
 
 from __future__ import annotations
@@ -356,8 +358,37 @@ def measure(title: str, rows: list[Row], *, fresh: bool, show_misses: bool) -> N
     print(
         "\n".join(table(rows, verdicts, f"{title}, {mode}: {len(rows)} names in {elapsed:.1f} s"))
     )
+    if fresh:
+        print("\n".join(registrable(rows, verdicts)))
     if show_misses:
         print("\n".join(misses(rows, verdicts, risks, fresh=fresh)))
+
+
+def owned_scopes() -> frozenset[str]:
+    """npm scopes of the shipped popular list: each has an owner who alone publishes in it."""
+    names = (POPULAR / "npm.names").read_text(encoding="utf-8").split()
+    return frozenset(n.partition("/")[0] for n in names if n.startswith("@") and "/" in n)
+
+
+def registrable(rows: list[Row], verdicts: dict[Row, Recommendation]) -> list[str]:
+    """HIGH_RISK share of the hallucinated names, split by whether anyone could publish them."""
+    scopes = owned_scopes()
+    lines = ["hallucinated names HIGH_RISK, by who can publish them:"]
+    for registry in sorted({r.registry for r in rows}, key=lambda r: r.value):
+        bad = [
+            r
+            for r in rows
+            if r.registry is registry and "hallucinated" in r.category and r.label == "bad"
+        ]
+        owned = [r for r in bad if r.name.partition("/")[0] in scopes]
+        anyone = [r for r in bad if r not in owned]
+        for label, group in (("anyone", anyone), ("scope owner only", owned)):
+            if group:
+                caught = sum(verdicts[r] is Recommendation.HIGH_RISK for r in group)
+                lines.append(
+                    f"  {registry.value:<5} {label:<17} {len(group):>5} {caught / len(group):>8.1%}"
+                )
+    return lines
 
 
 if __name__ == "__main__":
