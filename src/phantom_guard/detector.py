@@ -8,9 +8,6 @@ cache never import the HTTP client. Input planning is `plan.py`'s; client constr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from types import TracebackType
-
 from phantom_guard import log
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import recommend, signal
@@ -31,7 +28,9 @@ from phantom_guard.settings import Settings
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from datetime import datetime
+    from types import TracebackType
     from typing import Self
 
     from phantom_guard.cache import CacheEntry, Store

@@ -7,10 +7,10 @@ construction, so a `PackageRisk` that exists is a valid one.
 from __future__ import annotations
 
 import math
-from enum import StrEnum
 from operator import attrgetter
 
 from phantom_guard.records import field, record
+from phantom_guard.stand_ins import StrEnum
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:

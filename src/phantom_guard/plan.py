@@ -6,8 +6,6 @@ pipeline, the report) works on `Target`s and never normalizes again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from phantom_guard.detect.score import risk_score, signal
 from phantom_guard.errors import InputError
 from phantom_guard.model import (
@@ -22,6 +20,10 @@ from phantom_guard.model import (
 )
 from phantom_guard.names import normalize, parse_purl, parse_registry, purl_version
 from phantom_guard.records import field, record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 
 @record(frozen=False)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import assert_never
 
 import click
 
 from phantom_guard.model import FailOn
+from phantom_guard.stand_ins import StrEnum
 
 
 class RenderFormat(StrEnum):

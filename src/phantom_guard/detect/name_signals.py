@@ -7,7 +7,6 @@ so a batch pays for them once and a run that needs no analysis never loads them.
 from __future__ import annotations
 
 import zlib
-from functools import cache
 
 from phantom_guard import names
 from phantom_guard._version import __version__
@@ -270,8 +269,17 @@ class NameAnalyzer:
         return self._vocabulary
 
 
-@cache
+# A dict, not functools.cache: importing functools costs more than a warm lock file's answers.
+_DIGESTS: dict[Registry, str] = {}
+
+
 def _shipped_digest(registry: Registry) -> str:
+    if (known := _DIGESTS.get(registry)) is None:
+        known = _DIGESTS[registry] = _digest_of(registry)
+    return known
+
+
+def _digest_of(registry: Registry) -> str:
     # A checksum, not a cryptographic hash: it tells our own data versions apart, and
     # importing hashlib would cost more than the whole warm run it serves.
     import os

@@ -10,11 +10,10 @@ index the whole list.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from phantom_guard.detect.datafiles import data_path
 from phantom_guard.model import Registry
 from phantom_guard.names import comparable, normalize
+from phantom_guard.stand_ins import cached_property
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:

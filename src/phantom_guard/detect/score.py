@@ -8,9 +8,11 @@ scores 0 and is SAFE.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from phantom_guard.model import Recommendation, Signal, SignalKind
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 #: Maximum weight of each signal; detectors scale some (typosquat closeness, age) below it.
 WEIGHTS: dict[SignalKind, float] = {

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from phantom_guard.errors import ConfigError
 from phantom_guard.records import record
+from phantom_guard.stand_ins import StrEnum
 
 COMMAND = "phantom-guard hook"
 _TIMEOUT = 10  # seconds the host waits for us; our own budget (8 s) ends first

@@ -6,7 +6,7 @@ through `clean` before it reaches a terminal, a SARIF log or a Markdown comment.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from phantom_guard.stand_ins import StrEnum
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:

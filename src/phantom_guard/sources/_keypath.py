@@ -6,7 +6,9 @@ The standard decoders give data but no positions, so the scanners map each key p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: Object or table keys from the root, with array indexes as ints: ``("package", 3, "name")``.
 KeyPath = tuple[str | int, ...]

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
-from functools import cached_property
 from typing import Any
 
 from phantom_guard.errors import SourceError
 from phantom_guard.sources._keypath import KeyPath
 from phantom_guard.sources._toml_lines import BARE_KEY, value_lines
+from phantom_guard.stand_ins import cached_property
 
 # Where `tomllib` says an error is, at the end of its message.
 _ERROR_AT = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")

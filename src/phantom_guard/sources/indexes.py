@@ -10,7 +10,6 @@ confusion, or "answer locally or skip" (the primary index itself is private).
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 
 from phantom_guard import lazyre
 from phantom_guard.errors import InputError
@@ -330,12 +329,26 @@ def _plain_parts(url: str) -> tuple[str, str, str] | None:
     return scheme, rest[:end].lower(), path.rstrip("/")
 
 
-@lru_cache(maxsize=16)
-def _bases(urls: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]:
+_Bases = tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]
+# A dict, not functools.lru_cache: importing functools costs ~10 million instructions, more
+# than a lock file's whole triage. A run has one or two sets of public URLs; tests, more.
+_PARSED_BASES: dict[tuple[str, ...], _Bases] = {}
+_MAX_PARSED_BASES = 16
+
+
+def _bases(urls: tuple[str, ...]) -> _Bases:
     """Public index URLs parsed once: their parts, and for each with a host the prefix
     ``scheme://host/path/`` -- a URL that starts with it is under it by `_under`'s rule, since
     the prefix fixes the scheme, the host and the leading path segments `_parts` would find.
     """
+    if (known := _PARSED_BASES.get(urls)) is None:
+        if len(_PARSED_BASES) >= _MAX_PARSED_BASES:
+            _PARSED_BASES.clear()
+        known = _PARSED_BASES[urls] = _parse_bases(urls)
+    return known
+
+
+def _parse_bases(urls: tuple[str, ...]) -> _Bases:
     parts = tuple(_parts(url) for url in urls)
     prefixes = tuple(f"{scheme}://{netloc}{path}/" for scheme, netloc, path in parts if netloc)
     return prefixes, parts

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from phantom_guard.errors import SourceError
 from phantom_guard.model import Registry
 from phantom_guard.sources._collect import Collector
 from phantom_guard.sources._json import json_key_lines, load_json
 from phantom_guard.sources._keypath import line_of
+from phantom_guard.stand_ins import cached_property
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
 if TYPE_CHECKING:
