@@ -345,3 +345,43 @@ def test_package_keys_are_searched_for_past_the_packages_key() -> None:
     lock = _Lock("package-lock.json", text, tuple(document))
     assert lock.package_keys().line_of("node_modules/a") == 9
     assert line_of(lock.lines, ("packages", "node_modules/a")) == 9
+
+
+@settings(max_examples=200, deadline=None)
+@given(LOCKS, st.sampled_from([None, 1, 2, 4, "\t"]))
+def test_keys_in_npm_layout_are_where_the_search_per_key_finds_them(
+    data: Any, indent: int | str | None
+) -> None:
+    text = json.dumps(data, indent=indent)
+    keys = list(data.get("packages", {}))
+    at_once = _Lock("package-lock.json", text, tuple(data)).package_keys()
+    one_by_one = _Lock("package-lock.json", text, tuple(data)).package_keys()
+    lines = at_once.as_npm_writes_them(keys)
+    if indent != 2 or "packages" not in data:
+        assert lines is None or not keys  # not npm's layout: a search per key
+        return
+    plain = all('"' not in k and "\\" not in k and k.isprintable() and k.isascii() for k in keys)
+    if plain:
+        assert lines is not None
+    if lines is not None:
+        assert lines == [one_by_one.line_of(key) for key in keys]
+
+
+def test_keys_in_npm_layout_need_every_key_so() -> None:
+    laid_out = '{\n  "packages": {\n    "node_modules/a": {},\n    "node_modules/b": {}\n  }\n}\n'
+    searcher = _KeysInOrder(laid_out)
+    searcher.line_of("packages")
+    assert searcher.as_npm_writes_them(["node_modules/a", "node_modules/b"]) == [3, 4]
+    for other in (
+        laid_out.replace('"node_modules/b": {}', '"node_modules/b" : {}'),  # a space before ":"
+        laid_out.replace('    "node_modules/b"', '     "node_modules/b"'),  # indented otherwise
+        laid_out.replace('"node_modules/b"', '"node_modules/\\u0062"'),  # escaped
+        laid_out.replace('  "packages"', '   "packages"'),  # packages indented otherwise
+    ):
+        searcher = _KeysInOrder(other)
+        searcher.line_of("packages")
+        assert searcher.as_npm_writes_them(["node_modules/a", "node_modules/b"]) is None
+    # The keys in another order than the split finds them: not the packages keys.
+    searcher = _KeysInOrder(laid_out)
+    searcher.line_of("packages")
+    assert searcher.as_npm_writes_them(["node_modules/b", "node_modules/a"]) is None

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 _MODULES = "node_modules/"
 _KEY_START = '"node_modules/'
+# What starts each key of the `packages` object in a lock as npm writes it (two-space indents).
+_NPM_KEY_START = '\n    "'
 _TEXT_TYPES = frozenset({str, type(None)})
 _GIT_STARTS = ("git+", "git://", "git@", "github:", "gitlab:", "bitbucket:", "gist:")
 
@@ -106,12 +108,15 @@ class _Lock:
     def packages(self, packages: Any) -> None:
         """v2/v3 ``packages``: keys are install paths; links and ``file:`` entries are local."""
         lines, ref = self.package_keys(), self.found.ref
-        for key, entry in self._mapping(packages, ("packages",)).items():
+        entries = self._mapping(packages, ("packages",))
+        # npm's own layout answers every key in one pass; any other, a search per key.
+        laid_out = lines.as_npm_writes_them(list(entries))
+        for number, (key, entry) in enumerate(entries.items()):
             cut = key.rfind(_MODULES)
             if cut == -1:
                 continue  # "" is the project itself, other keys are its workspace folders
             installed_as = key[cut + len(_MODULES) :]
-            line = lines.line_of(key)
+            line = laid_out[number] if laid_out is not None else lines.line_of(key)
             if line is None:
                 line = self._entry_line(key)
             if type(entry) is dict:
@@ -246,6 +251,33 @@ class _KeysInOrder:
                 return self._line
             at = text.find(quoted, at + 1)
         return None
+
+    def as_npm_writes_them(self, keys: list[str]) -> list[int] | None:
+        """The lines of `keys`, the ``packages`` object's keys in its order (asked for just
+        after the ``packages`` key itself), when the lock is laid out as npm writes one:
+        ``packages`` two spaces in, and each of its keys first on its line four spaces in,
+        its colon right after its closing quote. None when any is not so: ask `line_of`.
+
+        One split of the text and a newline count per key, instead of a search per key. In
+        that layout nothing else inside ``packages`` starts a line four spaces in with a
+        quote, so the first pieces of the split are its keys, in order, or the layout is not
+        npm's and they do not match.
+        """
+        text = self._text
+        if not text.startswith('  "packages": {', self._line_start):
+            return None
+        chunks = text[self._searched_from :].split(_NPM_KEY_START, len(keys))
+        if len(chunks) <= len(keys):
+            return None
+        found: list[int] = []
+        line, before = self._line, chunks[0]
+        for key, chunk in zip(keys, chunks[1:], strict=False):
+            line += before.count("\n") + 1
+            if not chunk.startswith(key + '":') or '"' in key or "\\" in key:
+                return None
+            found.append(line)
+            before = chunk
+        return found
 
 
 def _colon_at(text: str, at: int) -> bool:
