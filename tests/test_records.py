@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import pickle
 
@@ -116,9 +117,13 @@ def test_order_compares_fields_in_declaration_order() -> None:
     assert Version(1, 1) <= Version(1, 1) < Version(1, 2)
 
 
-def test_records_pickle_and_match() -> None:
+def test_records_pickle_copy_and_match() -> None:
     point = Point(1, 2, tags=("t",))
     assert pickle.loads(pickle.dumps(point)) == point
+    assert type(pickle.loads(pickle.dumps(point))) is Point
+    assert copy.copy(point) == copy.deepcopy(point) == point
+    with pytest.raises(ValueError, match="negative"):
+        pickle.loads(pickle.dumps(Checked(1)).replace(b"K\x01", b"J\xff\xff\xff\xff"))
     match point:
         case Point(x, y):
             assert (x, y) == (1, 2)
@@ -132,10 +137,24 @@ def test_what_records_do_not_support_fails_at_class_creation() -> None:
             first: int = 0
             second: int  # type: ignore[misc]
 
-    with pytest.raises(TypeError, match="cannot inherit"):
+    with pytest.raises(TypeError, match="cannot be subclassed"):
 
         @record
         class Child(Point):  # type: ignore[misc]
+            z: int = 0
+
+    with pytest.raises(TypeError, match="cannot be subclassed"):
+
+        class Plain(Point):  # a frozen record's fields are laid out for it alone
+            pass
+
+    class Base:
+        pass
+
+    with pytest.raises(TypeError, match="cannot inherit"):
+
+        @record
+        class Derived(Base):
             z: int = 0
 
     with pytest.raises(ValueError, match="not both"):
@@ -181,7 +200,7 @@ def test_the_first_constructions_and_the_written_init_agree() -> None:
         return made.x, made.y, made.notes
 
     early = [outcome(*call) for call in calls + broken]
-    assert "__init__" in Fresh.__dict__
+    assert "__new__" in Fresh.__dict__
     for _ in range(40):
         Fresh(1)
     late = [outcome(*call) for call in calls + broken]

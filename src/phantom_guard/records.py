@@ -3,10 +3,16 @@
 Why not dataclasses: importing it imports `inspect` (~16 ms), and it writes each class's methods
 with several `exec` calls and then builds a slotted class a second time (~1.3 ms per class). The
 install guard and the agent hook start once per shell command an agent runs, and ~25 record
-classes sit on the path of their commonest answer. Here one `exec` writes a class's `__init__`
-(a real signature, keyword arguments and defaults as a dataclass has them) when the first
-record of the class is made; equality, hashing, ordering and repr are shared functions over the
-fields, read in C by `operator.attrgetter`.
+classes sit on the path of their commonest answer. Here one `exec` writes a class's constructor
+(a real signature, keyword arguments and defaults as a dataclass has them) once the class has
+made a few records; equality, hashing, ordering and repr are shared functions over the fields,
+read in C by `operator.attrgetter`.
+
+A frozen record's fields are the slots of a plain base class (``<Name>.Fields``): its
+constructor, ``__new__``, fills an instance of that base with ordinary attribute stores, which
+the interpreter specializes, then makes it an instance of the record class, whose
+``__setattr__`` refuses. Half the cost of calling each slot's setter, as a frozen dataclass
+does (a lock file makes five records per entry). Records are final: a subclass is refused.
 
     @record
     class Point:
@@ -15,8 +21,9 @@ fields, read in C by `operator.attrgetter`.
         tags: tuple[str, ...] = field(default=(), compare=False)
 
 What a dataclass offers that this does not: InitVar, ClassVar fields, inheritance between
-records, `field(init=False)`, keyword-only fields. A class that needs them fails at import
-(`TypeError`), not silently. `mypy` reads `record` as a dataclass (`dataclass_transform`).
+records (or subclassing a frozen one), `field(init=False)`, keyword-only fields. A class that
+needs them fails at import (`TypeError`), not silently. `mypy` reads `record` as a dataclass
+(`dataclass_transform`).
 """
 
 from __future__ import annotations
@@ -139,22 +146,37 @@ def _build(cls: type[_T], *, frozen: bool, order: bool) -> type[_T]:
         namespace.pop(stale, None)
     names = tuple(f.name for f in found)
     namespace["__qualname__"] = cls.__qualname__
-    namespace["__slots__"] = names
     namespace["__match_args__"] = names
     namespace["__record_fields__"] = tuple(found)
     compared = [f.name for f in found if f.compare]
     key = attrgetter(*compared) if compared else _nothing
-    namespace["__init__"] = _first_init(
-        cls.__qualname__, found, frozen, "__post_init__" in namespace
-    )
+    post_init = "__post_init__" in namespace
+    bases: tuple[type, ...] = cls.__bases__
+    if frozen:
+        layout = type(
+            "Fields",
+            (),
+            {
+                "__slots__": names,
+                "__module__": cls.__module__,
+                "__qualname__": f"{cls.__qualname__}.Fields",
+            },
+        )
+        bases = (layout,)
+        namespace["__slots__"] = ()
+        namespace["Fields"] = layout
+        namespace["__new__"] = _first_writer(cls.__qualname__, found, post_init, layout)
+        namespace["__init_subclass__"] = _final
+        namespace["__reduce__"] = _reduce
+    else:
+        namespace["__slots__"] = names
+        namespace["__init__"] = _first_writer(cls.__qualname__, found, post_init, None)
     namespace["__repr__"] = _repr
     namespace["__eq__"] = _comparison(key, lambda a, b: a == b)
     if frozen:
         namespace["__hash__"] = lambda self: hash(key(self))
         namespace["__setattr__"] = _frozen_setattr
         namespace["__delattr__"] = _frozen_delattr
-        namespace["__getstate__"] = _getstate
-        namespace["__setstate__"] = _setstate
     else:
         namespace["__hash__"] = None  # mutable and compared by value: unhashable, as a dataclass
     if order:
@@ -163,7 +185,7 @@ def _build(cls: type[_T], *, frozen: bool, order: bool) -> type[_T]:
         namespace["__gt__"] = _comparison(key, lambda a, b: a > b)
         namespace["__ge__"] = _comparison(key, lambda a, b: a >= b)
     metaclass: Any = type(cls)
-    made: type[_T] = metaclass(cls.__name__, cls.__bases__, namespace)
+    made: type[_T] = metaclass(cls.__name__, bases, namespace)
     return made
 
 
@@ -175,22 +197,41 @@ def _nothing(_: object) -> tuple[()]:
     return ()
 
 
-#: Constructions of a class served by the interpreted ``__init__`` before the written one.
+#: Constructions of a class served by the interpreted constructor before the written one.
 _INTERPRETED_CALLS = 32
 
 
-def _first_init(qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
-    """An ``__init__`` that binds arguments itself for a class's first few constructions, then
-    writes the real one (`_init`) and steps aside.
+def _first_writer(qualname: str, found: list[Field], post_init: bool, layout: type | None) -> Any:
+    """A constructor that binds arguments itself for a class's first few records, then writes
+    the real one (`_written`) and steps aside: ``__new__`` of a frozen record (an instance of
+    `layout` made one of the class), ``__init__`` of a mutable one.
 
     Writing costs an `exec` (0.2-0.8 ms a class), which a short run -- a popular name's answer
     makes a handful of each of a dozen records -- does not earn back; a long one does at once.
     Anything unusual in a call (a missing, unknown or repeated argument) goes to the written
-    ``__init__`` too, so errors read exactly as Python's own.
+    constructor too, so errors read exactly as Python's own.
     """
     names = tuple(spec.name for spec in found)
     known = frozenset(names)
     calls_left = [_INTERPRETED_CALLS]
+
+    if layout is not None:
+
+        def __new__(cls: Any, *args: Any, **kwargs: Any) -> Any:
+            if calls_left[0] > 0:
+                made: Any = object.__new__(layout)
+                if _bind(made, args, kwargs, found, names=names, known=known):
+                    calls_left[0] -= 1
+                    made.__class__ = cls
+                    if post_init:
+                        made.__post_init__()
+                    return made
+            written = _written(qualname, found, post_init, layout)
+            type.__setattr__(cls, "__new__", staticmethod(written))
+            return written(cls, *args, **kwargs)
+
+        __new__.__qualname__ = f"{qualname}.__new__"
+        return __new__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if calls_left[0] > 0 and _bind(self, args, kwargs, found, names=names, known=known):
@@ -199,9 +240,9 @@ def _first_init(qualname: str, found: list[Field], frozen: bool, post_init: bool
                 self.__post_init__()
             return
         owner = next(k for k in type(self).__mro__ if k.__dict__.get("__init__") is __init__)
-        made = _init(owner, qualname, found, frozen, post_init)
-        type.__setattr__(owner, "__init__", made)
-        made(self, *args, **kwargs)
+        written = _written(qualname, found, post_init, None)
+        type.__setattr__(owner, "__init__", written)
+        written(self, *args, **kwargs)
 
     __init__.__qualname__ = f"{qualname}.__init__"
     return __init__
@@ -216,7 +257,7 @@ def _bind(
     names: tuple[str, ...],
     known: frozenset[str],
 ) -> bool:
-    """Set the fields from a well-formed call as the written ``__init__`` would; False (and
+    """Set the fields from a well-formed call as the written constructor would; False (and
     nothing set) for any call it would refuse.
     """
     if len(args) > len(names):
@@ -242,17 +283,16 @@ def _bind(
     return True
 
 
-def _init(owner: type, qualname: str, found: list[Field], frozen: bool, post_init: bool) -> Any:
-    """The class's ``__init__``, written once so calls bind arguments at C speed.
-
-    A frozen record's fields are written through their slot descriptors' ``__set__``, which
-    skips the attribute lookup of ``object.__setattr__`` (a third of an 11-field record's time).
+def _written(qualname: str, found: list[Field], post_init: bool, layout: type | None) -> Any:
+    """The class's constructor, written once so calls bind arguments at C speed: ``__new__``
+    filling an instance of `layout` (a frozen record), else ``__init__``.
     """
-    scope: dict[str, Any] = {"_MISSING": _MISSING}
-    params, body = ["self"], []
+    scope: dict[str, Any] = {"_MISSING": _MISSING, "_new": object.__new__, "_layout": layout}
+    params, body = ["cls" if layout is not None else "self"], []
+    if layout is not None:
+        body.append("  self = _new(_layout)")
     for spec in found:
         name = spec.name
-        scope[f"_set_{name}"] = owner.__dict__[name].__set__
         if spec.default_factory is not _MISSING:
             scope[f"_factory_{name}"] = spec.default_factory
             params.append(f"{name}=_MISSING")
@@ -262,13 +302,18 @@ def _init(owner: type, qualname: str, found: list[Field], frozen: bool, post_ini
             params.append(f"{name}=_default_{name}")
         else:
             params.append(name)
-        body.append(f"  _set_{name}(self, {name})" if frozen else f"  self.{name} = {name}")
+        body.append(f"  self.{name} = {name}")
+    if layout is not None:
+        body.append("  self.__class__ = cls")
     if post_init:
         body.append("  self.__post_init__()")
-    source = f"def __init__({', '.join(params)}):\n" + "\n".join(body or ["  pass"])
+    if layout is not None:
+        body.append("  return self")
+    kind = "__new__" if layout is not None else "__init__"
+    source = f"def {kind}({', '.join(params)}):\n" + "\n".join(body or ["  pass"])
     exec(source, scope)
-    made = scope["__init__"]
-    made.__qualname__ = f"{qualname}.__init__"
+    made = scope[kind]
+    made.__qualname__ = f"{qualname}.{kind}"
     return made
 
 
@@ -296,10 +341,10 @@ def _frozen_delattr(self: Any, name: str) -> None:
     raise FrozenInstanceError(f"cannot delete field {name!r} of a frozen record")
 
 
-def _getstate(self: Any) -> tuple[Any, ...]:
-    return tuple(getattr(self, f.name) for f in self.__record_fields__)
+def _reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+    """Pickled and copied as the call that makes it again (its checks included)."""
+    return type(self), tuple(getattr(self, f.name) for f in self.__record_fields__)
 
 
-def _setstate(self: Any, state: tuple[Any, ...]) -> None:
-    for spec, value in zip(self.__record_fields__, state, strict=True):
-        object.__setattr__(self, spec.name, value)
+def _final(cls: type, **kwargs: Any) -> None:
+    raise TypeError(f"record {cls.__mro__[1].__qualname__} cannot be subclassed")

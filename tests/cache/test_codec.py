@@ -24,7 +24,7 @@ _count = st.integers(min_value=0, max_value=2**63 - 1)
 _metadata = st.builds(
     PackageMetadata,
     name=_text,
-    registry=st.sampled_from(Registry),
+    registry=st.sampled_from(list(Registry)),
     latest_version=st.none() | _text,
     created=st.none() | _moments,
     latest_release=st.none() | _moments,

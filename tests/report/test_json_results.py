@@ -30,7 +30,9 @@ _EVIDENCE = st.dictionaries(
     | st.text(max_size=8),
     max_size=3,
 )
-_SIGNALS = st.builds(Signal, st.sampled_from(SignalKind), _FLOATS, st.text(max_size=12), _EVIDENCE)
+_SIGNALS = st.builds(
+    Signal, st.sampled_from(list(SignalKind)), _FLOATS, st.text(max_size=12), _EVIDENCE
+)
 _SOURCES = st.builds(
     Source,
     st.text(max_size=10),
@@ -41,7 +43,7 @@ _SOURCES = st.builds(
 
 @st.composite
 def _risks(draw: st.DrawFn) -> PackageRisk:
-    recommendation = draw(st.sampled_from(Recommendation))
+    recommendation = draw(st.sampled_from(list(Recommendation)))
     error = draw(st.text(max_size=8)) if recommendation is Recommendation.ERROR else None
     if recommendation is Recommendation.ERROR:
         exists = None
@@ -52,7 +54,7 @@ def _risks(draw: st.DrawFn) -> PackageRisk:
     return PackageRisk(
         name=draw(st.text(max_size=10)),
         normalized_name=draw(st.text(min_size=1, max_size=10)),  # type: ignore[arg-type]
-        registry=draw(st.sampled_from(Registry)),
+        registry=draw(st.sampled_from(list(Registry))),
         recommendation=recommendation,
         risk_score=draw(_FLOATS.map(abs)),
         exists=exists,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from phantom_guard._version import __version__
 from phantom_guard.errors import InputError, ReportError
 from phantom_guard.model import FeedInfo, Report, Skipped, Source
+from phantom_guard.records import replace
 from phantom_guard.report import json as json_report
 from phantom_guard.report.load import load, load_file
 from tests.report import hostile_report, sample_report
@@ -25,11 +26,8 @@ def full_report() -> Report:
     """Every additive key in use: skipped entries, a feed, config paths, source versions."""
     sample = sample_report()
     first = sample.results[1]
-    pinned = type(first)(
-        **{
-            **{f: getattr(first, f) for f in first.__slots__},  # type: ignore[attr-defined]
-            "sources": (Source("poetry.lock", 40, "2.31.0"), Source("requirements.txt", 2)),
-        }
+    pinned = replace(
+        first, sources=(Source("poetry.lock", 40, "2.31.0"), Source("requirements.txt", 2))
     )
     return Report(
         (sample.results[0], pinned, *sample.results[2:]),
