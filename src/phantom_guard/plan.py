@@ -34,8 +34,13 @@ class Target:
     name: str
     normalized: NormalizedName
     sources: list[Source] = field(default_factory=list)
-    #: The declarations with their versions, for the feed (a command-line pin has no file).
-    uses: dict[Source, None] = field(default_factory=dict)
+    #: The declarations with their versions, for the feed, once one differs from its source
+    #: (a command-line pin has no file); None while they are `sources`, as in a lock file.
+    uses: dict[Source, None] | None = None
+
+    def declarations(self) -> tuple[Source, ...]:
+        """Every declaration with the version it pins, in the order first seen."""
+        return tuple(self.sources if self.uses is None else self.uses)
 
     def risk(
         self,
@@ -147,10 +152,12 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
             continue
         key = (registry, normalized)
         target = targets.get(key)
+        added = False  # whether this ref's source is new to the target
         if target is None:
             target = targets[key] = Target(registry, name, normalized)
             if source is not None:
                 target.sources.append(source)
+                added = True
         elif source is not None:
             if key not in repeated:
                 repeated.add(key)
@@ -158,14 +165,16 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
             if (listed := (key, source)) not in seen:
                 seen.add(listed)
                 target.sources.append(source)
-        # The declaration with its version, for the feed: the usual one pins it in its source.
-        use = (
-            source
-            if ref.version is None or (source is not None and source.version is not None)
-            else _with_version(ref, ref.version)
-        )
-        if use is not None:
-            target.uses[use] = None
+                added = True
+        # The declaration with its version, for the feed. The usual one pins it in its source:
+        # while every one does, the declarations are the sources, and `uses` stays unwritten.
+        if ref.version is not None and (source is None or source.version is None):
+            if target.uses is None:
+                earlier = target.sources[:-1] if added else target.sources
+                target.uses = dict.fromkeys(earlier)
+            target.uses[_with_version(ref, ref.version)] = None
+        elif target.uses is not None and source is not None:
+            target.uses[source] = None
     return Plan(list(targets.values()), errors)
 
 

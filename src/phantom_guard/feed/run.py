@@ -97,7 +97,7 @@ class RunFeed:
             return None
         from phantom_guard.feed.match import assess
 
-        return assess(target.registry, listings, tuple(target.uses))
+        return assess(target.registry, listings, target.declarations())
 
     def finish(self, report: Report) -> Report:
         """`report` with this feed's `FeedInfo`; under ``--feed require`` without a usable
