@@ -497,9 +497,12 @@ def _local_only(
 
 def _finish_origin(report: Report, prepared: _Prepared, settings: Settings) -> Report:
     """The report with FOREIGN_SOURCE and DEPENDENCY_CONFUSION_EXPOSURE findings merged in."""
+    elsewhere = [*((item.ref, item.host) for item in prepared.triage.foreign), *prepared.rerouted]
+    if not elsewhere and not prepared.exposed:
+        # The usual scan: every name from its public index, none exposed; nothing to merge.
+        return replace(report, skipped=(*report.skipped, *prepared.skipped))
     from phantom_guard.detect.origin import confusion_exposure, foreign_source, publicly_claimed
 
-    elsewhere = [*((item.ref, item.host) for item in prepared.triage.foreign), *prepared.rerouted]
     origin: list[PackageRisk] = []
     if elsewhere:  # most scans have none: no second Detector for them
         detector = Detector(settings)
