@@ -183,12 +183,14 @@ def test_the_first_constructions_and_the_written_init_agree() -> None:
         ((1, 2), {}),
         ((), {"x": 3, "notes": ["a"]}),
         ((4,), {"y": 5}),
+        ((6, 7, ["b"]), {}),
     ]
     broken: list[tuple[tuple[object, ...], dict[str, object]]] = [
         ((), {}),
         ((1, 2, [], 4), {}),
         ((1,), {"x": 2}),
         ((1,), {"z": 2}),
+        ((1, 2, []), {"y": 3}),
         ((-1,), {}),
     ]
 
@@ -205,6 +207,6 @@ def test_the_first_constructions_and_the_written_init_agree() -> None:
         Fresh(1)
     late = [outcome(*call) for call in calls + broken]
     assert early == late
-    assert early[:4] == [(1, 0, []), (1, 2, []), (3, 0, ["a"]), (4, 5, [])]
-    assert all(isinstance(result[0], type) for result in early[4:])
+    assert early[:5] == [(1, 0, []), (1, 2, []), (3, 0, ["a"]), (4, 5, []), (6, 7, ["b"])]
+    assert all(isinstance(result[0], type) for result in early[5:])
     assert Fresh(1).notes is not Fresh(1).notes

@@ -260,8 +260,12 @@ def _bind(
     """Set the fields from a well-formed call as the written constructor would; False (and
     nothing set) for any call it would refuse.
     """
-    if len(args) > len(names):
-        return False
+    if len(args) >= len(names):
+        if len(args) > len(names) or kwargs:
+            return False
+        for name, value in zip(names, args, strict=True):  # every field, in order: nothing
+            object.__setattr__(self, name, value)  # to look up (what the hot callers pass)
+        return True
     values = dict(zip(names, args, strict=False))
     for name, value in kwargs.items():
         if name in values or name not in known:
