@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import pickle
 
 import pytest
 
+from phantom_guard.model import Signal, SignalKind
 from phantom_guard.records import FrozenInstanceError, field, fields, record, replace
 
 
@@ -210,3 +212,9 @@ def test_the_first_constructions_and_the_written_init_agree() -> None:
     assert early[:5] == [(1, 0, []), (1, 2, []), (3, 0, ["a"]), (4, 5, []), (6, 7, ["b"])]
     assert all(isinstance(result[0], type) for result in early[5:])
     assert Fresh(1).notes is not Fresh(1).notes
+
+
+@pytest.mark.parametrize("weight", [math.nan, -1.01, 1.5, math.inf])
+def test_a_signal_weight_outside_minus_one_to_one_is_refused(weight: float) -> None:
+    with pytest.raises(ValueError, match="signal weight"):
+        Signal(SignalKind.TYPOSQUAT, weight, "m")

@@ -6,7 +6,6 @@ construction, so a `PackageRisk` that exists is a valid one.
 
 from __future__ import annotations
 
-import math
 from operator import attrgetter
 
 from phantom_guard.records import field, record
@@ -135,7 +134,7 @@ class Signal:
     evidence: Mapping[str, EvidenceValue] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not -1.0 <= self.weight <= 1.0 or math.isnan(self.weight):
+        if not -1.0 <= self.weight <= 1.0:  # NaN too: it compares false with everything
             raise ValueError(f"signal weight must be in [-1, 1], got {self.weight}")
 
 

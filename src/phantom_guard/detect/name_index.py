@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sys
 import zlib
-from array import array
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
@@ -36,6 +35,8 @@ def _pack(rank: int, length: int, offset: int) -> int:
 
 def build(names: Sequence[str]) -> bytes:
     """The table for `names` (ASCII, distinct, in rank order), as the ``.index`` file holds it."""
+    from array import array  # here: a run reads the table through a memoryview instead
+
     if len(set(names)) != len(names) or not all(name.isascii() for name in names):
         raise ValueError("a name index holds distinct ASCII names")
     if len(names) > _RANK_MASK or any(not 0 < len(name) <= _LENGTH_MASK for name in names):
@@ -64,8 +65,8 @@ class NameIndex:
         """Raises ValueError for a table that does not fit `text` (or this machine)."""
         if sys.byteorder != "little" or len(data) % 8 or len(data) < 8 * _HEADER_WORDS:
             raise ValueError("not a name index for this machine")
-        words = array("Q")
-        words.frombytes(data)
+        # A view, not a copy (nor an `array`, whose import brings `collections.abc` along).
+        words = memoryview(data).cast("Q")
         magic, form, count, slots, longest, size = words[:_HEADER_WORDS]
         if (
             magic != _MAGIC
