@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -306,3 +307,29 @@ def test_a_cache_file_of_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
         conn.execute("INSERT INTO packages VALUES ('pypi', ?, 1, x'7b7d', 1e12)", (SQUAT,))
         conn.execute("PRAGMA user_version = 2")
     assert local(tmp_path, [SQUAT]) is None  # nothing cached: the network is needed
+
+
+def test_the_shipped_digest_follows_each_data_and_rule_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed list or rule module (another size or time, as an install or edit makes) gives
+    another digest, so findings stored under the old one are not reused."""
+    from phantom_guard.detect import datafiles, name_signals
+
+    data, package = tmp_path / "data", tmp_path / "detect"
+    (data / "popular").mkdir(parents=True)
+    package.mkdir()
+    files = [data / "popular" / "pypi.txt", data / "patterns.json", data / "conventions.json"]
+    files += [data / "words.txt", package / "rules.py"]
+    for file in files:
+        file.write_text("x\n")
+    monkeypatch.setattr(datafiles, "data_path", lambda *parts: str(data.joinpath(*parts)))
+    monkeypatch.setattr(datafiles, "package_path", lambda *parts: str(package.joinpath(*parts)))
+    first = name_signals._digest_of(Registry.PYPI)
+    assert name_signals._digest_of(Registry.PYPI) == first
+    for file in files:
+        stat = file.stat()
+        os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        changed = name_signals._digest_of(Registry.PYPI)
+        assert changed != first, file
+        first = changed

@@ -69,7 +69,6 @@ _LOOSE_EDIT_STRENGTH = 0.1
 _OTHER_ECOSYSTEM = {Registry.PYPI: Registry.NPM, Registry.NPM: Registry.PYPI}
 _OTHER_MIN_LENGTH = 5
 _OTHER_TOP_RANK = 5000
-_HEADER_BYTES = 1024
 _NPM = Registry.NPM  # a module global: a class attribute of an Enum is a slow lookup in 3.11
 _POPULAR = SignalKind.POPULAR_PACKAGE
 _POPULAR_WEIGHT = signal(_POPULAR, "").weight
@@ -280,8 +279,9 @@ def _shipped_digest(registry: Registry) -> str:
 
 
 def _digest_of(registry: Registry) -> str:
-    # A checksum, not a cryptographic hash: it tells our own data versions apart, and
-    # importing hashlib would cost more than the whole warm run it serves.
+    # What a .pyc is checked against: each file's size and modification time, not its content
+    # (reading and summing the lists and the rule modules, ~0.7 MB, was most of a warm run's
+    # first stored-findings read). Any install or edit of them gives another digest.
     import os
 
     from phantom_guard.detect.datafiles import data_path, package_path
@@ -290,25 +290,17 @@ def _digest_of(registry: Registry) -> str:
         data_path("popular", f"{registry.value}.txt"),
         data_path("patterns.json"),
         data_path("conventions.json"),
+        data_path("words.txt"),
     ]
-    parts += [package_path(m) for m in sorted(os.listdir(package_path())) if m.endswith(".py")]
-    # Generated lists of a megabyte or more: their header (source, date, count) and size.
-    headed = [data_path("words.txt")]
     if registry is Registry.NPM:
-        headed.append(data_path("popular", "npm-tier2.txt"))
+        parts.append(data_path("popular", "npm-tier2.txt"))
+    parts += [package_path(m) for m in sorted(os.listdir(package_path())) if m.endswith(".py")]
     checksum, size = 0, 0
     for part in parts:
-        with open(part, "rb") as handle:
-            content = handle.read()
-        name = os.path.basename(part).encode()
-        checksum = zlib.crc32(content, zlib.crc32(name, checksum))
-        size += len(content)
-    for part in headed:
-        with open(part, "rb") as handle:
-            content = handle.read(_HEADER_BYTES)
-            size += handle.seek(0, 2)
-        name = os.path.basename(part).encode()
-        checksum = zlib.crc32(content, zlib.crc32(name, checksum))
+        stat = os.stat(part)
+        facts = f"{os.path.basename(part)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+        checksum = zlib.crc32(facts, checksum)
+        size += stat.st_size
     return f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}"
 
 
