@@ -58,6 +58,24 @@ def test_two_edit_legit_names_do_not_fire(name: str) -> None:
     assert squat(name, PYPI) is None
 
 
+# Real PyPI projects (package snapshot, unranked) that are a top-1,000 name with two letters of
+# their own before or after it, or one less its first two: an affix, not two slips. The same
+# number of two-edit squats above still fire.
+TWO_LETTER_AFFIX = [
+    "gcwebsockets",
+    "argparsemd",
+    "nosqlalchemy",
+    "mudatasets",
+    "cycloudpickle",
+    "codestyle",
+]
+
+
+@pytest.mark.parametrize("name", TWO_LETTER_AFFIX)
+def test_two_letters_glued_to_one_end_are_no_typo(name: str) -> None:
+    assert squat(name, PYPI) is None
+
+
 # -- a popular name + attack word or version -------------------------------------------------
 ATTACK = [
     (PYPI, "requests-install", "requests", "added 'install'"),
