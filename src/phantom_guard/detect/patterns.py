@@ -21,7 +21,7 @@ The shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``/
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.popular import PopularList
@@ -441,9 +441,19 @@ def _made_up_tail(token: str, popular: PopularList, words: Vocabulary) -> bool:
     stock word and have no other shape; without the test against the lists' words, about
     three times as many (70 in a first count).
     """
-    if not token.isalpha() or _tail_suffix(token, words) is None:
+    if len(token) < _COINED_LENGTH or not token.isalpha() or token in words.generic_words:
+        return False  # the cheap tests first: most last words are stock words or short
+    if _tail_suffix(token, words) is None:
         return False
-    return _coined(token, popular, words) and f"-{token}-" not in _listed_text()
+    return _coined(token, popular, words) and not _listed_word(token)
+
+
+@lru_cache(maxsize=1024)
+def _listed_word(token: str) -> bool:
+    """Whether a name on the lists has `token` as a word; the answers kept (a batch repeats its
+    made-up words, and a search of the joined lists costs about a millisecond), a bounded
+    number of them."""
+    return f"-{token}-" in _listed_text()
 
 
 def _tail_suffix(token: str, words: Vocabulary) -> str | None:
