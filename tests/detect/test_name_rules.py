@@ -919,14 +919,15 @@ MADE_UP_TAIL = [
     (PYPI, "pandas-report-stardb"),
     (PYPI, "redis-stream-wavedb"),
 ]
-# Published (package snapshot): the last word is a product that popular names have too.
+# Published (package snapshots): the last word is a product that popular names have too, or
+# a word and a language word (a port's name).
 MADE_UP_TAIL_LEGIT = [
     (PYPI, "cabot-check-influxdb"),
     (PYPI, "deep-utils-dynamodb"),
     (PYPI, "chocs-middleware-openapi"),
     (PYPI, "hawk-server-asyncio"),
-    (PYPI, "cdk-slack-chatbot"),
-    (PYPI, "csv-to-dynamodb"),
+    (PYPI, "social-auth-app-webpy"),
+    (NPM, "admin-bro-expressjs"),
 ]
 
 
