@@ -58,6 +58,24 @@ def test_two_edit_legit_names_do_not_fire(name: str) -> None:
     assert squat(name, PYPI) is None
 
 
+# Real PyPI projects (package snapshot, unranked) that are a top-1,000 name with two letters of
+# their own before or after it, or one less its first two: an affix, not two slips. The same
+# number of two-edit squats above still fire.
+TWO_LETTER_AFFIX = [
+    "gcwebsockets",
+    "argparsemd",
+    "nosqlalchemy",
+    "mudatasets",
+    "cycloudpickle",
+    "codestyle",
+]
+
+
+@pytest.mark.parametrize("name", TWO_LETTER_AFFIX)
+def test_two_letters_glued_to_one_end_are_no_typo(name: str) -> None:
+    assert squat(name, PYPI) is None
+
+
 # -- a popular name + attack word or version -------------------------------------------------
 ATTACK = [
     (PYPI, "requests-install", "requests", "added 'install'"),
@@ -889,3 +907,73 @@ def test_a_language_word_first_is_not_a_padded_package(name: str) -> None:
 @pytest.mark.parametrize("name", PADDED_PACKAGE)
 def test_a_popular_package_padded_with_stock_words_still_fires(name: str) -> None:
     assert K.HALLUCINATION_PATTERN in {s.kind for s in analyze(name, PYPI).signals}
+
+
+# -- a made-up tail: a word and a short stock word glued, which no popular name has ----------
+# Unpublished: one stock word, then a made-up last word ("star" + "db", "wave" + "db").
+MADE_UP_TAIL = [
+    (PYPI, "graph-client-stardb"),
+    (PYPI, "weather-client-wavedb"),
+    (PYPI, "report-engine-stardb"),
+    (PYPI, "fastapi-metrics-stardb"),
+    (PYPI, "pandas-report-stardb"),
+    (PYPI, "redis-stream-wavedb"),
+]
+# Published (package snapshots): the last word is a product that popular names have too, or
+# a word and a language word (a port's name).
+MADE_UP_TAIL_LEGIT = [
+    (PYPI, "cabot-check-influxdb"),
+    (PYPI, "deep-utils-dynamodb"),
+    (PYPI, "chocs-middleware-openapi"),
+    (PYPI, "hawk-server-asyncio"),
+    (PYPI, "social-auth-app-webpy"),
+    (NPM, "admin-bro-expressjs"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name"), MADE_UP_TAIL)
+def test_a_made_up_tail_makes_a_compound(registry: Registry, name: str) -> None:
+    findings = analyze(name, registry)
+    messages = [s.message for s in findings.signals if s.weight >= 0.1]
+    assert any("made-up word" in m for m in messages), messages
+    assert verdict(_fresh(name, registry), findings.signals, NOW)[0] is Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), MADE_UP_TAIL_LEGIT)
+def test_a_product_word_of_popular_names_is_no_made_up_tail(registry: Registry, name: str) -> None:
+    assert not strong(analyze(name, registry))
+
+
+# -- a stock word put before a top library few names extend -----------------------------------
+# Unpublished: the libraries (joblib, dacite, humanize, croniter...) have few add-ons.
+WORD_LIBRARY = [
+    (PYPI, "cloud-joblib", "joblib"),
+    (PYPI, "stream-dacite", "dacite"),
+    (PYPI, "serverless-humanize", "humanize"),
+    (PYPI, "async-jmespath", "jmespath"),
+    (PYPI, "cloud-backoff", "backoff"),
+    (PYPI, "stream-isodate", "isodate"),
+]
+# Published: a language word first is an affix, a family's first word is its convention,
+# typeshed names its stubs types-<package>.
+WORD_LIBRARY_LEGIT = [
+    (PYPI, "python-babel"),
+    (PYPI, "python-bcrypt"),
+    (NPM, "node-semver"),
+    (PYPI, "mcp-toolz"),
+    (PYPI, "types-jsonpatch"),
+    (PYPI, "types-xxhash"),
+]
+
+
+@pytest.mark.parametrize(("registry", "name", "base"), WORD_LIBRARY)
+def test_a_stock_word_before_a_top_library(registry: Registry, name: str, base: str) -> None:
+    found = [s for s in analyze(name, registry).signals if s.evidence.get("rule") == LIB_RULE]
+    assert found and found[0].evidence["base"] == base
+    assert "put before it" in found[0].message
+    assert verdict(_fresh(name, registry), (found[0],), NOW)[0] is Recommendation.HIGH_RISK
+
+
+@pytest.mark.parametrize(("registry", "name"), WORD_LIBRARY_LEGIT)
+def test_a_language_word_or_a_family_before_a_library_is_not(registry: Registry, name: str) -> None:
+    assert LIB_RULE not in {s.evidence.get("rule") for s in analyze(name, registry).signals}

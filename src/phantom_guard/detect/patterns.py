@@ -1,17 +1,18 @@
 """Hallucination patterns: name shapes LLMs invent. Pure, no I/O; the word lists are data.
 
-Four shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``/``):
+The shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``/``):
 
 * a popular package joined with words that are mostly generic AI, helper or tech words
   (``flask-gpt-helper``, ``fastapi-reverse-stardb``); in the biggest families (``django-…``,
   ``react-…``) only with a hallucination-prone word;
 * two or more popular packages glued together (``fastapi-graphql-lightning``);
 * a long compound of known words (``x-telemetry-mcp``): three or more words, at least two of
-  them generic or popular package names, none of which makes a popular package;
+  them generic or popular package names, none of which makes a popular package, or one before
+  a made-up tail no popular name has (``graph-client-stardb``);
 * a brand's namespace (``openai-…``, ``aws-…``) on a package that is not among the popular ones
   (brands' own packages are), outside the brand's own product lines (``azure-mgmt-…``);
 * a top package that few published names extend, with one word added (``semver-…``: a
-  library, not a plugin host like ``mongoose-…``);
+  library, not a plugin host like ``mongoose-…``) or a stock word put before it;
 * a hallucination-prone word put before a top package (``mcp-<package>``);
 * a marker word almost no registered name has, at the start or end of a word
   (``futuresort``, ``dataviz2025``, ``nextgen-…``): what LLMs write when asked for a new library.
@@ -20,7 +21,7 @@ Four shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.popular import PopularList
@@ -43,8 +44,12 @@ _STACK = 2
 _COINED_LENGTH = 5
 # An English word inside a made-up one counts from this length ("wave" + "socket", not "ed").
 _PART_LENGTH = 3
+# A made-up tail ends in a stock word this short ("-stardb", "-ioapi"): a suffix, not a word.
+_TAIL_SUFFIX = 3
 # LLMs pad the packages they know best; extensions of lesser ones are mostly honest.
 _BASE_RANK = 2000
+# typeshed's prefix for the stub-only packages it publishes ("types-requests").
+_STUBS = "types"
 # Words that say which language a package is for; as a first word they are an affix, even
 # where a package of that name is popular: 308 unranked PyPI names start "py-" + stock words.
 _LANGUAGE_WORDS = frozenset({"py", "python", "node", "js", "rs", "rust", "lib"})
@@ -180,6 +185,10 @@ def match_patterns(
     if base is not None:
         base_name, used = base
         generic = [t for t in tokens[used:] if t in words.generic_words]
+        # "fastapi-metrics-stardb": a made-up tail pads like a stock word.
+        made_up = len(tokens) - used >= _STACK and _made_up_tail(tokens[-1], popular, words)
+        if made_up:
+            generic.append(tokens[-1])
         # A family ("flask-*", "eslint-config-*", "@sentry/*") is extended by honest packages
         # all the time: there, what follows the family's own words must be a stack of words.
         family = family_size
@@ -201,7 +210,8 @@ def match_patterns(
                 PatternMatch(
                     "popular package + generic words",
                     base_name,
-                    f"'{base_name}' joined with generic words: {', '.join(generic)}",
+                    f"'{base_name}' joined with generic words: {', '.join(generic)}"
+                    + (" (a made-up word no popular package's name has)" if made_up else ""),
                 )
             )
         elif base_name in libraries and len(tokens) == used + 1 and not scope:
@@ -215,23 +225,10 @@ def match_patterns(
                     f"added: '{tokens[-1]}'",
                 )
             )
-    if not scope and tokens[0] in words.prone:
-        # The mirror of the padded name: a stock word put before a famous package
-        # ("modern-<package>"). It fires on 0.022% of the npm names under 10,000 downloads
-        # a month and 0.028% of the unranked PyPI names in the package snapshots. Inside a
-        # family ("mcp-*") the package must be a library few names extend: "mcp-<service>"
-        # is how the family's members are named.
-        after = name[len(tokens[0]) + 1 :]
-        rank = popular.rank(after)
-        if rank is not None and rank <= _BASE_RANK and (not in_convention or after in libraries):
-            found.append(
-                PatternMatch(
-                    "hallucination-prone word + popular package",
-                    after,
-                    f"the hallucination-prone word '{tokens[0]}' put before the popular "
-                    f"package '{after}' (rank {rank:,})",
-                )
-            )
+    if not scope:
+        found += _word_before_package(
+            name, tokens, popular, words, libraries=libraries, in_convention=in_convention
+        )
     glued = [t for t in dict.fromkeys(tokens) if _glue_candidate(t, popular)]
     if not scope and len(tokens) > 2:
         # Two names end to end, read whole: "supports-color" is one package, not two words.
@@ -275,7 +272,17 @@ def _compound(
         return None
     known = [t for t in body if t in words.generic_words or t in popular]
     if len(known) < _COMPOUND_KNOWN:
-        return None
+        # One stock word is enough before a made-up tail ("graph-client-stardb"):
+        # see `_made_up_tail`.
+        if not known or body[-1] in known or not _made_up_tail(body[-1], popular, words):
+            return None
+        return PatternMatch(
+            "compound of stock words",
+            None,
+            f"a compound of the stock word{'s' * (len(known) > 1)} {', '.join(known)} and the "
+            f"made-up word '{body[-1]}' (a word and '{_tail_suffix(body[-1], words)}' glued), "
+            "which no popular package's name has, outside any naming convention",
+        )
     # A made-up word after the first: honest projects put their own name first
     # ("mesospim-python-tools"); invented names coin the tail ("-reverse-stardb"). Looked
     # for last: it is the dearest test.
@@ -369,6 +376,119 @@ def _coined(token: str, popular: PopularList, words: Vocabulary) -> bool:
         )
 
     return any(known(token[:cut]) and known(token[cut:]) for cut in range(2, len(token) - 1))
+
+
+def _word_before_package(
+    name: str,
+    tokens: list[str],
+    popular: PopularList,
+    words: Vocabulary,
+    *,
+    libraries: frozenset[str],
+    in_convention: bool,
+) -> list[PatternMatch]:
+    """A word put before a top package (unscoped names): a hallucination-prone one, or a
+    stock word before a library few names extend."""
+    found: list[PatternMatch] = []
+    if tokens[0] in words.prone:
+        # The mirror of the padded name: a stock word put before a famous package
+        # ("modern-<package>"). It fires on 0.022% of the npm names under 10,000 downloads
+        # a month and 0.028% of the unranked PyPI names in the package snapshots. Inside a
+        # family ("mcp-*") the package must be a library few names extend: "mcp-<service>"
+        # is how the family's members are named.
+        after = name[len(tokens[0]) + 1 :]
+        rank = popular.rank(after)
+        if rank is not None and rank <= _BASE_RANK and (not in_convention or after in libraries):
+            found.append(
+                PatternMatch(
+                    "hallucination-prone word + popular package",
+                    after,
+                    f"the hallucination-prone word '{tokens[0]}' put before the popular "
+                    f"package '{after}' (rank {rank:,})",
+                )
+            )
+    if not in_convention and (before := _word_before_library(tokens, words, libraries)):
+        found.append(before)
+    return found
+
+
+def _word_before_library(
+    tokens: list[str], words: Vocabulary, libraries: frozenset[str]
+) -> PatternMatch | None:
+    """A stock word put before a top library few names extend ("cloud-joblib"), the mirror of
+    "top library + one word": 23 of the 330,083 unranked PyPI names in the package snapshot
+    (0.007%) and 18 of the 118,095 npm names under 10,000 downloads a month (0.015%) have it
+    and no other shape. A language word first is an affix, and ``types-<package>`` is how
+    typeshed names the stubs it publishes."""
+    if len(tokens) != 2 or tokens[1] not in libraries or tokens[0] not in words.generic_words:
+        return None
+    if tokens[0] in _LANGUAGE_WORDS or tokens[0] == _STUBS:
+        return None
+    return PatternMatch(
+        "top library + one word",
+        tokens[1],
+        f"'{tokens[1]}', a top package few published names extend, with one word put before "
+        f"it: '{tokens[0]}'",
+    )
+
+
+def _made_up_tail(token: str, popular: PopularList, words: Vocabulary) -> bool:
+    """A word and a short stock word glued ("stardb": "star" + "db") that no name on the
+    popular lists or the npm second tier has as a word ("influxdb", "pouchdb" are products).
+
+    Honest names coin their own word first and describe it after; LLMs coin the tail. Among
+    the unranked PyPI names of the package snapshot, 15 in 330,083 (0.005%) end so after a
+    stock word and have no other shape (a first count without the lists' words: 70, with
+    them 26; a language word as the glued one, "sparkpy", is a port's name).
+    """
+    if len(token) < _COINED_LENGTH or not token.isalpha() or token in words.generic_words:
+        return False  # the cheap tests first: most last words are stock words or short
+    if _tail_suffix(token, words) is None:
+        return False
+    return _coined(token, popular, words) and not _listed_word(token)
+
+
+@lru_cache(maxsize=1024)
+def _listed_word(token: str) -> bool:
+    """Whether a name on the lists has `token` as a word; the answers kept (a batch repeats its
+    made-up words, and a search of the joined lists costs about a millisecond), a bounded
+    number of them."""
+    return f"-{token}-" in _listed_text()
+
+
+def _tail_suffix(token: str, words: Vocabulary) -> str | None:
+    """The short stock word ("db", "io", "api") that ends `token` after a word of 3+ letters;
+    not a language word."""
+    from phantom_guard.detect.words import english_words
+
+    english = english_words()
+    for cut in range(max(_PART_LENGTH, len(token) - _TAIL_SUFFIX), len(token) - 1):
+        head, tail = token[:cut], token[cut:]
+        if tail in _LANGUAGE_WORDS:
+            continue  # "expressjs", "sparkpy": a port's name, as a language word first is
+        if tail in words.generic_words and (head in english or head in words.generic_words):
+            return tail
+    return None
+
+
+@cache
+def _listed_text() -> str:
+    """The names on the PyPI and npm popular lists and the npm second tier, every separator
+    and line end written ``-``: a word of any of them is in it as ``-<word>-``. Built once,
+    when first needed; a substring search of it (about a millisecond) costs less than
+    splitting it into a set would once."""
+    from phantom_guard.detect.popular import popular_list
+    from phantom_guard.model import Registry
+
+    with open(data_path("popular", "npm-tier2.txt"), encoding="utf-8") as file:
+        tier2 = file.read()
+    # The tier's lines after its header, download counts and all (a made-up word has only
+    # letters).
+    parts = ["\n".join(popular_list(registry).names) for registry in (Registry.PYPI, Registry.NPM)]
+    text = "\n".join([*parts, tier2[tier2.find("\n", tier2.rfind("\n#") + 1) :]])
+    for separator in "@/_.\t\n":
+        text = text.replace(separator, "-")
+    return f"-{text}-"
 
 
 def _popular_prefix(tokens: list[str], popular: PopularList, scope: str) -> tuple[str, int] | None:

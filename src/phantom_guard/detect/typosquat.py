@@ -321,6 +321,7 @@ class TyposquatIndex:
             if (
                 min(len(word), len(aimed)) < TWO_EDIT_LENGTH
                 or not _few_letters_changed(word, aimed)
+                or _two_letter_affix(word, aimed)
                 or english
                 or record.tier != 1
             ):
@@ -484,6 +485,17 @@ def _few_letters_changed(word: str, aimed: str) -> bool:
     """Two edits that move, double or add letters (few letters differ), not a new syllable."""
     # Per letter with str.count (in C) rather than a Counter: a few times cheaper on names.
     return sum(abs(word.count(c) - aimed.count(c)) for c in set(word + aimed)) <= 2
+
+
+def _two_letter_affix(word: str, aimed: str) -> bool:
+    """The whole target with two letters before or after it, or it less its first or last
+    two ("gcwebsockets", "argparsemd", "codestyle"): a prefix or suffix of the project's
+    own, not two slips. On the unranked PyPI names of the package snapshot this was 90 of
+    the 247 two-edit matches of a top-1,000 name; the corpora's typosquats have none."""
+    longer, shorter = (word, aimed) if len(word) > len(aimed) else (aimed, word)
+    return len(longer) == len(shorter) + 2 and (
+        longer.startswith(shorter) or longer.endswith(shorter)
+    )
 
 
 def _split_attack_word(name: str) -> Iterator[tuple[str, str]]:
