@@ -312,24 +312,30 @@ def test_a_cache_file_of_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
 def test_the_shipped_digest_follows_each_data_and_rule_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A changed list or rule module (another size or time, as an install or edit makes) gives
-    another digest, so findings stored under the old one are not reused."""
+    """A changed list (of any registry: one's rules read the others') or rule module, with
+    another size or time as an install or edit makes, gives another digest, so findings stored
+    under the old one are not reused."""
     from phantom_guard.detect import datafiles, name_signals
 
     data, package = tmp_path / "data", tmp_path / "detect"
     (data / "popular").mkdir(parents=True)
+    (data / "index").mkdir()
     package.mkdir()
-    files = [data / "popular" / "pypi.txt", data / "patterns.json", data / "conventions.json"]
-    files += [data / "words.txt", package / "rules.py"]
+    files = [data / "popular" / "pypi.txt", data / "popular" / "npm-tier2.txt"]
+    files += [data / "index" / "npm.keys", data / "patterns.json", data / "words.txt"]
+    files += [package / "rules.py"]
     for file in files:
         file.write_text("x\n")
     monkeypatch.setattr(datafiles, "data_path", lambda *parts: str(data.joinpath(*parts)))
     monkeypatch.setattr(datafiles, "package_path", lambda *parts: str(package.joinpath(*parts)))
-    first = name_signals._digest_of(Registry.PYPI)
-    assert name_signals._digest_of(Registry.PYPI) == first
+    digests: list[str] = []
+    monkeypatch.setattr(name_signals, "_DIGEST", digests)
+    first = name_signals._shipped_digest()
+    assert name_signals._shipped_digest() == first  # computed once a process
     for file in files:
         stat = file.stat()
         os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-        changed = name_signals._digest_of(Registry.PYPI)
+        digests.clear()
+        changed = name_signals._shipped_digest()
         assert changed != first, file
         first = changed

@@ -135,7 +135,7 @@ class NameAnalyzer:
         extra patterns.
         """
         extra = zlib.crc32("\0".join(self._extra_patterns).encode())
-        return f"{_shipped_digest(registry)}/{len(self._extra_patterns)}/{extra:08x}"
+        return f"{_shipped_digest()}/{len(self._extra_patterns)}/{extra:08x}"
 
     def popular(self, name: NormalizedName, registry: Registry) -> NameFindings | None:
         """The findings of a name on the popular list (only the list is loaded), else None."""
@@ -268,40 +268,29 @@ class NameAnalyzer:
         return self._vocabulary
 
 
-# A dict, not functools.cache: importing functools costs more than a warm lock file's answers.
-_DIGESTS: dict[Registry, str] = {}
+_DIGEST: list[str] = []  # computed once a process
 
 
-def _shipped_digest(registry: Registry) -> str:
-    if (known := _DIGESTS.get(registry)) is None:
-        known = _DIGESTS[registry] = _digest_of(registry)
-    return known
+def _shipped_digest() -> str:
+    """What a .pyc is checked against, for every shipped data file (the lists of all registries:
+    one registry's rules read the others') and every module of `phantom_guard.detect`: each
+    file's size and modification time, not its content (reading and summing ~0.7 MB was most
+    of a warm run's first stored-findings read). Any install or edit of them gives another."""
+    if not _DIGEST:
+        import os
 
+        from phantom_guard.detect.datafiles import data_path, package_path
 
-def _digest_of(registry: Registry) -> str:
-    # What a .pyc is checked against: each file's size and modification time, not its content
-    # (reading and summing the lists and the rule modules, ~0.7 MB, was most of a warm run's
-    # first stored-findings read). Any install or edit of them gives another digest.
-    import os
-
-    from phantom_guard.detect.datafiles import data_path, package_path
-
-    parts = [
-        data_path("popular", f"{registry.value}.txt"),
-        data_path("patterns.json"),
-        data_path("conventions.json"),
-        data_path("words.txt"),
-    ]
-    if registry is Registry.NPM:
-        parts.append(data_path("popular", "npm-tier2.txt"))
-    parts += [package_path(m) for m in sorted(os.listdir(package_path())) if m.endswith(".py")]
-    checksum, size = 0, 0
-    for part in parts:
-        stat = os.stat(part)
-        facts = f"{os.path.basename(part)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
-        checksum = zlib.crc32(facts, checksum)
-        size += stat.st_size
-    return f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}"
+        checksum, size = 0, 0
+        for folder in (data_path(), data_path("popular"), data_path("index"), package_path()):
+            for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+                if entry.is_file() and (folder != package_path() or entry.name.endswith(".py")):
+                    stat = entry.stat()
+                    facts = f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}"
+                    checksum = zlib.crc32(facts.encode(), checksum)
+                    size += stat.st_size
+        _DIGEST.append(f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}")
+    return _DIGEST[0]
 
 
 def _pep503(name: str) -> str:
