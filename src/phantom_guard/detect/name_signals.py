@@ -272,19 +272,20 @@ _DIGEST: list[str] = []  # computed once a process
 
 
 def _shipped_digest() -> str:
-    """What a .pyc is checked against, for every shipped data file (the lists of all registries:
-    one registry's rules read the others') and every module of `phantom_guard.detect`: each
-    file's size and modification time, not its content (reading and summing ~0.7 MB was most
-    of a warm run's first stored-findings read). Any install or edit of them gives another."""
+    """A digest of every shipped data file (all registries' lists: one registry's rules read the
+    others') and every module of `phantom_guard.detect`, from each file's size and modification
+    time, as a .pyc is checked against its source: reading and summing their ~0.7 MB was most
+    of a warm run's first stored-findings read. Any install or edit of them gives another."""
     if not _DIGEST:
         import os
 
         from phantom_guard.detect.datafiles import data_path, package_path
 
+        modules = package_path()
         checksum, size = 0, 0
-        for folder in (data_path(), data_path("popular"), data_path("index"), package_path()):
+        for folder in (data_path(), data_path("popular"), data_path("index"), modules):
             for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
-                if entry.is_file() and (folder != package_path() or entry.name.endswith(".py")):
+                if entry.is_file() and (folder != modules or entry.name.endswith(".py")):
                     stat = entry.stat()
                     facts = f"{entry.path}:{stat.st_size}:{stat.st_mtime_ns}"
                     checksum = zlib.crc32(facts.encode(), checksum)
