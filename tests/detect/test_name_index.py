@@ -18,7 +18,7 @@ from phantom_guard.detect.typosquat import (
     lookup_keys,
     typosquat_index,
 )
-from phantom_guard.detect.words import english_words
+from phantom_guard.detect.words import english_words, listed_name_words
 from phantom_guard.model import Registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -236,3 +236,18 @@ def test_the_plugin_hosts_and_product_lines_match_the_package_lists() -> None:
         assert data["hosts"][registry] == expected, registry
         lines = {p for p in counts if "-" in p and not set(p.split("-")) <= stock}
         assert lines <= set(data[registry]), registry
+
+
+def test_the_shipped_name_words_are_a_fresh_build_of_the_shipped_lists() -> None:
+    """data/name_words.txt, the listed names' words a made-up tail must not be, is what
+    scripts/build_name_words.py writes from the shipped popular lists and second tier."""
+    spec = importlib.util.spec_from_file_location(
+        "build_name_words", ROOT / "scripts" / "build_name_words.py"
+    )
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    assert (DATA / "name_words.txt").read_text(encoding="utf-8") == builder.table()
+    words = listed_name_words()
+    assert "influxdb" in words and "pouchdb" in words  # products that popular names have
+    assert "stardb" not in words and "core" not in words  # made up; shorter than 5 letters

@@ -21,7 +21,7 @@ The shapes, each a rule over the name's words (split at ``-``, ``_``, ``.``, ``/
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.popular import PopularList
@@ -445,15 +445,9 @@ def _made_up_tail(token: str, popular: PopularList, words: Vocabulary) -> bool:
         return False  # the cheap tests first: most last words are stock words or short
     if _tail_suffix(token, words) is None:
         return False
-    return _coined(token, popular, words) and not _listed_word(token)
+    from phantom_guard.detect.words import listed_name_words
 
-
-@lru_cache(maxsize=1024)
-def _listed_word(token: str) -> bool:
-    """Whether a name on the lists has `token` as a word; the answers kept (a batch repeats its
-    made-up words, and a search of the joined lists costs about a millisecond), a bounded
-    number of them."""
-    return f"-{token}-" in _listed_text()
+    return _coined(token, popular, words) and token not in listed_name_words()
 
 
 def _tail_suffix(token: str, words: Vocabulary) -> str | None:
@@ -469,26 +463,6 @@ def _tail_suffix(token: str, words: Vocabulary) -> str | None:
         if tail in words.generic_words and (head in english or head in words.generic_words):
             return tail
     return None
-
-
-@cache
-def _listed_text() -> str:
-    """The names on the PyPI and npm popular lists and the npm second tier, every separator
-    and line end written ``-``: a word of any of them is in it as ``-<word>-``. Built once,
-    when first needed; a substring search of it (about a millisecond) costs less than
-    splitting it into a set would once."""
-    from phantom_guard.detect.popular import popular_list
-    from phantom_guard.model import Registry
-
-    with open(data_path("popular", "npm-tier2.txt"), encoding="utf-8") as file:
-        tier2 = file.read()
-    # The tier's lines after its header, download counts and all (a made-up word has only
-    # letters).
-    parts = ["\n".join(popular_list(registry).names) for registry in (Registry.PYPI, Registry.NPM)]
-    text = "\n".join([*parts, tier2[tier2.find("\n", tier2.rfind("\n#") + 1) :]])
-    for separator in "@/_.\t\n":
-        text = text.replace(separator, "-")
-    return f"-{text}-"
 
 
 def _popular_prefix(tokens: list[str], popular: PopularList, scope: str) -> tuple[str, int] | None:
