@@ -62,8 +62,6 @@ _SEVERITY = {
     Recommendation.HIGH_RISK: 2,
     Recommendation.NOT_FOUND: 2,
 }
-# Module globals: a class attribute of an Enum is a slow lookup in 3.11 (once per result).
-_SAFE, _ERROR, _NOT_FOUND = Recommendation.SAFE, Recommendation.ERROR, Recommendation.NOT_FOUND
 _VERDICT_OF = attrgetter("recommendation")
 
 
@@ -241,13 +239,13 @@ class PackageRisk:
         if not 0.0 <= self.risk_score <= 1.0:
             raise ValueError(f"risk_score must be in [0, 1], got {self.risk_score}")
         recommendation = self.recommendation
-        if recommendation is _SAFE and self.error is None:
+        if recommendation is Recommendation.SAFE and self.error is None:
             return  # the usual result, one lock-file entry of thousands: nothing more to check
-        if (recommendation is _ERROR) != (self.error is not None):
+        if (recommendation is Recommendation.ERROR) != (self.error is not None):
             raise ValueError("an ERROR result carries an error message, and only it does")
-        if recommendation is _ERROR and self.exists is not None:
+        if recommendation is Recommendation.ERROR and self.exists is not None:
             raise ValueError("an ERROR result cannot know whether the package exists")
-        if recommendation is _NOT_FOUND and self.exists is not False:
+        if recommendation is Recommendation.NOT_FOUND and self.exists is not False:
             raise ValueError("a NOT_FOUND result must have exists=False")
 
 

@@ -95,9 +95,6 @@ def validate(name: str, registry: Registry) -> None:
                 )
 
 
-_NPM = Registry.NPM  # a module global: a class attribute of an Enum is a slow lookup in 3.11
-
-
 def _plain_npm(name: str) -> bool:
     """An unscoped npm name `_validate_npm` accepts: only its URL-safe characters (so ASCII
     and printable), at most 214 of them, not starting with '.' or '_', not a reserved name.
@@ -140,7 +137,7 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
     found = _NORMALIZED.get(key)
     if found is not None:
         return found
-    if registry is _NPM and _plain_npm(name):
+    if registry is Registry.NPM and _plain_npm(name):
         # The usual lock-file entry, checked in one pass: `validate` would accept it.
         found = NormalizedName(name)
         if len(_NORMALIZED) < _NORMALIZED_MAX:

@@ -125,12 +125,6 @@ else:
         def __repr__(self):
             return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
 
-        def __str__(self):
-            return self._value_
-
-        def __format__(self, spec):
-            return format(self._value_, spec)
-
         def __reduce_ex__(self, protocol):
             return type(self), (self._value_,)
 

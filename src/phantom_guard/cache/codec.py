@@ -91,7 +91,7 @@ def decode(data: bytes) -> PackageMetadata | None:
         # name, and keyword arguments bind slower.
         return PackageMetadata(
             _str(d["name"]),
-            _registry(d["registry"]),
+            Registry(_str(d["registry"])),
             _opt_str(d["latest_version"]),
             _opt_time(d["created"]),
             _opt_time(d["latest_release"]),
@@ -109,17 +109,6 @@ def decode(data: bytes) -> PackageMetadata | None:
         )
     except (ValueError, TypeError) as exc:  # a wrong type, a bad time, or a broken invariant
         raise PayloadError(str(exc)) from None
-
-
-_REGISTRIES = {registry.value: registry for registry in Registry}
-
-
-def _registry(value: Any) -> Registry:
-    """`Registry(value)` by a dict lookup (an Enum call is slow in 3.11)."""
-    found = _REGISTRIES.get(_str(value))
-    if found is None:
-        raise ValueError(f"{value!r} is not a valid Registry")
-    return found
 
 
 def _str(value: Any) -> str:

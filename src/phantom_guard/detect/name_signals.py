@@ -69,11 +69,10 @@ _LOOSE_EDIT_STRENGTH = 0.1
 _OTHER_ECOSYSTEM = {Registry.PYPI: Registry.NPM, Registry.NPM: Registry.PYPI}
 _OTHER_MIN_LENGTH = 5
 _OTHER_TOP_RANK = 5000
-_NPM = Registry.NPM  # a module global: a class attribute of an Enum is a slow lookup in 3.11
 _POPULAR = SignalKind.POPULAR_PACKAGE
 _POPULAR_WEIGHT = signal(_POPULAR, "").weight
-# The popular signal's message up to its rank, per registry: formatting an Enum member goes
-# through Enum.__format__, in Python, once a name.
+# The popular signal's message up to its rank, per registry, looked up: formatting a `str`
+# subclass (a StrEnum member) looks up its `__format__`, ~1,000 instructions a lock entry.
 _POPULAR_MESSAGES = {
     registry: f"among the most downloaded {registry.value} packages (rank " for registry in Registry
 }
@@ -146,7 +145,8 @@ class NameAnalyzer:
     def popular_signal(name: NormalizedName, registry: Registry) -> Signal | None:
         """The one signal of a name on the popular list (`popular`'s findings hold only it)."""
         # npm names are case-sensitive: "LODASH" is another package (and unpublishable today).
-        rank = popular_list(registry).rank(name if registry is _NPM else names.comparable(name))
+        key = name if registry is Registry.NPM else names.comparable(name)
+        rank = popular_list(registry).rank(key)
         if rank is None:
             return None
         # `signal` at full strength, written out: a lock file asks this for every entry.
@@ -221,7 +221,7 @@ class NameAnalyzer:
             # there ("boxen") fired as often on the dev corpus's legitimate names as on its
             # hallucinations.
             return None
-        downloads = theirs.score if other is _NPM else 0
+        downloads = theirs.score if other is Registry.NPM else 0
         popularity = f"rank {theirs.rank:,}" + (
             f", {downloads:,} downloads a month" if downloads else ""
         )
