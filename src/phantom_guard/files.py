@@ -15,6 +15,8 @@ from phantom_guard.errors import SourceError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from phantom_guard.settings import StrPath
 
 
@@ -81,16 +83,22 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def repository_root(start: StrPath) -> str | None:
-    """The nearest folder at or above `start` holding ``.git`` (a directory or a file), or None."""
-    folder = os.path.abspath(start)
+def folders_up(folder: str) -> Iterator[str]:
+    """`folder` (absolute) and each folder above it, up to the root."""
     while True:
-        if os.path.lexists(os.path.join(folder, ".git")):
-            return folder
+        yield folder
         parent = os.path.dirname(folder)
         if parent == folder:
-            return None
+            return
         folder = parent
+
+
+def repository_root(start: StrPath) -> str | None:
+    """The nearest folder at or above `start` holding ``.git`` (a directory or a file), or None."""
+    for folder in folders_up(os.path.abspath(start)):
+        if os.path.lexists(os.path.join(folder, ".git")):
+            return folder
+    return None
 
 
 def scan_root(path: StrPath) -> str:

@@ -146,7 +146,7 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
     validate(name, registry)
     match registry:
         case Registry.PYPI:
-            found = NormalizedName(_pep503(name))
+            found = NormalizedName(pep503(name))
         case Registry.NPM:
             found = NormalizedName(name)
         case Registry.CRATES:
@@ -156,7 +156,7 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
     return found
 
 
-def _pep503(name: str) -> str:
+def pep503(name: str) -> str:
     """``re.sub(r"[-_.]+", "-", name).lower()``, written with `str` methods."""
     text = name.translate(_PEP503_SEPARATORS).lower()
     while "--" in text:

@@ -210,7 +210,7 @@ class NameAnalyzer:
         theirs = self._index(other).exact_or_squashed(comparable)
         if theirs is None or theirs.rank > _OTHER_TOP_RANK:
             return None
-        if _pep503(theirs.name) != _pep503(comparable):
+        if names.pep503(theirs.name) != names.pep503(comparable):
             return None  # the same letters, other separators: "regexparser", "regex-parser"
         if self._index(registry).target(comparable) is not None:
             return None  # well known here too
@@ -292,14 +292,6 @@ def _shipped_digest() -> str:
                     size += stat.st_size
         _DIGEST.append(f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}")
     return _DIGEST[0]
-
-
-def _pep503(name: str) -> str:
-    """PEP 503's spelling (runs of ``-_.`` as one ``-``), which npm names keep apart."""
-    spelled = name.replace("_", "-").replace(".", "-")
-    while "--" in spelled:
-        spelled = spelled.replace("--", "-")
-    return spelled
 
 
 def _typed(value: Any, kind: type[Any]) -> Any:

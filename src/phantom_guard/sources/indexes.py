@@ -13,6 +13,7 @@ import os
 
 from phantom_guard import lazyre
 from phantom_guard.errors import InputError
+from phantom_guard.files import folders_up, normal_path
 from phantom_guard.model import PackageRef, Registry, Skipped
 from phantom_guard.names import normalize
 from phantom_guard.records import field, record
@@ -20,7 +21,7 @@ from phantom_guard.registry import endpoints
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the check path
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from typing import Any, TypeGuard
 
     from phantom_guard.settings import StrPath
@@ -418,8 +419,6 @@ def load(
 
     Paths are strings (`os.path`): a hook's or CI step's ``check FILE`` needs no pathlib.
     """
-    from phantom_guard.files import normal_path
-
     policy = IndexPolicy(private=tuple(private), public=public, reader=reader)
     named = [normal_path(file) for file in files]
     folders = list(dict.fromkeys(_folder(file) for file in named))
@@ -443,16 +442,6 @@ def load(
 def _folder(file: str) -> str:
     """The real folder holding `file` (pathlib's ``file.resolve().parent``)."""
     return os.path.dirname(os.path.realpath(file))
-
-
-def _parents(folder: str) -> Iterator[str]:
-    """`folder` (absolute) and each folder above it, up to the root."""
-    while True:
-        yield folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return
-        folder = parent
 
 
 def _is_npm(file: str) -> bool:
@@ -815,7 +804,7 @@ def _npm(policy: IndexPolicy, environment: Environment, folders: Sequence[str]) 
     files.append(user)
     projects: list[str] = []
     for folder in folders:
-        for parent in _parents(folder):
+        for parent in folders_up(folder):
             if os.path.isfile(join(parent, ".npmrc")) or os.path.isfile(
                 join(parent, ".yarnrc.yml")
             ):
@@ -892,7 +881,7 @@ def _cargo(policy: IndexPolicy, environment: Environment, folders: Sequence[str]
     env = environment.env
     paths: list[str] = []
     for folder in folders:
-        for parent in _parents(folder):
+        for parent in folders_up(folder):
             paths += [join(parent, ".cargo", "config.toml"), join(parent, ".cargo", "config")]
     cargo_home = env.get("CARGO_HOME") or join(environment.home, ".cargo")
     paths += [join(cargo_home, "config.toml"), join(cargo_home, "config")]
