@@ -68,7 +68,7 @@ class _Lock:
         text = self.text
         found: dict[str, int] = {}
         line, pos = 1, 0
-        find, count, startswith = text.find, text.count, text.startswith
+        find, count = text.find, text.count
         at = find(_KEY_START)
         while at != -1:
             start = text.rfind("\n", 0, at) + 1  # where the key's line starts
@@ -79,14 +79,11 @@ class _Lock:
                 and not text[start:at].strip(" \t\r")
                 and find("\\", at, close) == -1
                 and find("\n", at, close) == -1
+                and _colon_at(text, close + 1)
             ):
-                after = close + 1
-                while startswith((" ", "\t"), after):
-                    after += 1
-                if startswith(":", after):
-                    line += count("\n", pos, start)
-                    pos = start
-                    found.setdefault(text[at + 1 : close], line)
+                line += count("\n", pos, start)
+                pos = start
+                found.setdefault(text[at + 1 : close], line)
             at = find(_KEY_START, at + 1)
         return found
 
