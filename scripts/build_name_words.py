@@ -1,9 +1,10 @@
 """Build ``detect/data/name_words.txt``: the words of the names on the shipped popular lists.
 
 Reads the shipped PyPI and npm popular lists and the npm second tier (``detect/data/popular``,
-built by ``scripts/build_popular_lists.py``) and writes every letters-only word of 5+ letters of
-their names, sorted bytewise under ``#`` header lines. Run it after rebuilding those lists;
-tests/detect/test_name_index.py checks that the shipped table equals a fresh build.
+built by ``scripts/build_popular_lists.py``) and writes the words of their names a made-up tail
+could be (`patterns.tail_words`), sorted bytewise under ``#`` header lines. Run it after
+rebuilding those lists; tests/detect/test_name_index.py checks that the shipped table equals a
+fresh build.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
 from phantom_guard.detect.datafiles import data_path  # noqa: E402
+from phantom_guard.detect.patterns import tail_words  # noqa: E402
 from phantom_guard.detect.popular import popular_list  # noqa: E402
-from phantom_guard.detect.words import NAME_WORD_LENGTH, name_words  # noqa: E402
 from phantom_guard.model import Registry  # noqa: E402
 
 
@@ -30,11 +31,11 @@ def listed_names() -> list[str]:
 
 def table() -> str:
     """The table's text."""
-    words = name_words(listed_names())
+    words = tail_words(listed_names())
     header = [
         "# phantom-guard words of the listed package names",
         "# source: detect/data/popular (pypi and npm popular lists, npm second tier)",
-        f"# words: letters only, {NAME_WORD_LENGTH}+ letters, letter case kept; {len(words)}",
+        f"# words: those patterns.tail_words keeps, letter case kept; {len(words)}",
     ]
     return "\n".join([*header, *words]) + "\n"
 

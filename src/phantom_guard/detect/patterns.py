@@ -25,10 +25,12 @@ from functools import cache
 
 from phantom_guard.detect.datafiles import data_path
 from phantom_guard.detect.popular import PopularList
+from phantom_guard.detect.words import english_words, listed_name_words
 from phantom_guard.records import record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 _WORDS = re.compile(r"[-_.@/]+")
@@ -155,7 +157,7 @@ def match_patterns(
         # npm scopes: "@sentry/react-darwin" is "@sentry/react" + a word.
         scope_part, _, name = name.partition("/")
         scope = scope_part + "/"
-    tokens = [t for t in _WORDS.split(name) if t]
+    tokens = words_of(name)
     if len(tokens) < 2:
         marked = _marker(tokens, words.markers)
         return [marked] if marked else []
@@ -261,6 +263,19 @@ def match_patterns(
     return found
 
 
+def words_of(name: str) -> list[str]:
+    """A name's words, split at ``-``, ``_``, ``.``, ``@``, ``/``."""
+    return [t for t in _WORDS.split(name) if t]
+
+
+def tail_words(names: Iterable[str]) -> list[str]:
+    """The words of `names` that `_made_up_tail` could take for made up (letters only, at least
+    `_COINED_LENGTH` of them), distinct and sorted bytewise, with their letter case: the
+    shipped ``name_words.txt`` holds those of the listed names."""
+    found = {w for name in names for w in words_of(name) if len(w) >= _COINED_LENGTH}
+    return sorted((w for w in found if w.isascii() and w.isalpha()), key=str.encode)
+
+
 def _compound(
     tokens: list[str], popular: PopularList, words: Vocabulary, prone: list[str]
 ) -> PatternMatch | None:
@@ -359,8 +374,6 @@ def _coined(token: str, popular: PopularList, words: Vocabulary) -> bool:
     names the compound rule fired on for a made-up word had only such words."""
     if not token.isalpha() or len(token) < _COINED_LENGTH:
         return False
-    from phantom_guard.detect.words import english_words  # its table only when needed
-
     english = english_words()
     if token in english:
         return False
@@ -445,16 +458,12 @@ def _made_up_tail(token: str, popular: PopularList, words: Vocabulary) -> bool:
         return False  # the cheap tests first: most last words are stock words or short
     if _tail_suffix(token, words) is None:
         return False
-    from phantom_guard.detect.words import listed_name_words
-
     return _coined(token, popular, words) and token not in listed_name_words()
 
 
 def _tail_suffix(token: str, words: Vocabulary) -> str | None:
     """The short stock word ("db", "io", "api") that ends `token` after a word of 3+ letters;
     not a language word."""
-    from phantom_guard.detect.words import english_words
-
     english = english_words()
     for cut in range(max(_PART_LENGTH, len(token) - _TAIL_SUFFIX), len(token) - 1):
         head, tail = token[:cut], token[cut:]
