@@ -73,7 +73,6 @@ else:
                 type.__setattr__(cls, key, member)
             type.__setattr__(cls, "_member_map_", members)
             type.__setattr__(cls, "_value2member_map_", by_value)
-            type.__setattr__(cls, "_member_list_", tuple(members.values()))
             return cls
 
         def __call__(cls, value):
@@ -86,13 +85,13 @@ else:
             return cls._member_map_[name]
 
         def __iter__(cls):
-            return iter(cls._member_list_)
+            return iter(cls._member_map_.values())
 
         def __reversed__(cls):
-            return reversed(cls._member_list_)
+            return reversed(cls._member_map_.values())
 
         def __len__(cls):
-            return len(cls._member_list_)
+            return len(cls._member_map_)
 
         def __contains__(cls, value):
             return value in cls._value2member_map_
