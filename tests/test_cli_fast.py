@@ -32,6 +32,7 @@ _WATCH = (
     "packaging",
     "orjson",
     "sqlite3",
+    "_sqlite3",
     "rapidfuzz",
     # Standard-library modules that cost start-up: records stand in for dataclasses, the
     # logger is made on the first record, user dirs are worked out by hand, and the config
@@ -39,6 +40,7 @@ _WATCH = (
     # written by json's C halves (`jsontext`), so neither pathlib nor json, nor the `re` both
     # import (with urllib, fnmatch), is loaded; signal handlers are set through `_signal`.
     "dataclasses",
+    "datetime",  # its pure-Python module: `stand_ins` takes the classes from `_datetime`
     "logging",
     "platformdirs",
     "tomllib",
@@ -164,11 +166,11 @@ def test_popular_and_allowed_names_import_nothing_heavy(warm: FakeRegistry) -> N
     assert imported == set()
 
 
-def test_cached_names_add_only_sqlite3(warm: FakeRegistry) -> None:
+def test_cached_names_add_only_sqlite3s_c_module(warm: FakeRegistry) -> None:
     done, imported = loaded("validate", "-o", "json", CACHED, "flask")
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["results"][0]["cached"] is True
-    assert imported == {"sqlite3"}
+    assert imported == {"_sqlite3"}
 
 
 def test_checking_a_named_lock_file_imports_no_path_url_or_config_parsers(
@@ -217,7 +219,7 @@ def test_checking_a_named_lock_file_imports_no_path_url_or_config_parsers(
         if fmt == "sarif":  # its artifact URIs are built with pathlib and urllib.parse
             assert "configparser" not in imported
         else:  # report/markdown.py escapes with `re`
-            assert imported == ({"sqlite3", "re"} if fmt == "markdown" else {"sqlite3"})
+            assert imported == ({"_sqlite3", "re"} if fmt == "markdown" else {"_sqlite3"})
     assert json.loads(first.stdout)["results"][-1]["name"] == CACHED
     assert warm.requests == []
 

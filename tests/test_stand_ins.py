@@ -98,3 +98,33 @@ def test_the_model_imports_neither_enum_nor_functools() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert shown.stdout.strip() == "set()"
+
+
+def test_datetime_and_sqlite3_are_the_standard_librarys_own_objects() -> None:
+    import datetime
+    import sqlite3
+
+    from phantom_guard import stand_ins
+
+    assert stand_ins.datetime is datetime.datetime
+    assert stand_ins.timedelta is datetime.timedelta
+    assert stand_ins.timezone is datetime.timezone
+    assert stand_ins.UTC is datetime.UTC
+    assert stand_ins.sqlite3.connect is sqlite3.connect
+    assert stand_ins.sqlite3.DatabaseError is sqlite3.DatabaseError
+    assert stand_ins.sqlite3.SQLITE_BUSY == sqlite3.SQLITE_BUSY
+    with pytest.raises(AttributeError, match="no attribute 'date'"):
+        stand_ins.date  # noqa: B018 - only the names it lists
+
+
+def test_datetime_and_sqlite3_come_from_their_c_modules_alone() -> None:
+    script = (
+        "import sys\n"
+        "from phantom_guard.stand_ins import UTC, datetime, sqlite3\n"
+        "datetime.now(UTC); sqlite3.connect(':memory:').execute('select 1')\n"
+        "print(sorted({'datetime', 'sqlite3'} & set(sys.modules)))\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.strip() == "[]"

@@ -29,7 +29,6 @@ from phantom_guard.settings import Settings
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
-    from datetime import datetime
     from types import TracebackType
     from typing import Self
 
@@ -42,12 +41,14 @@ if TYPE_CHECKING:
     from phantom_guard.registry import RegistryClient
     from phantom_guard.registry.factory import ClientFactory
     from phantom_guard.runner import ProgressCallback
+    from phantom_guard.stand_ins import datetime
 
 __all__ = ["Detector", "make_ref"]
 
 
 def _utc_now() -> datetime:
-    from datetime import UTC, datetime  # here: a popular name's answer needs no clock
+    # Here: a popular name's answer needs no clock.
+    from phantom_guard.stand_ins import UTC, datetime
 
     return datetime.now(UTC)
 

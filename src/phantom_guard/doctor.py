@@ -110,7 +110,7 @@ def _feed(cache_dir: str | None) -> Check:
             store.close()
     except Exception as exc:  # a broken feed file is a finding of the doctor, not a crash
         return Check(False, f"feed: cannot be read: {exc}")
-    from datetime import UTC, datetime
+    from phantom_guard.stand_ins import UTC, datetime
 
     age = status.age_days(datetime.now(UTC))
     shown = "undated" if age is None else f"{age:.1f} days old"

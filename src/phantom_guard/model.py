@@ -14,8 +14,9 @@ from phantom_guard.stand_ins import StrEnum
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from datetime import datetime
     from typing import NewType
+
+    from phantom_guard.stand_ins import datetime
 
     #: A name in the form its registry compares names in. `phantom_guard.names.normalize` is
     #: its only maker, so a value of this type was validated and normalized by the right

@@ -88,10 +88,10 @@ def open_store(cache_dir: StrPath | None, *, enabled: bool = True) -> Store:
         return MemoryStore()
 
     import os
-    import sqlite3
 
     from phantom_guard.cache.sqlite import SqliteStore
     from phantom_guard.cache.tiered import TieredStore
+    from phantom_guard.stand_ins import sqlite3
 
     path = os.path.join(cache_dir, CACHE_FILE)
     try:

@@ -7,11 +7,10 @@ other shape raises `PayloadError`, which the store treats as a miss.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from phantom_guard import jsontext
 from phantom_guard.model import PackageMetadata, Registry
 from phantom_guard.records import fields
+from phantom_guard.stand_ins import datetime
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:

@@ -8,7 +8,6 @@ time (disk full, a lock held past the timeout) costs a miss or a skipped write, 
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from _thread import allocate_lock  # the lock threading makes, without its ~1.5 ms import
 
@@ -16,6 +15,7 @@ from phantom_guard import log
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.cache.codec import PayloadError, decode, encode
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+from phantom_guard.stand_ins import sqlite3
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:

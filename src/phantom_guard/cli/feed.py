@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import click
@@ -17,6 +16,7 @@ from phantom_guard.cli import actions
 from phantom_guard.errors import PhantomGuardError
 from phantom_guard.model import Registry
 from phantom_guard.settings import Settings
+from phantom_guard.stand_ins import UTC, datetime
 
 T = TypeVar("T")
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from phantom_guard.detect.metadata import metadata_signals
 from phantom_guard.detect.score import recommend, signal
 from phantom_guard.model import PackageMetadata, Recommendation, Signal, SignalKind
+from phantom_guard.stand_ins import datetime, timedelta
 
 # A name signal on a package this young, with this few releases, is how registered slopsquats
 # look: the attacker registers the hallucinated name and publishes once.

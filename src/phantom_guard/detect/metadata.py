@@ -6,10 +6,9 @@ field must not by itself make a package look risky.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from phantom_guard.detect.score import signal
 from phantom_guard.model import PackageMetadata, Signal, SignalKind
+from phantom_guard.stand_ins import datetime, timedelta
 
 ESTABLISHED_AFTER = timedelta(days=730)
 # Age bands for RECENTLY_CREATED and the share of its weight each carries.

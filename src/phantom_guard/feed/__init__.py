@@ -16,10 +16,9 @@ from phantom_guard.records import record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from phantom_guard.feed.store import FeedStore
     from phantom_guard.settings import StrPath
+    from phantom_guard.stand_ins import datetime
 
 #: The feed's name in reports (JSON ``feeds[].name``).
 FEED_NAME = "osv-malicious"
@@ -79,7 +78,7 @@ def open_feed(cache_dir: StrPath) -> FeedStore | None:
 
 def parse_time(text: str) -> datetime | None:
     """An RFC 3339 time (``2024-05-01T12:00:00.123456789Z``) as an aware UTC datetime, or None."""
-    from datetime import UTC, datetime  # here: a run without a feed never needs it
+    from phantom_guard.stand_ins import UTC, datetime  # here: a run without a feed never needs it
 
     if not text:
         return None
@@ -98,6 +97,6 @@ def parse_time(text: str) -> datetime | None:
 
 def format_time(moment: datetime) -> str:
     """`moment` as RFC 3339 UTC text to the second, which sorts as text in time order."""
-    from datetime import UTC
+    from phantom_guard.stand_ins import UTC
 
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -9,13 +9,13 @@ version: the whole package is malware.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
 from typing import Any
 
 from phantom_guard.detect.score import signal
 from phantom_guard.feed import semver
 from phantom_guard.model import PackageMetadata, Registry, Signal, SignalKind, Source
 from phantom_guard.records import record
+from phantom_guard.stand_ins import datetime, timedelta
 
 # "Old with many releases": an attacker's own package rarely has either.
 _ESTABLISHED_AGE = timedelta(days=730)

@@ -13,13 +13,13 @@ from phantom_guard.model import FeedMode, Recommendation, SignalKind
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from datetime import datetime
 
     from phantom_guard.feed.match import Assessment, Listing
     from phantom_guard.feed.store import FeedStore
     from phantom_guard.model import FeedInfo, NormalizedName, PackageRisk, Registry, Report
     from phantom_guard.plan import Target
     from phantom_guard.settings import Settings
+    from phantom_guard.stand_ins import datetime
 
 
 class RunFeed:

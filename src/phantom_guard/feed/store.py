@@ -8,11 +8,11 @@ read-only and see one complete feed for as long as they hold it.
 from __future__ import annotations
 
 import os
-import sqlite3
 
 from phantom_guard.errors import FeedError
 from phantom_guard.feed import ECOSYSTEMS, FeedStatus
 from phantom_guard.model import NormalizedName, Registry
+from phantom_guard.stand_ins import sqlite3
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:

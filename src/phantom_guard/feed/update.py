@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from phantom_guard.feed import ECOSYSTEMS, FeedStatus, feed_path, format_time, o
 from phantom_guard.feed.osv import Record, read_record, wanted
 from phantom_guard.model import Registry
 from phantom_guard.records import field, record
+from phantom_guard.stand_ins import UTC, datetime
 
 _CHUNK = 1 << 20
 _CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")

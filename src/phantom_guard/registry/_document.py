@@ -6,11 +6,11 @@ and turn a wrong shape into `BadResponse` rather than a TypeError deep in the an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from phantom_guard.errors import BadResponse, InputError
 from phantom_guard.model import Registry
+from phantom_guard.stand_ins import UTC, datetime
 
 # Where people put their source code; a homepage on one of these counts as a repository link.
 _CODE_HOSTS = (

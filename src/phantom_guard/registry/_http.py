@@ -16,7 +16,6 @@ import random
 import re
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +27,7 @@ from yarl import URL
 from phantom_guard._version import __version__
 from phantom_guard.errors import BadResponse, RateLimited, RegistryUnavailable
 from phantom_guard.registry._resolver import DaemonThreadResolver
+from phantom_guard.stand_ins import UTC, datetime
 
 USER_AGENT = (
     f"phantom-guard/{__version__} (package existence checker; "

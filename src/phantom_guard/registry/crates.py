@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.registry import _document as doc
 from phantom_guard.registry._http import HttpClient
+from phantom_guard.stand_ins import datetime
 
 # crates.io's recent_downloads covers the last 90 days.
 _RECENT_DAYS = 90

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +11,7 @@ from phantom_guard.model import NormalizedName, PackageMetadata, Registry
 from phantom_guard.records import replace
 from phantom_guard.registry import _document as doc
 from phantom_guard.registry._http import HttpClient
+from phantom_guard.stand_ins import datetime
 
 # When npm takes a package down for malware it publishes this version in its place, with the
 # description "security holding package" and the repository npm/security-holder.
