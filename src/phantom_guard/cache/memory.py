@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from _thread import allocate_lock  # the lock threading makes, without its ~1.5 ms import
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
 
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.model import NormalizedName, PackageMetadata, Registry
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
 
 _Key = tuple[Registry, str, NormalizedName]
 

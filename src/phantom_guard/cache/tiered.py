@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
 
 from phantom_guard.cache import Answer, CacheEntry, CacheStats
 from phantom_guard.cache.memory import MemoryStore
@@ -12,6 +11,8 @@ from phantom_guard.records import replace
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
     from phantom_guard.cache.protocols import Store
 
 # Answers held for the disk before they are written in one transaction.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import TextIO
 
+    from phantom_guard.report.progress import ProgressBar
     from phantom_guard.settings import StrPath
 
 
@@ -76,17 +77,19 @@ def validate(names: Sequence[str], registry: Registry, options: ScanOptions) -> 
     """Check package names (or Package URLs); the exit code of DESIGN.md §2."""
     from phantom_guard.api import check_refs
     from phantom_guard.plan import make_ref
-    from phantom_guard.report.progress import ProgressBar
 
     try:
         settings = options.settings()
         refs = [make_ref(name, registry) for name in names]
-        bar = ProgressBar(enabled=_progress_wanted(settings))
+        bar = _progress_bar(settings)
         try:
             with interruptible():
-                report = check_refs(refs, settings=settings, on_progress=bar.update)
+                report = check_refs(
+                    refs, settings=settings, on_progress=bar.update if bar else None
+                )
         finally:
-            bar.close()
+            if bar:
+                bar.close()
     except PhantomGuardError as exc:
         return failed(exc)
     return finish(settings, options, report)
@@ -106,11 +109,10 @@ def check(
 ) -> int:
     """Check the dependency files in `paths` (files or directories; none: the current one)."""
     from phantom_guard.api import check_files
-    from phantom_guard.report.progress import ProgressBar
 
     try:
         settings = options.settings(ignore, since=since, follow_outside=follow_outside)
-        bar = ProgressBar(enabled=_progress_wanted(settings))
+        bar = _progress_bar(settings)
         try:
             with interruptible():
                 report = check_files(
@@ -118,13 +120,14 @@ def check(
                     settings=settings,
                     registry=registry,
                     since=since,
-                    on_progress=bar.update,
+                    on_progress=bar.update if bar else None,
                     fail_fast=fail_fast,
                     exclude=exclude,
                     check_public_claims=check_public_claims,
                 )
         finally:
-            bar.close()
+            if bar:
+                bar.close()
     except PhantomGuardError as exc:
         return failed(exc)
     return finish(settings, options, report)
@@ -201,8 +204,15 @@ def split_names(text: str | None) -> tuple[str, ...]:
     return tuple(n.strip() for n in (text or "").split(",") if n.strip())
 
 
-def _progress_wanted(settings: Settings) -> bool:
-    return sys.stderr.isatty() and not settings.no_color
+def _progress_bar(settings: Settings) -> ProgressBar | None:
+    """The run's progress bar when stderr is a terminal (DESIGN.md §2), else None: a run in a
+    hook or CI does not import it.
+    """
+    if not sys.stderr.isatty() or settings.no_color:
+        return None
+    from phantom_guard.report.progress import ProgressBar
+
+    return ProgressBar(enabled=True)
 
 
 def _terminal_width() -> int:

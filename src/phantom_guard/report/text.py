@@ -6,7 +6,6 @@ rich is imported only when a table is actually drawn, so hooks and CI logs do no
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 from phantom_guard.model import (
     FeedInfo,
@@ -18,6 +17,10 @@ from phantom_guard.model import (
     Skipped,
 )
 from phantom_guard.report import clean
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _STYLES = {
     Recommendation.SAFE: "green",

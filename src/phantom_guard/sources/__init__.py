@@ -37,6 +37,7 @@ if TYPE_CHECKING:
             ...
 
 
+_BOM = b"\xef\xbb\xbf"
 #: Files larger than this are refused: no real dependency file comes close.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -243,8 +244,11 @@ def read_text(path: StrPath) -> str:
     from phantom_guard.files import shown
 
     data = (_reader.get() or DiskReader()).read(path)
+    # What decode("utf-8-sig") does, without importing that codec's module.
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
     try:
-        return data.decode("utf-8-sig")
+        return data.decode()
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(shown(path), "file is not valid UTF-8", line) from None
