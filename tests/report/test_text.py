@@ -110,3 +110,15 @@ def test_clean_escapes_and_cuts() -> None:
     long = clean("x" * 1000, limit=50)
     assert len(long) == 50
     assert long.endswith("…")
+
+
+def test_each_score_is_shown_with_two_decimals_and_a_zero_without_its_sign() -> None:
+    text._SCORE_CELLS.clear()  # the memo as a new process has it: -0.0 comes first
+    scores = [-0.0, 0.125, 0.8, 0.805, 1.0, 0.3333, 0.0, 0.8, -0.0]
+    results = tuple(
+        risk(f"pkg-{n}", Recommendation.SUSPICIOUS, score=s) for n, s in enumerate(scores)
+    )
+    lines = text.render(Report(results)).splitlines()
+    for n, score in enumerate(scores):
+        line = next(line for line in lines if f" pkg-{n}" in line)
+        assert line.split()[1] == f"{abs(score):.2f}", line
