@@ -8,7 +8,7 @@ cache never import the HTTP client. Input planning is `plan.py`'s; client constr
 
 from __future__ import annotations
 
-from phantom_guard import log
+from phantom_guard import log, stand_ins
 from phantom_guard.detect.name_signals import NameAnalyzer, NameFindings
 from phantom_guard.detect.score import recommend, signal
 from phantom_guard.errors import InputError, LookupFailed
@@ -47,10 +47,9 @@ __all__ = ["Detector", "make_ref"]
 
 
 def _utc_now() -> datetime:
-    # Here: a popular name's answer needs no clock.
-    from phantom_guard.stand_ins import UTC, datetime
-
-    return datetime.now(UTC)
+    # Read from the module, not imported at the top: a popular name's answer needs no clock
+    # (the first read imports it), and a verdict asks for the time once per name.
+    return stand_ins.datetime.now(stand_ins.UTC)
 
 
 class Detector:

@@ -53,7 +53,9 @@ else:
             except ImportError:  # pragma: no cover - CPython has it
                 import sqlite3 as value
         else:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            # Also the answer to every ``from phantom_guard.stand_ins import ...``, which asks
+            # for ``__path__`` first: kept to a bare raise.
+            raise AttributeError(name)
         globals()[name] = value
         return value
 
