@@ -131,7 +131,19 @@ class IndexPolicy:
         """
         out = Triage()
         public_route, check, one = self._public_route, out.check.append, self._one
+        # A lock file's usual entry is decided here, by one test instead of `_public_route`'s
+        # three calls: it names a URL under a public index's prefix, and no setting can pin or
+        # hide its name (no ``private``, no name or scope pinned to another index).
+        prefixes = (
+            {}
+            if self.private or self.names or self.scopes
+            else {registry: _bases(urls)[0] for registry, urls in self.public.items()}
+        )
         for ref in refs:
+            index = ref.index
+            if index is not None and index.startswith(prefixes.get(ref.registry, ())):
+                check(ref)
+                continue
             declared = options.get(ref.source.file if ref.source else "", ()) if options else ()
             if public_route(ref, declared):
                 check(ref)  # the commonest case: no name to normalize, nothing to note
