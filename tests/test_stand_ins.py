@@ -113,7 +113,7 @@ def test_datetime_and_sqlite3_are_the_standard_librarys_own_objects() -> None:
     assert stand_ins.sqlite3.connect is sqlite3.connect
     assert stand_ins.sqlite3.DatabaseError is sqlite3.DatabaseError
     assert stand_ins.sqlite3.SQLITE_BUSY == sqlite3.SQLITE_BUSY
-    with pytest.raises(AttributeError, match="^date$"):
+    with pytest.raises(AttributeError, match=r"^date$"):
         stand_ins.date  # noqa: B018 - only the names it lists
 
 

@@ -184,15 +184,19 @@ class Detector:
             # Nothing but the popular list can answer a name here (no feed, no allow list):
             # a popular name's verdict is its one signal's, without its findings or the checks
             # `_name_verdict` makes of them.
-            popular_signal, one_signal = self._names.popular_signal, self._one_signal_verdict
-            for target in targets:
-                popularity = popular_signal(target.normalized, target.registry)
-                if popularity is None:
-                    answers.append(None)
-                    open_names.append((len(answers) - 1, target, None, None))
-                else:
-                    verdict, score = one_signal(popularity)
-                    answers.append(target.risk(verdict, score, exists=True, signals=(popularity,)))
+            answers = [None] * len(targets)
+            one_signal = self._one_signal_verdict
+            for registry, members in _by_registry(targets).items():
+                names = [target.normalized for _, target in members]
+                signals = self._names.popular_signals(names, registry)
+                for (at, target), popularity in zip(members, signals, strict=True):
+                    if popularity is None:
+                        open_names.append((at, target, None, None))
+                    else:
+                        verdict, score = one_signal(popularity)
+                        answers[at] = target.risk(
+                            verdict, score, exists=True, signals=(popularity,)
+                        )
         else:
             popular_of, name_verdict = self._names.popular, self._name_verdict
             for target in targets:
@@ -472,6 +476,14 @@ class Detector:
 def _trusted(listed: Assessment | None) -> tuple[Signal, ...]:
     """The feed's signals for a popular or allow-listed name (an established one)."""
     return listed.signals(established=True) if listed is not None else ()
+
+
+def _by_registry(targets: Sequence[Target]) -> dict[Registry, list[tuple[int, Target]]]:
+    """Each target with its place in `targets`, by registry, in the order given."""
+    found: dict[Registry, list[tuple[int, Target]]] = {}
+    for at, target in enumerate(targets):
+        found.setdefault(target.registry, []).append((at, target))
+    return found
 
 
 def _listed(target: Target, signals: tuple[Signal, ...]) -> PackageRisk:

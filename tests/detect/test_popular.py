@@ -145,8 +145,42 @@ def test_an_index_ranks_names_as_a_dict_of_the_list_does(
     text = "".join(f"{name}\n" for name in names)
     index = name_index.NameIndex(name_index.build(names), text)
     expected = {name: rank for rank, name in enumerate(names, 1)}
-    for name in [*names, *others]:
+    asked = [*names, *others]
+    for name in asked:
         assert index.rank(name) == expected.get(name), name
+    assert index.ranks(asked) == [expected.get(name) for name in asked]
+
+
+@pytest.mark.parametrize("registry", [Registry.PYPI, Registry.NPM, Registry.CRATES])
+@pytest.mark.parametrize("batch", [3, 100])
+def test_a_batch_of_names_is_ranked_as_name_by_name(registry: Registry, batch: int) -> None:
+    shipped = popular_list(registry)
+    names = [*random.Random(5).sample(shipped.names, batch - 2), "zz-not-on-any-list", "é"]
+    index = (
+        None
+        if registry is Registry.CRATES
+        else lambda: popular._name_index(registry, popular_list(registry)._text)
+    )
+    fresh = PopularList(registry, shipped._text, names_only=index is not None, index=index)
+    twice = PopularList(registry, shipped._text, names_only=index is not None, index=index)
+    expected = [twice.rank(name) for name in names]
+    assert fresh.ranks_of(names) == expected
+    assert fresh.ranks_of(names) == expected  # again, from whatever the first batch set up
+    if registry is not Registry.CRATES and batch > popular._SCANS_BEFORE_INDEX:
+        assert fresh._index is not None and "ranks" not in fresh.__dict__
+
+
+def test_a_batch_past_the_index_lookups_is_answered_from_the_dict() -> None:
+    shipped = popular_list(Registry.NPM)
+    fresh = PopularList(
+        Registry.NPM,
+        shipped._text,
+        names_only=True,
+        index=lambda: popular._name_index(Registry.NPM, shipped._text),
+    )
+    names = list(shipped.names[: popular._INDEX_LOOKUPS + 1])
+    assert fresh.ranks_of(names) == list(range(1, len(names) + 1))
+    assert "ranks" in fresh.__dict__
 
 
 def test_an_index_that_does_not_fit_its_names_is_refused() -> None:

@@ -17,6 +17,7 @@ from phantom_guard.records import record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from phantom_guard.detect.patterns import PatternMatch, Vocabulary
@@ -144,14 +145,23 @@ class NameAnalyzer:
     @staticmethod
     def popular_signal(name: NormalizedName, registry: Registry) -> Signal | None:
         """The one signal of a name on the popular list (`popular`'s findings hold only it)."""
+        return NameAnalyzer.popular_signals((name,), registry)[0]
+
+    @staticmethod
+    def popular_signals(
+        normalized: Sequence[NormalizedName], registry: Registry
+    ) -> list[Signal | None]:
+        """`popular_signal` of each name (a lock file's names at once)."""
         # npm names are case-sensitive: "LODASH" is another package (and unpublishable today).
-        key = name if registry is Registry.NPM else names.comparable(name)
-        rank = popular_list(registry).rank(key)
-        if rank is None:
-            return None
+        keys = normalized if registry is Registry.NPM else [names.comparable(n) for n in normalized]
+        head = _POPULAR_MESSAGES[registry]
         # `signal` at full strength, written out: a lock file asks this for every entry.
-        message = f"{_POPULAR_MESSAGES[registry]}{rank:,})"
-        return Signal(_POPULAR, _POPULAR_WEIGHT, message, {"rank": rank})
+        return [
+            None
+            if rank is None
+            else Signal(_POPULAR, _POPULAR_WEIGHT, f"{head}{rank:,})", {"rank": rank})
+            for rank in popular_list(registry).ranks_of(keys)
+        ]
 
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
         """Signals from the name of a package on `registry`."""

@@ -17,7 +17,7 @@ from phantom_guard.stand_ins import cached_property
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from phantom_guard.detect.name_index import NameIndex
 
@@ -124,6 +124,25 @@ class PopularList:
             if self._index is not None:
                 return self._index.rank(comparable)
         return self.ranks.get(comparable)
+
+    def ranks_of(self, keys: Sequence[str]) -> list[int | None]:
+        """`rank` of each key, the way to look them up chosen once for the lot: a handful are
+        searched, a lock file's names go through the hash table in one call while its lookups
+        last, and past them the list is indexed as a dict.
+        """
+        if "ranks" not in self.__dict__:
+            if len(keys) <= self._scans_left:
+                rank = self.rank
+                return [rank(key) for key in keys]
+            if self._load_index is not None:
+                self._index, self._load_index = self._load_index(), None
+            index = self._index
+            if index is not None and len(keys) < self._index_lookups_left:
+                self._index_lookups_left -= len(keys)
+                return index.ranks(keys)
+        self._index = None  # from here on, the dict
+        get = self.ranks.get
+        return [get(key) for key in keys]
 
     def __contains__(self, comparable: object) -> bool:
         return isinstance(comparable, str) and self.rank(comparable) is not None
