@@ -467,3 +467,22 @@ def test_npm_one_pass_check_agrees_with_validate(name: str) -> None:
             normalize(name, Registry.NPM)
     else:
         assert normalize(name, Registry.NPM) == name
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(st.text(max_size=30), _NAMEISH, st.sampled_from(["_x", "Favicon.ico"]))
+    ),
+    registry=st.sampled_from(list(Registry)),
+)
+def test_normalizing_names_at_once_is_normalizing_each(
+    texts: list[str], registry: Registry
+) -> None:
+    expected: list[str | None] = []
+    for text in texts:
+        try:
+            expected.append(normalize(text, registry))
+        except InputError:
+            expected.append(None)
+    assert names_module.normalize_each(texts, registry) == expected

@@ -7,9 +7,13 @@ normalized here and by the right registry's rule.
 
 from __future__ import annotations
 
-from phantom_guard.errors import InvalidPackageName, UnknownRegistry
+from phantom_guard.errors import InputError, InvalidPackageName, UnknownRegistry
 from phantom_guard.model import NormalizedName, Registry
 from phantom_guard.registry.facts import FACTS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # Character classes as `str.translate` tables that delete the allowed characters: a name is made
 # of them when nothing is left. (No `re` here: it is most of a warm answer's import time.)
@@ -101,7 +105,8 @@ def _plain_npm(name: str) -> bool:
     """
     return (
         0 < len(name) <= _NPM_MAX
-        and _only(name, _NPM_CHARS)
+        and name.isascii()
+        and not name.encode().translate(None, _NPM_CHARS)  # `_only`, written out: hot
         and name[0] not in "._"
         and name.lower() not in _NPM_FORBIDDEN
     )
@@ -153,6 +158,23 @@ def normalize(name: str, registry: Registry) -> NormalizedName:
             found = NormalizedName(name.lower().replace("_", "-"))
     if len(_NORMALIZED) < _NORMALIZED_MAX:
         _NORMALIZED[key] = found
+    return found
+
+
+def normalize_each(names: Sequence[str], registry: Registry) -> list[NormalizedName | None]:
+    """`normalize` of each name (a lock file's at once); None for a name it refuses, which
+    `normalize` itself then explains.
+    """
+    found: list[NormalizedName | None] = []
+    plain = _plain_npm if registry is Registry.NPM else None
+    for name in names:
+        if plain is not None and plain(name):
+            found.append(NormalizedName(name))  # the usual lock entry: `normalize`'s fast path
+            continue
+        try:
+            found.append(normalize(name, registry))
+        except InputError:
+            found.append(None)
     return found
 
 

@@ -18,7 +18,13 @@ from phantom_guard.model import (
     SignalKind,
     Source,
 )
-from phantom_guard.names import normalize, parse_purl, parse_registry, purl_version
+from phantom_guard.names import (
+    normalize,
+    normalize_each,
+    parse_purl,
+    parse_registry,
+    purl_version,
+)
 from phantom_guard.records import field, record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
@@ -141,12 +147,13 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
     repeated: set[tuple[Registry, NormalizedName]] = set()
     if ignore is not None and not ignore.entries:
         ignore = None
-    for ref in refs:
+    for ref, normalized in zip(refs, _normalized_names(refs), strict=True):
         registry, name, source = ref.registry, ref.name, ref.source
-        try:
-            normalized = normalize(name, registry)  # remembers the names it has seen
-        except InputError as exc:
-            errors.append(f"{where(source)}{exc}")
+        if normalized is None:
+            try:
+                normalize(name, registry)
+            except InputError as exc:  # what makes the name invalid, in its own words
+                errors.append(f"{where(source)}{exc}")
             continue
         if ignore is not None and ignore.contains(registry, normalized):
             continue
@@ -176,6 +183,14 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
         elif target.uses is not None and source is not None:
             target.uses[source] = None
     return Plan(list(targets.values()), errors)
+
+
+def _normalized_names(refs: Sequence[PackageRef]) -> list[NormalizedName | None]:
+    """Each ref's normalized name (None: invalid), a registry's names at once."""
+    registries = {ref.registry for ref in refs}
+    if len(registries) == 1:  # a lock file's
+        return normalize_each([ref.name for ref in refs], registries.pop())
+    return [normalize_each((ref.name,), ref.registry)[0] for ref in refs]
 
 
 def _with_version(ref: PackageRef, version: str) -> Source:
