@@ -185,18 +185,19 @@ class Detector:
             # a popular name's verdict is its one signal's, without its findings or the checks
             # `_name_verdict` makes of them.
             answers = [None] * len(targets)
-            one_signal = self._one_signal_verdict
             for registry, members in _by_registry(targets).items():
                 names = [target.normalized for _, target in members]
                 signals = self._names.popular_signals(names, registry)
+                # Every popular signal has the same kind and weight, so one verdict for all.
+                verdict: Recommendation | None = None
+                score = 0.0
                 for (at, target), popularity in zip(members, signals, strict=True):
                     if popularity is None:
                         open_names.append((at, target, None, None))
-                    else:
-                        verdict, score = one_signal(popularity)
-                        answers[at] = target.risk(
-                            verdict, score, exists=True, signals=(popularity,)
-                        )
+                        continue
+                    if verdict is None:
+                        verdict, score = self._one_signal_verdict(popularity)
+                    answers[at] = target.risk(verdict, score, exists=True, signals=(popularity,))
         else:
             popular_of, name_verdict = self._names.popular, self._name_verdict
             for target in targets:
