@@ -148,7 +148,6 @@ def test_an_index_ranks_names_as_a_dict_of_the_list_does(
     asked = [*names, *others]
     for name in asked:
         assert index.rank(name) == expected.get(name), name
-    assert index.ranks(asked) == [expected.get(name) for name in asked]
 
 
 @pytest.mark.parametrize("registry", [Registry.PYPI, Registry.NPM, Registry.CRATES])

@@ -18,7 +18,7 @@ import zlib
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
 _MAGIC = 0x31494E4750  # b"PGNI1" read as a little-endian word
 _FORMAT = 1
@@ -86,28 +86,19 @@ class NameIndex:
 
     def rank(self, name: str) -> int | None:
         """`name`'s 1-based rank, or None if it is not on the list."""
-        return self.ranks((name,))[0]
-
-    def ranks(self, names: Iterable[str]) -> list[int | None]:
-        """The 1-based rank of each name (None: not on the list), the table read once for all."""
-        slots, mask, longest, text = self._slots, self._mask, self._longest, self._text
-        crc32 = zlib.crc32
-        found: list[int | None] = []
-        for name in names:
-            rank = None
-            if name.isascii():  # every listed name is ASCII
-                at = crc32(name.encode()) & mask
-                length = len(name)
-                probes = longest  # no name was placed further than this from its slot
-                while slot := slots[at]:  # an empty slot ends the search
-                    if (slot >> _RANK_BITS) & _LENGTH_MASK == length and text.startswith(
-                        name, slot >> _OFFSET_SHIFT
-                    ):
-                        rank = slot & _RANK_MASK
-                        break
-                    probes -= 1
-                    if not probes:
-                        break
-                    at = (at + 1) & mask
-            found.append(rank)
-        return found
+        if not name.isascii():
+            return None  # every listed name is ASCII
+        slots, mask = self._slots, self._mask
+        at = zlib.crc32(name.encode()) & mask
+        length = len(name)
+        probes = self._longest  # no name was placed further than this from its slot
+        while slot := slots[at]:  # an empty slot ends the search
+            if (slot >> _RANK_BITS) & _LENGTH_MASK == length and self._text.startswith(
+                name, slot >> _OFFSET_SHIFT
+            ):
+                return slot & _RANK_MASK
+            probes -= 1
+            if not probes:
+                break
+            at = (at + 1) & mask
+        return None

@@ -145,23 +145,17 @@ class NameAnalyzer:
     @staticmethod
     def popular_signal(name: NormalizedName, registry: Registry) -> Signal | None:
         """The one signal of a name on the popular list (`popular`'s findings hold only it)."""
-        return NameAnalyzer.popular_signals((name,), registry)[0]
+        # npm names are case-sensitive: "LODASH" is another package (and unpublishable today).
+        key = name if registry is Registry.NPM else names.comparable(name)
+        return _popularity(popular_list(registry).rank(key), registry)
 
     @staticmethod
     def popular_signals(
         normalized: Sequence[NormalizedName], registry: Registry
     ) -> list[Signal | None]:
         """`popular_signal` of each name (a lock file's names at once)."""
-        # npm names are case-sensitive: "LODASH" is another package (and unpublishable today).
         keys = normalized if registry is Registry.NPM else [names.comparable(n) for n in normalized]
-        head = _POPULAR_MESSAGES[registry]
-        # `signal` at full strength, written out: a lock file asks this for every entry.
-        return [
-            None
-            if rank is None
-            else Signal(_POPULAR, _POPULAR_WEIGHT, f"{head}{rank:,})", {"rank": rank})
-            for rank in popular_list(registry).ranks_of(keys)
-        ]
+        return [_popularity(rank, registry) for rank in popular_list(registry).ranks_of(keys)]
 
     def analyze(self, name: NormalizedName, registry: Registry) -> NameFindings:
         """Signals from the name of a package on `registry`."""
@@ -302,6 +296,17 @@ def _shipped_digest() -> str:
                     size += stat.st_size
         _DIGEST.append(f"{__version__}/{_FINDINGS_FORMAT}/{size}/{checksum:08x}")
     return _DIGEST[0]
+
+
+def _popularity(rank: int | None, registry: Registry) -> Signal | None:
+    """The popular signal of a name with this rank on `registry`'s list (None: not on it):
+    `signal` at full strength, written out, as a lock file asks for one per entry.
+    """
+    if rank is None:
+        return None
+    return Signal(
+        _POPULAR, _POPULAR_WEIGHT, f"{_POPULAR_MESSAGES[registry]}{rank:,})", {"rank": rank}
+    )
 
 
 def _typed(value: Any, kind: type[Any]) -> Any:

@@ -127,22 +127,24 @@ class PopularList:
 
     def ranks_of(self, keys: Sequence[str]) -> list[int | None]:
         """`rank` of each key, the way to look them up chosen once for the lot: a handful are
-        searched, a lock file's names go through the hash table in one call while its lookups
-        last, and past them the list is indexed as a dict.
+        searched, a lock file's names go straight to the hash table while its lookups last,
+        and past them the list is indexed as a dict.
         """
+        lookup: Callable[[str], int | None]
         if "ranks" not in self.__dict__:
             if len(keys) <= self._scans_left:
-                rank = self.rank
-                return [rank(key) for key in keys]
+                lookup = self.rank
+                return [lookup(key) for key in keys]
             if self._load_index is not None:
                 self._index, self._load_index = self._load_index(), None
             index = self._index
             if index is not None and len(keys) < self._index_lookups_left:
                 self._index_lookups_left -= len(keys)
-                return index.ranks(keys)
+                lookup = index.rank
+                return [lookup(key) for key in keys]
         self._index = None  # from here on, the dict
-        get = self.ranks.get
-        return [get(key) for key in keys]
+        lookup = self.ranks.get
+        return [lookup(key) for key in keys]
 
     def __contains__(self, comparable: object) -> bool:
         return isinstance(comparable, str) and self.rank(comparable) is not None
