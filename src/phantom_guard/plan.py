@@ -161,10 +161,9 @@ def plan(refs: Sequence[PackageRef], ignore: NameSet | None = None) -> Plan:
         target = targets.get(key)
         added = False  # whether this ref's source is new to the target
         if target is None:
-            target = targets[key] = Target(registry, name, normalized)
-            if source is not None:
-                target.sources.append(source)
-                added = True
+            declared = [] if source is None else [source]
+            target = targets[key] = Target(registry, name, normalized, declared)
+            added = source is not None
         elif source is not None:
             if key not in repeated:
                 repeated.add(key)
