@@ -43,6 +43,8 @@ WATCHED = (
     "packaging",
     "orjson",
     "sqlite3",
+    "_sqlite3",  # what a cached answer reads the cache with (`phantom_guard.stand_ins`)
+    "datetime",  # the pure-Python module; `stand_ins` takes the classes from `_datetime`
     "logging",
     "dataclasses",
     "typing",
