@@ -56,6 +56,8 @@ _WATCH = (
     # memo, so configparser is not loaded; index URLs are split without urllib (ipaddress).
     "configparser",
     "ipaddress",
+    # Without a feed file, a run neither opens nor imports the feed's view of it.
+    "phantom_guard.feed.run",
 )
 # Run the entry point, then name which of the watched packages were imported.
 _ENTRY_REPORTING_IMPORTS = f"""

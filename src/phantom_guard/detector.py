@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from phantom_guard.cache import CacheEntry, Store
     from phantom_guard.cache.cached import CachedClient
     from phantom_guard.cache.names import CachedNames
+    from phantom_guard.feed import NoFeed
     from phantom_guard.feed.match import Assessment
     from phantom_guard.feed.run import RunFeed
     from phantom_guard.model import NormalizedName
@@ -74,7 +75,7 @@ class Detector:
         self._cached_names: CachedNames | None = None
         self._allow = NameSet(self.settings.allow)
         self._ignore = NameSet(self.settings.ignore)
-        self._feed: RunFeed | None = None
+        self._feed: RunFeed | NoFeed | None = None
         self._one_signal: dict[tuple[SignalKind, float], tuple[Recommendation, float]] = {}
 
     async def __aenter__(self) -> Self:
@@ -435,12 +436,12 @@ class Detector:
             cached=cached,
         )
 
-    def _open_feed(self) -> RunFeed:
+    def _open_feed(self) -> RunFeed | NoFeed:
         """The known-malicious feed of this run, opened once (nothing to open with --feed off)."""
         if self._feed is None:
-            from phantom_guard.feed.run import RunFeed
+            from phantom_guard.feed import run_feed
 
-            self._feed = RunFeed(self.settings, self._clock)
+            self._feed = run_feed(self.settings, self._clock)
         return self._feed
 
     def _open_store(self) -> Store:

@@ -1,23 +1,30 @@
 """The known-malicious feed: OSV ``MAL-*`` records, imported into a SQLite file of their own.
 
 `feed.update` imports archives or a folder of OSV JSON files (``feed update``); `open_feed`
-opens the file for lookups, and `feed.match` turns a name's listings into signals. The file sits
-beside the lookup cache (``cache clear`` keeps it) and is replaced whole on every update, so a
-reader sees the old feed or the new one, never half of one. Opening it is cheap: nothing is read
-until a name is looked up, and without a file nothing (not even sqlite3) is imported.
+opens the file for lookups, `run_feed` gives a run its view of it (`feed.run`), and `feed.match`
+turns a name's listings into signals; `feed.status` describes a feed file. The file sits beside
+the lookup cache (``cache clear`` keeps it) and is replaced whole on every update, so a reader
+sees the old feed or the new one, never half of one. Opening it is cheap: nothing is read until
+a name is looked up, and without a file nothing (not even sqlite3, nor the rest of this package)
+is imported.
 """
 
 from __future__ import annotations
 
 import os
 
-from phantom_guard.model import FeedInfo, Registry
-from phantom_guard.records import record
+from phantom_guard.model import FeedMode, Registry
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the start-up path
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from phantom_guard.feed.match import Assessment
+    from phantom_guard.feed.run import RunFeed
     from phantom_guard.feed.store import FeedStore
-    from phantom_guard.settings import StrPath
+    from phantom_guard.model import Report
+    from phantom_guard.plan import Target
+    from phantom_guard.settings import Settings, StrPath
     from phantom_guard.stand_ins import datetime
 
 #: The feed's name in reports (JSON ``feeds[].name``).
@@ -26,36 +33,6 @@ FEED_NAME = "osv-malicious"
 FEED_FILE = "malicious.sqlite3"
 #: OSV's ecosystem names (``affected[].package.ecosystem`` and the data dump's folders).
 ECOSYSTEMS = {Registry.PYPI: "PyPI", Registry.NPM: "npm", Registry.CRATES: "crates.io"}
-
-
-@record
-class FeedStatus:
-    """What a feed file holds: its data's date, when it was fetched, and records per ecosystem.
-
-    `data_as_of` is the newest ``modified`` among the imported records (RFC 3339, UTC).
-    """
-
-    path: str
-    data_as_of: str | None
-    fetched_at: str | None
-    records: int
-    ecosystems: dict[str, int]
-
-    def age_days(self, now: datetime) -> float | None:
-        """Days from `data_as_of` to `now`; None when the feed has no dated record."""
-        moment = parse_time(self.data_as_of or "")
-        if moment is None:
-            return None
-        return max(0.0, (now - moment).total_seconds() / 86400)
-
-    def stale(self, now: datetime, max_age_days: float) -> bool:
-        """Older than `max_age_days` (an undated feed is stale: its age cannot be shown)."""
-        age = self.age_days(now)
-        return age is None or age > max_age_days
-
-    def info(self, now: datetime, max_age_days: float) -> FeedInfo:
-        """The report's `FeedInfo` for this feed."""
-        return FeedInfo(FEED_NAME, self.data_as_of, self.records, self.stale(now, max_age_days))
 
 
 def feed_path(cache_dir: StrPath) -> str:
@@ -76,27 +53,42 @@ def open_feed(cache_dir: StrPath) -> FeedStore | None:
     return FeedStore(path)
 
 
-def parse_time(text: str) -> datetime | None:
-    """An RFC 3339 time (``2024-05-01T12:00:00.123456789Z``) as an aware UTC datetime, or None."""
-    from phantom_guard.stand_ins import UTC, datetime  # here: a run without a feed never needs it
+def run_feed(settings: Settings, clock: Callable[[], datetime]) -> RunFeed | NoFeed:
+    """The run's view of the feed: `NO_FEED` when it consults none (``--feed off``, or no feed
+    file and a feed not required), else a `RunFeed` (which also says what a missing or stale
+    feed means under ``--feed require``).
+    """
+    if settings.feed is FeedMode.OFF:
+        return NO_FEED
+    if settings.feed is not FeedMode.REQUIRE and not os.path.exists(
+        feed_path(settings.resolved_cache_dir)
+    ):
+        return NO_FEED
+    from phantom_guard.feed.run import RunFeed
 
-    if not text:
+    return RunFeed(settings, clock)
+
+
+class NoFeed:
+    """A run that consults no feed: nothing listed, and the report as it is (what a `RunFeed`
+    without a feed file answers), without importing the feed's modules.
+    """
+
+    absent = True
+
+    def prefetch(self, targets: Sequence[Target]) -> None:
+        """Nothing to look up."""
+
+    def assess(self, target: Target) -> Assessment | None:
+        """Listed nowhere."""
         return None
-    head, dot, tail = text.partition(".")
-    if dot:  # Python reads at most 6 fractional digits; OSV records may carry 9
-        digits = len(tail) - len(tail.lstrip("0123456789"))
-        text = f"{head}.{tail[: min(digits, 6)]}{tail[digits:]}" if digits else head + tail
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+
+    def finish(self, report: Report) -> Report:
+        """`report` unchanged: no feed to name, none required."""
+        return report
+
+    def close(self) -> None:
+        """Nothing opened."""
 
 
-def format_time(moment: datetime) -> str:
-    """`moment` as RFC 3339 UTC text to the second, which sorts as text in time order."""
-    from phantom_guard.stand_ins import UTC
-
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+NO_FEED = NoFeed()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 
 from phantom_guard.errors import FeedError
-from phantom_guard.feed import ECOSYSTEMS, FeedStatus
+from phantom_guard.feed import ECOSYSTEMS
+from phantom_guard.feed.status import FeedStatus
 from phantom_guard.model import NormalizedName, Registry
 from phantom_guard.stand_ins import sqlite3
 

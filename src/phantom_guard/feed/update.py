@@ -18,8 +18,9 @@ from typing import Any
 
 from phantom_guard._version import __version__
 from phantom_guard.errors import FeedError, InputError
-from phantom_guard.feed import ECOSYSTEMS, FeedStatus, feed_path, format_time, open_feed, parse_time
+from phantom_guard.feed import ECOSYSTEMS, feed_path, open_feed
 from phantom_guard.feed.osv import Record, read_record, wanted
+from phantom_guard.feed.status import FeedStatus, format_time, parse_time
 from phantom_guard.model import Registry
 from phantom_guard.records import field, record
 from phantom_guard.stand_ins import UTC, datetime
