@@ -23,7 +23,10 @@ first read and stored in the instance's ``__dict__``, which later reads find fir
 use from the C modules behind them. On Python 3.11 ``import datetime`` first runs the module's
 pure-Python implementation (100 KB of bytecode, ~6 million instructions) and then replaces it
 with ``_datetime``'s classes, and ``import sqlite3`` imports datetime for adapters the cache never
-uses; a cached name's answer needs only ``_sqlite3`` and ``_datetime``.
+uses; a cached name's answer needs only ``_sqlite3`` and ``_datetime``. They are resolved by the
+module's ``__getattr__``, which a ``from phantom_guard.stand_ins import ...`` also asks for
+``__path__`` each time it runs: in code that runs often, import them at the top of a module
+that is itself imported only when they are needed, or read them off the module.
 """
 
 from __future__ import annotations
