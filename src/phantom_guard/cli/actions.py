@@ -212,7 +212,7 @@ def _progress_bar(settings: Settings) -> ProgressBar | None:
         return None
     from phantom_guard.report.progress import ProgressBar
 
-    return ProgressBar(enabled=True)
+    return ProgressBar()
 
 
 def _terminal_width() -> int:

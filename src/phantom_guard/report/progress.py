@@ -13,17 +13,16 @@ SHOW_AFTER = 5
 
 class ProgressBar:
     """Call `update(done, total)` as names finish and `close()` at the end; rich is imported
-    only when a bar is actually drawn.
+    only when a bar is actually drawn. Made only when stderr is a terminal (`cli.actions`).
     """
 
-    def __init__(self, *, enabled: bool) -> None:
-        self._enabled = enabled
+    def __init__(self) -> None:
         self._bar: Any = None
         self._task: Any = None
 
     def update(self, done: int, total: int) -> None:
         """Show `done` of `total` (a `ProgressCallback`)."""
-        if not self._enabled or total <= SHOW_AFTER:
+        if total <= SHOW_AFTER:
             return
         if self._bar is None:
             from rich.console import Console
